@@ -1,0 +1,1 @@
+"""The only layer that holds Cypher or touches the Neo4j driver (DESIGN §1)."""

@@ -1,0 +1,110 @@
+"""The connection to Neo4j: managed transactions, statement counting, error mapping.
+
+Every statement goes through `Database.read`, `Database.write` or a transaction
+from `Database.write_transaction`, so each one is counted (DESIGN §8: tests and
+the response's `extensions.cypherStatements` assert how many a request costs).
+"""
+
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.time import Date, DateTime
+
+from graph.errors import Unavailable
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+# Statements run by the current request (a GraphQL operation sets it to [0]).
+request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
+
+UNREACHABLE = "The graph database cannot be reached right now; try again in a minute."
+
+
+class Transaction:
+    """One open write transaction; counts what it runs."""
+
+    def __init__(self, tx: AsyncManagedTransaction, database: "Database") -> None:
+        self._tx = tx
+        self._database = database
+
+    async def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        self._database.count_statement()
+        result = await self._tx.run(cypher, params or {})
+        return [native(row) for row in await result.data()]
+
+
+class Database:
+    def __init__(self, driver: neo4j.AsyncDriver, name: str, timeout: float) -> None:
+        self.driver = driver
+        self.name = name
+        self.timeout = timeout
+        self.statements = 0  # since this object was made; tests take differences
+
+    @classmethod
+    def connect(
+        cls, uri: str, user: str, password: str, name: str = "neo4j", timeout: float = 30.0
+    ) -> "Database":
+        auth = (user, password) if password else None
+        driver = AsyncGraphDatabase.driver(uri, auth=auth, max_connection_pool_size=50)
+        return cls(driver, name, timeout)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    def count_statement(self) -> None:
+        self.statements += 1
+        counter = request_statements.get()
+        if counter is not None:
+            counter[0] += 1
+
+    async def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        async def work(tx: AsyncManagedTransaction) -> list[Row]:
+            return await Transaction(tx, self).run(cypher, params)
+
+        return await self._execute(work, write=False)
+
+    async def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        async def work(tx: AsyncManagedTransaction) -> list[Row]:
+            return await Transaction(tx, self).run(cypher, params)
+
+        return await self._execute(work, write=True)
+
+    async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run several statements in one write transaction: all of them or none."""
+
+        async def managed(tx: AsyncManagedTransaction) -> T:
+            return await work(Transaction(tx, self))
+
+        return await self._execute(managed, write=True)
+
+    async def _execute(
+        self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], write: bool
+    ) -> T:
+        timed = neo4j.unit_of_work(timeout=self.timeout)(work)
+        try:
+            async with self.driver.session(database=self.name) as session:
+                if write:
+                    return await session.execute_write(timed)
+                return await session.execute_read(timed)
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise Unavailable(UNREACHABLE) from error
+
+
+def native(row: Row) -> Row:
+    """Neo4j temporal values as Python's date and datetime."""
+    return {key: _native_value(value) for key, value in row.items()}
+
+
+def _native_value(value: Any) -> Any:
+    if isinstance(value, Date | DateTime):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_native_value(item) for item in value]
+    if isinstance(value, dict):
+        return native(value)
+    return value
