@@ -82,6 +82,27 @@ class Database:
 
         return await self._execute(managed, write=True)
 
+    async def run_autocommit(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """One statement in an auto-commit transaction, which `CALL { … } IN TRANSACTIONS`
+        needs; not retried, so only for statements that are safe to run again."""
+        self.count_statement()
+        try:
+            async with self.driver.session(database=self.name) as session:
+                result = await session.run(cypher, params or {})  # type: ignore[arg-type]
+                await result.consume()
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise Unavailable(UNREACHABLE) from error
+
+    async def is_empty(self) -> bool:
+        rows = await self.read("MATCH (n) RETURN count(n) = 0 AS empty")
+        return rows[0]["empty"]
+
+    async def empty(self) -> None:
+        """Delete every node and relationship, in small transactions however large the graph."""
+        await self.run_autocommit(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        )
+
     async def _execute(
         self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], write: bool
     ) -> T:

@@ -1,0 +1,186 @@
+"""The case state machine of DESIGN §4, written once for the import and the API.
+
+A case's current facts are folded event by event through `advance`, which refuses
+what the table does not allow. Each event carries a hash over its own content and
+the previous event's hash, so an edited history no longer verifies.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from graph.errors import BadUserInput, InvalidTransition
+from graph.model import CaseAction, CaseState, GovernanceLevel
+
+LEVELS = list(GovernanceLevel)  # lowest first
+
+S = CaseState
+A = CaseAction
+# action -> (states it may follow, state it leads to; None keeps the state)
+TRANSITIONS: dict[CaseAction, tuple[frozenset[CaseState], CaseState | None]] = {
+    A.ACCEPT: (frozenset({S.REPORTED}), S.ACCEPTED),
+    A.VOID: (frozenset({S.REPORTED}), S.VOIDED),
+    A.START: (frozenset({S.ACCEPTED}), S.IN_PROGRESS),
+    A.ESCALATE: (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.ACCEPTED),
+    A.RESOLVE: (frozenset({S.IN_PROGRESS}), S.RESOLVED),
+    A.REJECT: (frozenset({S.RESOLVED}), S.IN_PROGRESS),
+    A.CLOSE: (frozenset({S.RESOLVED}), S.CLOSED),
+    A.REOPEN: (frozenset({S.CLOSED}), S.IN_PROGRESS),
+    A.REFER: (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.REFERRED),
+    A.NOTE: (frozenset(S), None),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    case_no: str
+    seq: int
+    at: datetime
+    action: CaseAction
+    from_state: CaseState | None
+    to_state: CaseState
+    level: GovernanceLevel
+    actor_id: str | None
+    center_id: str | None
+    note: str | None
+    hash: str
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a case is after its last event."""
+
+    case_no: str
+    state: CaseState
+    level: GovernanceLevel
+    last_seq: int
+    last_at: datetime
+    last_hash: str
+    closed_at: datetime | None = None
+    resolved_level: GovernanceLevel | None = None
+
+
+def allowed_actions(state: CaseState, level: GovernanceLevel) -> list[CaseAction]:
+    return [
+        action
+        for action, (sources, _) in TRANSITIONS.items()
+        if state in sources and not (action is A.ESCALATE and level is LEVELS[-1])
+    ]
+
+
+def report(
+    case_no: str, at: datetime, actor_id: str | None, note: str | None
+) -> tuple[CaseFacts, Event]:
+    """The REPORT event that opens every case: seq 1, REPORTED, at GRID."""
+    event = _sealed(case_no, 1, at, A.REPORT, None, S.REPORTED, LEVELS[0], actor_id, None, note, "")
+    facts = CaseFacts(case_no, S.REPORTED, LEVELS[0], 1, at, event.hash)
+    return facts, event
+
+
+def advance(
+    facts: CaseFacts,
+    action: CaseAction,
+    at: datetime,
+    actor_id: str | None = None,
+    center_id: str | None = None,
+    note: str | None = None,
+) -> tuple[CaseFacts, Event]:
+    """The next event of a case, or InvalidTransition / BadUserInput saying why not."""
+    allowed = allowed_actions(facts.state, facts.level)
+    if action not in allowed:
+        names = ", ".join(a.value for a in allowed) or "none"
+        where = (
+            " at the highest level (CITY)"
+            if action is A.ESCALATE and facts.state in TRANSITIONS[A.ESCALATE][0]
+            else ""
+        )
+        raise InvalidTransition(
+            f"Case {facts.case_no} is {facts.state.value}{where}: {action.value} is not allowed; "
+            f"allowed actions: {names}."
+        )
+    if at < facts.last_at:
+        raise BadUserInput(
+            f"Case {facts.case_no}: the time {at.isoformat()} is before its last event "
+            f"(seq {facts.last_seq} at {facts.last_at.isoformat()})."
+        )
+    target = TRANSITIONS[action][1] or facts.state
+    level = LEVELS[LEVELS.index(facts.level) + 1] if action is A.ESCALATE else facts.level
+    event = _sealed(
+        facts.case_no, facts.last_seq + 1, at, action, facts.state, target, level,
+        actor_id, center_id, note, facts.last_hash,
+    )  # fmt: skip
+    closed = target is S.CLOSED
+    return replace(
+        facts,
+        state=target,
+        level=level,
+        last_seq=event.seq,
+        last_at=at,
+        last_hash=event.hash,
+        # A case only reaches CLOSE from RESOLVED, where its level cannot change, so
+        # the confirmed RESOLVE happened at the current level.
+        closed_at=at if closed else None,
+        resolved_level=level if closed else None,
+    ), event
+
+
+def event_hash(
+    previous_hash: str,
+    case_no: str,
+    seq: int,
+    at: datetime,
+    action: CaseAction,
+    from_state: CaseState | None,
+    to_state: CaseState,
+    level: GovernanceLevel,
+    actor_id: str | None,
+    center_id: str | None,
+    note: str | None,
+) -> str:
+    content = {
+        "previous": previous_hash,
+        "caseNo": case_no,
+        "seq": seq,
+        "at": at.isoformat(),
+        "action": action.value,
+        "fromState": from_state.value if from_state else None,
+        "toState": to_state.value,
+        "level": level.value,
+        "actorId": actor_id,
+        "centerId": center_id,
+        "note": note,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _sealed(
+    case_no: str,
+    seq: int,
+    at: datetime,
+    action: CaseAction,
+    from_state: CaseState | None,
+    to_state: CaseState,
+    level: GovernanceLevel,
+    actor_id: str | None,
+    center_id: str | None,
+    note: str | None,
+    previous_hash: str,
+) -> Event:
+    digest = event_hash(
+        previous_hash,
+        case_no,
+        seq,
+        at,
+        action,
+        from_state,
+        to_state,
+        level,
+        actor_id,
+        center_id,
+        note,
+    )
+    return Event(
+        case_no, seq, at, action, from_state, to_state, level, actor_id, center_id, note, digest
+    )

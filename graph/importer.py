@@ -1,0 +1,405 @@
+"""Importing a dataset folder (contract/import.md): check it all, then write it all.
+
+Pass one (graph/import_checks.py) finds every problem; with any, nothing is written
+and `ImportRejected` lists them. Pass two reads the files again and writes them in
+dependency order, in batches of `UNWIND $rows` statements that MERGE on keys, so a
+second import of the same dataset leaves the same graph. A link that places a record
+(a region's parent, a household's building …) is structure, not history: a re-import
+that moves the record replaces it. Resident ID and phone numbers are stored only as
+keyed hashes and masks (DESIGN §6).
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph import personal_data
+from graph.case_machine import Event
+from graph.csv_files import FILES, SPECS, FileReading, Problems, Record
+from graph.db import Database
+from graph.errors import BadUserInput
+from graph.import_checks import CasePlan, Checked, assignment_id, validate
+from graph.migrations import migrate
+from graph.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
+from graph.personal_data import normalise_phone
+
+BATCH = 5000
+Progress = Callable[[str, int, int], None]
+Row = dict[str, Any]
+
+
+class ImportRejected(BadUserInput):
+    """The dataset has problems; nothing was written. `errors` lists every one of them."""
+
+    def __init__(self, errors: list[str]) -> None:
+        count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
+        super().__init__(
+            f"Nothing was imported; fix the {count} below and import again:\n" + "\n".join(errors)
+        )
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Records loaded per file present, in the order the files are imported."""
+
+    counts: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+async def import_dataset(
+    db: Database,
+    folder: Path,
+    *,
+    pii_key: bytes,
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    if not pii_key:
+        raise ValueError("a key is needed to hash resident ID and phone numbers")
+    if not folder.is_dir():
+        raise ImportRejected([f"{folder}: is not a folder"])
+    if not any((folder / spec.name).is_file() for spec in FILES):
+        names = ", ".join(spec.name for spec in FILES)
+        raise ImportRejected([f"{folder}: holds none of the files the import reads: {names}"])
+    checked = await validate(db, folder, replace=replace)
+    if checked.problems:
+        raise ImportRejected(checked.problems)
+    await migrate(db)
+    if replace:
+        await db.empty()
+    writer = Writer(db, progress or (lambda file, done, total: None))
+    for spec in FILES:
+        if spec.name in NODE_WRITES and spec.name in checked.counts:
+            rows = (ROWS[spec.name](record, pii_key) for record in _reread(folder, spec.name))
+            await writer.write(spec.name, NODE_WRITES[spec.name], rows, checked.counts[spec.name])
+    await _write_cases(writer, checked)
+    return ImportReport(dict(checked.counts))
+
+
+def _reread(folder: Path, file: str) -> Iterator[Record]:
+    """The records of a file that pass one found right (so no problems arise now)."""
+    return FileReading(SPECS[file], folder / file, Problems()).records()
+
+
+class Writer:
+    def __init__(self, db: Database, progress: Progress) -> None:
+        self.db = db
+        self.progress = progress
+
+    async def write(self, file: str | None, cypher: str, rows: Iterable[Row], total: int) -> None:
+        """In batches, reporting the progress of `file` after each (none when None)."""
+        done = 0
+        batch: list[Row] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                done = await self._flush(file, cypher, batch, done, total)
+                batch = []
+        if batch:
+            await self._flush(file, cypher, batch, done, total)
+
+    async def _flush(
+        self, file: str | None, cypher: str, batch: list[Row], done: int, total: int
+    ) -> int:
+        await self.db.write(cypher, {"rows": batch})
+        if file is not None:
+            self.progress(file, done + len(batch), total)
+        return done + len(batch)
+
+
+# ------------------------------------------------------------------ Cypher
+
+
+@dataclass(frozen=True)
+class Link:
+    """`(n)-[rel]->(:label {key: row[field]})`, the one such link of n (none when null)."""
+
+    rel: str
+    label: str
+    key: str
+    field: str
+
+    def cypher(self) -> str:
+        # The end exists (pass one saw to it) or comes later in the same file, which then
+        # fills in the node that MERGE makes here.
+        end = f"row.{self.field}"
+        return (
+            "WITH n, row\n"
+            f"CALL (n, row) {{ OPTIONAL MATCH (n)-[old:{self.rel}]->(x:{self.label}) "
+            f"WHERE {end} IS NULL OR x.{self.key} <> {end} DELETE old }}\n"
+            f"FOREACH (k IN CASE WHEN {end} IS NULL THEN [] ELSE [{end}] END |\n"
+            f"  MERGE (end:{self.label} {{{self.key}: k}}) MERGE (n)-[:{self.rel}]->(end))\n"
+        )
+
+
+def node_write(label: str, key: str, *links: Link) -> str:
+    """Rows of {key, props, <link fields>}: the node MERGEd on its key, its properties set
+    (a null removes one), its links made to match the row."""
+    merge = f"UNWIND $rows AS row\nMERGE (n:{label} {{{key}: row.key}})\nSET n += row.props\n"
+    return merge + "".join(link.cypher() for link in links)
+
+
+def dated_link(rel: str, end: str, *identity: str) -> str:
+    """A time-bounded link of a person (DESIGN §2): never overwritten, so one is found by
+    its identity (ends, `identity` properties and since) and only its until is set."""
+    same = " AND ".join(f"m.{name} = row.{name}" for name in identity)
+    return (
+        "UNWIND $rows AS row\n"
+        f"MATCH (p:Person {{id: row.person}}), (o:{end} {{id: row.org}})\n"
+        f"WITH p, o, row, [(p)-[m:{rel}]->(o) WHERE {same + ' AND ' if same else ''}"
+        "(m.since = row.since OR (m.since IS NULL AND row.since IS NULL)) | m] AS found\n"
+        "FOREACH (m IN found | SET m.until = row.until)\n"
+        "FOREACH (_ IN CASE WHEN size(found) = 0 THEN [1] ELSE [] END |\n"
+        f"  CREATE (p)-[:{rel} {{{''.join(f'{name}: row.{name}, ' for name in identity)}"
+        "since: row.since, until: row.until}]->(o))\n"
+    )
+
+
+NODE_WRITES = {
+    "regions.csv": node_write("Region", "code", Link("PART_OF", "Region", "code", "parent")),
+    "grids.csv": node_write("Grid", "code", Link("IN", "Region", "code", "region")),
+    "buildings.csv": node_write("Building", "code", Link("IN", "Grid", "code", "grid")),
+    "households.csv": node_write("Household", "id", Link("IN", "Building", "code", "building")),
+    "people.csv": node_write("Person", "id", Link("LIVES_IN", "Household", "id", "household")),
+    "party_orgs.csv": node_write(
+        "PartyOrganization", "id",
+        Link("UNDER", "PartyOrganization", "id", "parent"),
+        Link("BELONGS_TO", "Region", "code", "region"),
+    ),
+    "memberships.csv": dated_link("MEMBER_OF", "PartyOrganization", "kind"),
+    "assignments.csv": node_write(
+        "Assignment", "id",
+        # One field per possible end label, the others null, so a changed kind of holder
+        # or target also drops the old link.
+        Link("HELD_BY", "Person", "id", "holderPerson"),
+        Link("HELD_BY", "PartyOrganization", "id", "holderOrganization"),
+        Link("TARGETS", "Grid", "code", "targetGrid"),
+        Link("TARGETS", "Building", "code", "targetBuilding"),
+        Link("TARGETS", "Household", "id", "targetHousehold"),
+    ),
+    "centers.csv": node_write("GovernanceCenter", "id", Link("SERVES", "Region", "code", "region")),
+    "stations.csv": node_write(
+        "ServiceStation", "id",
+        Link("IN", "Region", "code", "region"), Link("IN", "Grid", "code", "grid"),
+    ),
+    "organisations.csv": node_write(
+        "Organisation", "id",
+        Link("BASED_IN", "Region", "code", "region"),
+        Link("STATIONED_AT", "GovernanceCenter", "id", "center"),
+    ),
+    "volunteers.csv": dated_link("VOLUNTEERS_IN", "Organisation"),
+}  # fmt: skip
+
+CASE_WRITE = node_write(
+    "Case", "caseNo",
+    Link("IN", "Grid", "code", "grid"), Link("REPORTED_BY", "Person", "id", "reporter"),
+)  # fmt: skip
+# A case the dataset only adds events to: its row is not in cases.csv, only its
+# derived facts change.
+CASE_FACTS_WRITE = "UNWIND $rows AS row MATCH (n:Case {caseNo: row.key}) SET n += row.props"
+EVENT_WRITE = """
+UNWIND $rows AS row
+MATCH (c:Case {caseNo: row.caseNo})
+MERGE (n:CaseEvent {caseNo: row.caseNo, seq: row.seq})
+SET n += row.props
+MERGE (c)-[:HAS_EVENT]->(n)
+FOREACH (seq IN CASE WHEN row.seq > 1 THEN [row.seq - 1] ELSE [] END |
+  MERGE (previous:CaseEvent {caseNo: row.caseNo, seq: seq}) MERGE (previous)-[:NEXT]->(n))
+FOREACH (id IN CASE WHEN row.actor IS NULL THEN [] ELSE [row.actor] END |
+  MERGE (actor:Person {id: id}) MERGE (n)-[:BY]->(actor))
+FOREACH (id IN CASE WHEN row.center IS NULL THEN [] ELSE [row.center] END |
+  MERGE (center:GovernanceCenter {id: id}) MERGE (n)-[:AT]->(center))
+"""
+
+
+# ------------------------------------------------------------------ rows
+
+
+def _name(value: Any) -> str | None:
+    return value.value if value is not None else None
+
+
+def region_row(record: Record, pii_key: bytes) -> Row:
+    props = {"name": record["name"], "level": _name(record["level"])}
+    return {"key": record["code"], "props": props, "parent": record["parent_code"]}
+
+
+def grid_row(record: Record, pii_key: bytes) -> Row:
+    props = {"name": record["name"], "kind": _name(record["kind"])}
+    return {"key": record["code"], "props": props, "region": record["region_code"]}
+
+
+def building_row(record: Record, pii_key: bytes) -> Row:
+    props = {"name": record["name"], "address": record["address"]}
+    return {"key": record["code"], "props": props, "grid": record["grid_code"]}
+
+
+def household_row(record: Record, pii_key: bytes) -> Row:
+    props = {"door": record["door"], "kind": (record["kind"] or HouseholdKind.FAMILY).value}
+    return {"key": record["id"], "props": props, "building": record["building_code"]}
+
+
+def person_row(record: Record, pii_key: bytes) -> Row:
+    id_number, phone = record["id_number"], record["phone"]
+    props = {
+        "name": record["name"],
+        "gender": record["gender"],
+        "birthYear": record["birth_year"],
+        "idNumberHash": personal_data.keyed_hash(pii_key, id_number) if id_number else None,
+        "idNumberMasked": personal_data.mask_id_number(id_number) if id_number else None,
+        "phoneHash": personal_data.keyed_hash(pii_key, normalise_phone(phone)) if phone else None,
+        "phoneMasked": personal_data.mask_phone(phone) if phone else None,
+    }
+    return {"key": record["id"], "props": props, "household": record["household_id"]}
+
+
+def party_org_row(record: Record, pii_key: bytes) -> Row:
+    props = {"name": record["name"], "level": _name(record["level"])}
+    return {
+        "key": record["id"],
+        "props": props,
+        "parent": record["parent_id"],
+        "region": record["region_code"],
+    }
+
+
+def membership_row(record: Record, pii_key: bytes) -> Row:
+    return {
+        "person": record["person_id"],
+        "org": record["org_id"],
+        "kind": _name(record["kind"]),
+        "since": record["since"],
+        "until": record["until"],
+    }
+
+
+def assignment_row(record: Record, pii_key: bytes) -> Row:
+    role, holder, target = record["role"], record["holder"], record["target"]
+    holder_kind, target_kind = ROLE_RULES[role]
+    key = record["id"] or assignment_id(role, holder, target, record["since"])
+    props = {"role": role.value, "since": record["since"], "until": record["until"]}
+    return {
+        "key": key,
+        "props": props,
+        "holderPerson": holder if holder_kind is HolderKind.PERSON else None,
+        "holderOrganization": holder if holder_kind is HolderKind.ORGANIZATION else None,
+        "targetGrid": target if target_kind is TargetKind.GRID else None,
+        "targetBuilding": target if target_kind is TargetKind.BUILDING else None,
+        "targetHousehold": target if target_kind is TargetKind.HOUSEHOLD else None,
+    }
+
+
+def center_row(record: Record, pii_key: bytes) -> Row:
+    props = {"name": record["name"], "level": _name(record["level"])}
+    return {"key": record["id"], "props": props, "region": record["region_code"]}
+
+
+def station_row(record: Record, pii_key: bytes) -> Row:
+    props = {"name": record["name"], "kind": _name(record["kind"]), "address": record["address"]}
+    return {
+        "key": record["id"],
+        "props": props,
+        "region": record["region_code"],
+        "grid": record["grid_code"],
+    }
+
+
+def organisation_row(record: Record, pii_key: bytes) -> Row:
+    props = {"name": record["name"], "kind": _name(record["kind"])}
+    return {
+        "key": record["id"],
+        "props": props,
+        "region": record["region_code"],
+        "center": record["center_id"],
+    }
+
+
+def volunteer_row(record: Record, pii_key: bytes) -> Row:
+    return {
+        "person": record["person_id"],
+        "org": record["org_id"],
+        "since": record["since"],
+        "until": record["until"],
+    }
+
+
+ROWS: dict[str, Callable[[Record, bytes], Row]] = {
+    "regions.csv": region_row,
+    "grids.csv": grid_row,
+    "buildings.csv": building_row,
+    "households.csv": household_row,
+    "people.csv": person_row,
+    "party_orgs.csv": party_org_row,
+    "memberships.csv": membership_row,
+    "assignments.csv": assignment_row,
+    "centers.csv": center_row,
+    "stations.csv": station_row,
+    "organisations.csv": organisation_row,
+    "volunteers.csv": volunteer_row,
+}
+
+
+# ------------------------------------------------------------------ cases
+
+
+async def _write_cases(writer: Writer, checked: Checked) -> None:
+    """Cases from pass one's fold: cases.csv rows in full, the facts of cases that only
+    gained events, then the new events (after their cases, which they link to). The
+    progress of case_events.csv counts the new events, the reports among them."""
+    full = [plan for plan in checked.cases if plan.row]
+    facts_only = [plan for plan in checked.cases if not plan.row and plan.new_events]
+    events = [event for plan in checked.cases for event in plan.new_events]
+    if full:
+        await writer.write("cases.csv", CASE_WRITE, [_case_row(plan) for plan in full], len(full))
+    if facts_only:
+        await writer.write(
+            None,
+            CASE_FACTS_WRITE,
+            [_case_row(plan) for plan in facts_only],
+            len(facts_only),
+        )
+    if events:
+        rows = [_event_row(event) for event in events]
+        await writer.write("case_events.csv", EVENT_WRITE, rows, len(rows))
+
+
+def _case_row(plan: CasePlan) -> Row:
+    facts = plan.facts
+    props = {
+        "state": facts.state.value,
+        "level": facts.level.value,
+        "closedAt": facts.closed_at,
+        "resolvedLevel": _name(facts.resolved_level),
+        "lastSeq": facts.last_seq,
+        "lastHash": facts.last_hash,
+    }
+    row: Row = {"key": plan.case_no, "props": props}
+    if plan.row:
+        case = plan.row
+        props.update(title=case.title, category=_name(case.category), reportedAt=case.reported_at)
+        row.update(grid=case.grid_code, reporter=case.reported_by)
+    return row
+
+
+def _event_row(event: Event) -> Row:
+    props = {
+        "at": event.at,
+        "action": event.action.value,
+        "fromState": _name(event.from_state),
+        "toState": event.to_state.value,
+        "level": event.level.value,
+        "note": event.note,
+        "hash": event.hash,
+    }
+    return {
+        "caseNo": event.case_no,
+        "seq": event.seq,
+        "props": props,
+        "actor": event.actor_id,
+        "center": event.center_id,
+    }

@@ -1,0 +1,92 @@
+"""Resident ID numbers and phone numbers: checks, keyed hashes and masks (DESIGN §6).
+
+The graph never holds these in clear. It keeps a keyed hash, to look a person up
+or find duplicates without the number, and a masked form to show. No message
+here repeats the number it is about.
+"""
+
+import hmac
+import operator
+import re
+from datetime import date
+
+# GB 11643-1999: the weights of the first 17 digits; the weighted sum mod 11
+# indexes the check character.
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARACTERS = "10X98765432"
+ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# 0, an area code of 2 or 3 more digits, an optional '-', a local number of 7 or 8 digits.
+LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
+
+
+def normalise_id_number(value: str) -> str:
+    return value.strip().upper()
+
+
+def id_number_problem(value: str) -> str | None:
+    """What is wrong with a resident ID number, or None when it is right."""
+    number = normalise_id_number(value)
+    if len(number) != 18:
+        return f"a resident ID number has 18 characters, this one has {len(number)}"
+    if not ID_SHAPE.fullmatch(number):
+        return "a resident ID number is 17 digits followed by a digit or X"
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return "the birth date inside it (characters 7 to 14) is not a real date"
+    if born > date.today():
+        return "the birth date inside it (characters 7 to 14) is in the future"
+    if number[17] != id_check_character(number[:17]):
+        return "the check digit (the last character) is wrong; look for a mistyped digit"
+    return None
+
+
+def id_check_character(first17: str) -> str:
+    total = sum(map(operator.mul, map(int, first17), ID_WEIGHTS))
+    return ID_CHECK_CHARACTERS[total % 11]
+
+
+def mask_id_number(value: str) -> str:
+    number = normalise_id_number(value)
+    return f"{number[:6]}{'*' * 8}{number[-4:]}"
+
+
+def normalise_phone(value: str) -> str:
+    """Digits only, so that 0710-3456789 and 07103456789 hash alike."""
+    return value.strip().replace("-", "")
+
+
+def phone_problem(value: str) -> str | None:
+    """What is wrong with a phone number, or None when it is right."""
+    phone = value.strip()
+    if MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone):
+        return None
+    return (
+        "expected an 11-digit mobile number (1, then 3 to 9, then 9 digits) or a landline "
+        "with its area code, such as 0710-3456789"
+    )
+
+
+def mask_phone(value: str) -> str:
+    phone = value.strip()
+    if MOBILE.fullmatch(phone):
+        return f"{phone[:3]}****{phone[-4:]}"
+    area, local = _landline_parts(phone)
+    return f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
+
+
+def _landline_parts(phone: str) -> tuple[str, str]:
+    if "-" in phone:
+        area, local = phone.split("-")
+        return area, local
+    # Without a '-': area codes 010 and 020-029 have three characters, all others four.
+    split = 3 if phone[1] in "12" else 4
+    return phone[:split], phone[split:]
+
+
+def keyed_hash(key: bytes, value: str) -> str:
+    """HMAC-SHA256 of the normalised value: equal numbers match, and without the key
+    nobody can test guesses against the stored hashes."""
+    return hmac.digest(key, value.strip().upper().encode("utf-8"), "sha256").hex()

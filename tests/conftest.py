@@ -1,0 +1,61 @@
+"""One real Neo4j for the whole run: the one NEO4J_URI names, or a local "test" instance."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from graph import local_server
+from graph.importer import import_dataset
+from server.app import create_app
+from server.settings import Settings
+from tests.support import DEMO, TEST_PII_KEY, Api, Graph, serve_in_thread
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    if uri := os.environ.get("NEO4J_URI"):
+        yield uri
+        return
+    port = int(os.environ.get("GOVGRAPH_TEST_BOLT_PORT", "7688"))
+    instance = local_server.Instance(name="test", bolt_port=port, heap="1g", page_cache="512m")
+    started = local_server.start(instance)
+    yield instance.uri
+    if started:
+        local_server.stop(instance)
+
+
+@pytest.fixture(scope="session")
+def graph(neo4j_uri: str) -> Graph:
+    graph = Graph(neo4j_uri)
+    graph.migrate()
+    return graph
+
+
+@pytest.fixture
+def empty_graph(graph: Graph) -> Graph:
+    """The database emptied, for a test that writes."""
+    graph.clear()
+    return graph
+
+
+@pytest.fixture(scope="session")
+def api(graph: Graph) -> Iterator[Api]:
+    """The real server over real HTTP, on the test database."""
+    settings = Settings(
+        NEO4J_URI=graph.uri,
+        NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
+        NEO4J_PASSWORD=os.environ.get("NEO4J_PASSWORD", ""),
+    )
+    server, thread, base_url = serve_in_thread(create_app(settings))
+    yield Api(base_url)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def demo(graph: Graph) -> Graph:
+    """The demo dataset, freshly imported, for a module of tests that only read."""
+    graph.clear()
+    graph.run(lambda db: import_dataset(db, DEMO, pii_key=TEST_PII_KEY))
+    return graph

@@ -1,0 +1,95 @@
+"""Synchronous helpers over the async graph layer, for tests."""
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import uvicorn
+
+from graph.db import Database
+from graph.migrations import migrate
+
+T = TypeVar("T")
+
+DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
+TEST_PII_KEY = b"test-key"
+
+
+class Graph:
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+
+    def run(self, work: Callable[[Database], Awaitable[T]]) -> T:
+        """Run `work` with a fresh connection on a fresh event loop."""
+
+        async def main() -> T:
+            db = Database.connect(
+                self.uri,
+                os.environ.get("NEO4J_USER", "neo4j"),
+                os.environ.get("NEO4J_PASSWORD", ""),
+                os.environ.get("NEO4J_DATABASE", "neo4j"),
+            )
+            try:
+                return await work(db)
+            finally:
+                await db.close()
+
+        return asyncio.run(main())
+
+    def cypher(self, statement: str, **params: Any) -> list[dict[str, Any]]:
+        return self.run(lambda db: db.write(statement, params))
+
+    def migrate(self) -> None:
+        self.run(migrate)
+
+    def clear(self) -> None:
+        self.run(lambda db: db.empty())
+
+
+class Api:
+    """A client of the running GraphQL server, over real HTTP."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = httpx.Client(base_url=base_url, timeout=60)
+
+    def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = self.http.post("/graphql", json={"query": query, "variables": variables or {}})
+        assert response.status_code in (200, 400), response.text
+        return response.json()
+
+    def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The data of a query that must succeed."""
+        body = self.post(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def error_codes(self, query: str, variables: dict[str, Any] | None = None) -> list[str]:
+        body = self.post(query, variables)
+        return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+    def statements(self, query: str, variables: dict[str, Any] | None = None) -> int:
+        """How many Cypher statements the query cost the database."""
+        body = self.post(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["extensions"]["cypherStatements"]
+
+
+def serve_in_thread(app: Any) -> tuple[uvicorn.Server, threading.Thread, str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the API server did not start"
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
