@@ -9,6 +9,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -147,11 +148,26 @@ def answers(instance: Instance) -> bool:
         return False
 
 
+def port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
 def start(instance: Instance, timeout: float = 240.0) -> bool:
     """Start the server and return when Bolt answers; False when it already ran."""
     if running_pid(instance) is not None and answers(instance):
         return False
     require_tools("java")
+    if port_taken(instance.bolt_port):
+        raise LocalServerError(
+            f"Port {instance.bolt_port} is taken by another program; stop it, or choose "
+            "another port (GOVGRAPH_NEO4J_PORT)."
+        )
     ensure_jars(instance)
     write_config(instance)
     home = instance.home

@@ -1,0 +1,29 @@
+# The two commands of the README. Both do all the set-up a fresh machine needs.
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint schema
+
+$(INSTALLED): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[dev]'
+	touch $@
+
+# Start the local Neo4j, import the demo data when the database is empty, serve
+# http://127.0.0.1:8000/graphql. Ctrl-C stops the server and the Neo4j it started.
+run: $(INSTALLED)
+	$(BIN)/govgraph up
+
+# The whole suite against a real Neo4j (a local test instance, or NEO4J_URI).
+test: $(INSTALLED)
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Export the served schema to schema.graphql (a test fails when it is stale).
+schema: $(INSTALLED)
+	$(BIN)/govgraph schema --out schema.graphql

@@ -1,0 +1,82 @@
+"""Regions, grids, buildings and households: records and the walks between them."""
+
+from dataclasses import dataclass
+
+from graph.batch import Lookup, Walk
+from graph.db import Row
+from graph.model import GridKind, HouseholdKind, RegionLevel
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    level: RegionLevel
+    parent_code: str | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> "Region":
+        return cls(row["code"], row["name"], RegionLevel(row["level"]), row["parentCode"])
+
+
+@dataclass(frozen=True)
+class Grid:
+    code: str
+    name: str
+    kind: GridKind
+    region_code: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> "Grid":
+        return cls(row["code"], row["name"], GridKind(row["kind"]), row["regionCode"])
+
+
+@dataclass(frozen=True)
+class Building:
+    code: str
+    name: str | None
+    address: str | None
+    grid_code: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> "Building":
+        return cls(row["code"], row["name"], row["address"], row["gridCode"])
+
+
+@dataclass(frozen=True)
+class Household:
+    id: str
+    door: str | None
+    kind: HouseholdKind
+    building_code: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> "Household":
+        return cls(row["id"], row["door"], HouseholdKind(row["kind"]), row["buildingCode"])
+
+
+REGION = ".code, .name, .level, parentCode: head([(n)-[:PART_OF]->(p:Region) | p.code])"
+GRID = ".code, .name, .kind, regionCode: head([(n)-[:IN]->(r:Region) | r.code])"
+BUILDING = ".code, .name, .address, gridCode: head([(n)-[:IN]->(g:Grid) | g.code])"
+HOUSEHOLD = ".id, .door, .kind, buildingCode: head([(n)-[:IN]->(b:Building) | b.code])"
+
+REGIONS = Lookup("Region", "code", REGION, Region.from_row)
+GRIDS = Lookup("Grid", "code", GRID, Grid.from_row)
+BUILDINGS = Lookup("Building", "code", BUILDING, Building.from_row)
+HOUSEHOLDS = Lookup("Household", "id", HOUSEHOLD, Household.from_row)
+
+REGION_CHILDREN = Walk(
+    "MATCH (:Region {code: parent})<-[:PART_OF]-(n:Region)", "code", REGION, Region.from_row
+)
+REGION_GRIDS = Walk(
+    "MATCH (:Region {code: parent})<-[:PART_OF*0..]-(:Region)<-[:IN]-(n:Grid)",
+    "code",
+    GRID,
+    Grid.from_row,
+)
+GRID_BUILDINGS = Walk(
+    "MATCH (:Grid {code: parent})<-[:IN]-(n:Building)", "code", BUILDING, Building.from_row
+)
+BUILDING_HOUSEHOLDS = Walk(
+    "MATCH (:Building {code: parent})<-[:IN]-(n:Household)", "id", HOUSEHOLD, Household.from_row
+)

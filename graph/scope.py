@@ -1,0 +1,27 @@
+"""Scopes of DESIGN §5: a region code (the region and all below it) or a grid code."""
+
+from graph.db import Database
+from graph.errors import NotFound
+
+# Binds `g` to every grid within $within: the grid itself, or the grids of the
+# region and of every region below it.
+GRIDS_WITHIN = """
+    CALL () {
+      MATCH (g:Grid {code: $within}) RETURN g
+      UNION
+      MATCH (:Region {code: $within})<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
+    }"""
+
+# Binds `r` to the region $within and every region below it (none for a grid).
+REGIONS_WITHIN = "MATCH (:Region {code: $within})<-[:PART_OF*0..]-(r:Region)"
+
+
+async def require(db: Database, within: str) -> None:
+    """NOT_FOUND when `within` names no region and no grid: never an empty answer."""
+    rows = await db.read(
+        "OPTIONAL MATCH (r:Region {code: $within}) OPTIONAL MATCH (g:Grid {code: $within}) "
+        "RETURN r IS NOT NULL OR g IS NOT NULL AS found",
+        {"within": within},
+    )
+    if not rows[0]["found"]:
+        raise NotFound(f"No region or grid has the code {within!r}.")

@@ -1,0 +1,101 @@
+"""Counts of everything in a scope, or in the whole graph, in one statement."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from graph import scope
+from graph.db import Database, Row
+from graph.party import active
+
+
+@dataclass(frozen=True)
+class Stats:
+    regions: int
+    grids: int
+    buildings: int
+    households: int
+    people: int
+    party_organizations: int
+    party_members: int
+    central_households: int
+    governance_centers: int
+    red_stations: int
+    canteens: int
+    cases: int
+
+    @classmethod
+    def from_row(cls, row: Row) -> "Stats":
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+# Whole graph: label counts come from Neo4j's count store.
+_EVERYWHERE = f"""
+    CALL () {{ MATCH (n:Region) RETURN count(n) AS regions }}
+    CALL () {{ MATCH (n:Grid) RETURN count(n) AS grids }}
+    CALL () {{ MATCH (n:Building) RETURN count(n) AS buildings }}
+    CALL () {{ MATCH (n:Household) RETURN count(n) AS households }}
+    CALL () {{ MATCH (n:Person) RETURN count(n) AS people }}
+    CALL () {{ MATCH (n:PartyOrganization) RETURN count(n) AS party_organizations }}
+    CALL () {{
+      MATCH (p:Person)-[m:MEMBER_OF]->(:PartyOrganization) WHERE {active("m")}
+      RETURN count(DISTINCT p) AS party_members
+    }}
+    CALL () {{
+      MATCH (a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
+      WHERE {active("a")}
+      RETURN count(DISTINCT p) AS central_households
+    }}
+    CALL () {{ MATCH (n:GovernanceCenter) RETURN count(n) AS governance_centers }}
+    CALL () {{ MATCH (n:ServiceStation {{kind: 'RED_STATION'}}) RETURN count(n) AS red_stations }}
+    CALL () {{ MATCH (n:ServiceStation {{kind: 'CANTEEN'}}) RETURN count(n) AS canteens }}
+    CALL () {{ MATCH (n:Case) RETURN count(n) AS cases }}
+    RETURN *"""
+
+# A scope: its regions (none for a grid) and its grids, then what hangs below them.
+_WITHIN = f"""
+    CALL () {{ {scope.REGIONS_WITHIN} RETURN collect(r) AS regions }}
+    CALL () {{ {scope.GRIDS_WITHIN} RETURN collect(g) AS grids }}
+    CALL (grids) {{
+      UNWIND grids AS g MATCH (g)<-[:IN]-(b:Building) RETURN count(b) AS buildings
+    }}
+    CALL (grids) {{
+      UNWIND grids AS g MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
+      RETURN collect(h) AS households
+    }}
+    CALL (households) {{
+      UNWIND households AS h MATCH (h)<-[:LIVES_IN]-(p:Person) RETURN count(p) AS people
+    }}
+    CALL (regions) {{
+      UNWIND regions AS r MATCH (r)<-[:BELONGS_TO]-(o:PartyOrganization)
+      RETURN collect(o) AS organizations
+    }}
+    CALL (organizations) {{
+      UNWIND organizations AS o MATCH (o)<-[m:MEMBER_OF]-(p:Person) WHERE {active("m")}
+      RETURN count(DISTINCT p) AS party_members
+    }}
+    CALL (households) {{
+      UNWIND households AS h
+      MATCH (h)<-[:TARGETS]-(a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
+      WHERE {active("a")}
+      RETURN count(DISTINCT p) AS central_households
+    }}
+    CALL (regions) {{
+      UNWIND regions AS r MATCH (r)<-[:SERVES]-(c:GovernanceCenter)
+      RETURN count(c) AS governance_centers
+    }}
+    CALL (regions, grids) {{
+      UNWIND regions + grids AS place MATCH (place)<-[:IN]-(s:ServiceStation)
+      WITH DISTINCT s
+      RETURN count(CASE s.kind WHEN 'RED_STATION' THEN 1 END) AS red_stations,
+             count(CASE s.kind WHEN 'CANTEEN' THEN 1 END) AS canteens
+    }}
+    CALL (grids) {{ UNWIND grids AS g MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}
+    RETURN size(regions) AS regions, size(grids) AS grids, buildings,
+           size(households) AS households, people, size(organizations) AS party_organizations,
+           party_members, central_households, governance_centers, red_stations, canteens, cases"""
+
+
+async def stats(db: Database, within: str | None, as_of: date) -> Stats:
+    statement = _EVERYWHERE if within is None else _WITHIN
+    rows = await db.read(statement, {"within": within, "asOf": as_of})
+    return Stats.from_row(rows[0])

@@ -1,0 +1,19 @@
+"""Per-request DataLoaders: one batched Cypher statement per relationship a field walks."""
+
+from graph.db import Database
+from loaders.cases import CasesLoaders
+from loaders.party import PartyLoaders
+from loaders.people import PeopleLoaders
+from loaders.places import PlacesLoaders
+from loaders.services import ServicesLoaders
+
+
+class Loaders:
+    """Made anew for every request, so caches never outlive it."""
+
+    def __init__(self, db: Database) -> None:
+        self.places = PlacesLoaders(db)
+        self.people = PeopleLoaders(db)
+        self.party = PartyLoaders(db)
+        self.services = ServicesLoaders(db)
+        self.cases = CasesLoaders(db)

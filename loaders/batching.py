@@ -1,0 +1,80 @@
+"""DataLoaders over the statement shapes of graph.batch: one statement per batch."""
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from graph import batch
+from graph.batch import Lookup, Walk
+from graph.db import Database
+
+R = TypeVar("R")
+L = TypeVar("L")
+
+# A page request: (parent key, after key or None, limit).
+PageKey = tuple[Hashable, Any, int]
+
+
+def lookup_loader(db: Database, lookup: Lookup[R]) -> DataLoader[Hashable, R | None]:
+    async def load(keys: Sequence[Hashable]) -> list[R | None]:
+        found = await batch.by_keys(db, lookup, keys)
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def list_loader(
+    db: Database, walk: Walk[R], params: Mapping[str, Any] | None = None
+) -> DataLoader[Hashable, list[R]]:
+    async def load(parents: Sequence[Hashable]) -> list[list[R]]:
+        found = await batch.lists(db, walk, parents, params)
+        return [found.get(parent, []) for parent in parents]
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class PagedWalk(Generic[R]):
+    """Pages of a walk, and counts of it only when `totalCount` asks."""
+
+    pages: DataLoader[PageKey, list[R]]
+    counts: DataLoader[Hashable, int]
+
+
+def paged_walk(
+    db: Database, walk: Walk[R], params: Mapping[str, Any] | None = None
+) -> PagedWalk[R]:
+    async def load_pages(keys: Sequence[PageKey]) -> list[list[R]]:
+        # Sibling fields usually ask for the same page window: one statement each.
+        windows: dict[tuple[Any, int], list[Hashable]] = defaultdict(list)
+        for parent, after, limit in keys:
+            windows[after, limit].append(parent)
+        found: dict[PageKey, list[R]] = {}
+        for (after, limit), parents in windows.items():
+            rows = await batch.pages(db, walk, parents, after, limit, params)
+            for parent in parents:
+                found[parent, after, limit] = rows.get(parent, [])
+        return [found[key] for key in keys]
+
+    async def load_counts(parents: Sequence[Hashable]) -> list[int]:
+        found = await batch.counts(db, walk, parents, params)
+        return [found.get(parent, 0) for parent in parents]
+
+    return PagedWalk(DataLoader(load_fn=load_pages), DataLoader(load_fn=load_counts))
+
+
+class ByDate(Generic[L]):
+    """Loaders of a dated walk, one per `asOf` a request asks for."""
+
+    def __init__(self, make: Callable[[dict[str, date]], L]) -> None:
+        self._make = make
+        self._made: dict[date, L] = {}
+
+    def on(self, as_of: date) -> L:
+        if as_of not in self._made:
+            self._made[as_of] = self._make({"asOf": as_of})
+        return self._made[as_of]

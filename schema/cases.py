@@ -1,0 +1,116 @@
+"""Cases, their events, and the inputs that report and advance them."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers import cases as resolve
+from schema.context import Info
+from schema.enums import CaseAction, CaseCategory, CaseState, GovernanceLevel
+
+if TYPE_CHECKING:
+    from schema.people import Person
+    from schema.places import Grid
+    from schema.services import GovernanceCenter
+
+PersonType = Annotated["Person", strawberry.lazy("schema.people")]
+GridType = Annotated["Grid", strawberry.lazy("schema.places")]
+CenterType = Annotated["GovernanceCenter", strawberry.lazy("schema.services")]
+
+
+@strawberry.type
+class CaseEvent:
+    seq: int = strawberry.field(description="1, 2, 3 … within its case; 1 is always REPORT.")
+    at: datetime
+    action: CaseAction
+    from_state: CaseState | None = strawberry.field(description="Null for REPORT.")
+    to_state: CaseState
+    level: GovernanceLevel = strawberry.field(
+        description="The level handling the case after this event."
+    )
+    note: str | None
+
+    @strawberry.field
+    async def actor(self, info: Info) -> PersonType | None:
+        return await resolve.event_actor(info.context, self)
+
+    @strawberry.field
+    async def center(self, info: Info) -> CenterType | None:
+        return await resolve.event_center(info.context, self)
+
+
+@strawberry.type
+class Case:
+    case_no: str
+    title: str
+    category: CaseCategory
+    state: CaseState
+    level: GovernanceLevel
+    reported_at: datetime
+    closed_at: datetime | None
+    resolved_level: GovernanceLevel | None = strawberry.field(
+        description="Level of the RESOLVE that the last CLOSE confirmed."
+    )
+
+    @strawberry.field
+    async def grid(self, info: Info) -> GridType:
+        return await resolve.case_grid(info.context, self)
+
+    @strawberry.field
+    async def reported_by(self, info: Info) -> PersonType | None:
+        return await resolve.reporter(info.context, self)
+
+    @strawberry.field(description="The whole history, ordered by seq.")
+    async def events(self, info: Info) -> list[CaseEvent]:
+        return await resolve.case_events(info.context, self)
+
+
+@strawberry.type
+class LevelCount:
+    level: GovernanceLevel
+    count: int
+
+
+@strawberry.type
+class CaseStats:
+    reported: int = strawberry.field(description="Cases reported in [from, to].")
+    closed: int = strawberry.field(description="Of those, now CLOSED.")
+    resolved_at: list[LevelCount]
+    resolved_locally_ratio: float
+    resolved_in_township_ratio: float
+
+
+@strawberry.input
+class CaseFilter:
+    within: str | None = strawberry.field(default=None, description="A region or grid code.")
+    state: CaseState | None = None
+    category: CaseCategory | None = None
+    reported_from: datetime | None = None
+    reported_to: datetime | None = None
+
+
+@strawberry.input
+class ReportCaseInput:
+    case_no: str | None = strawberry.field(default=None, description="Generated when absent.")
+    title: str
+    category: CaseCategory
+    grid_code: str
+    reported_by: strawberry.ID | None = None
+    at: datetime | None = strawberry.field(default=None, description="Now when absent.")
+    note: str | None = None
+
+
+@strawberry.input
+class AdvanceCaseInput:
+    case_no: str
+    action: CaseAction = strawberry.field(description="Any but REPORT.")
+    expected_seq: int | None = strawberry.field(
+        default=None, description="When given, the case's last seq must equal it, else CONFLICT."
+    )
+    actor_id: strawberry.ID | None = None
+    center_id: strawberry.ID | None = None
+    at: datetime | None = strawberry.field(
+        default=None, description="Now when absent; never before the last event."
+    )
+    note: str | None = None

@@ -1,0 +1,17 @@
+"""The domain enums of graph.model, exposed under the contract's names."""
+
+import strawberry
+
+from graph import model
+
+RegionLevel = strawberry.enum(model.RegionLevel)
+GridKind = strawberry.enum(model.GridKind)
+HouseholdKind = strawberry.enum(model.HouseholdKind)
+PartyOrgLevel = strawberry.enum(model.PartyOrgLevel)
+MembershipKind = strawberry.enum(model.MembershipKind)
+Role = strawberry.enum(model.Role)
+GovernanceLevel = strawberry.enum(model.GovernanceLevel)
+StationKind = strawberry.enum(model.StationKind)
+CaseCategory = strawberry.enum(model.CaseCategory)
+CaseState = strawberry.enum(model.CaseState)
+CaseAction = strawberry.enum(model.CaseAction)

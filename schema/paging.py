@@ -1,0 +1,30 @@
+"""Connections of the contract (`RegionConnection`, ...) as views over resolvers.paging.Page."""
+
+from typing import Generic, TypeVar
+
+import strawberry
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    nodes: list[T]
+    page_info: PageInfo
+
+    @strawberry.field(description="Counted only when selected, in a statement of its own.")
+    async def total_count(self) -> int:
+        return await self.count()  # type: ignore[attr-defined]  # self is a Page

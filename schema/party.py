@@ -1,0 +1,129 @@
+"""Party organisations, memberships, assignments and the coverage report."""
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers import party as resolve
+from resolvers.pending import pending
+from schema.context import Info
+from schema.enums import MembershipKind, PartyOrgLevel, Role
+from schema.paging import Connection
+
+if TYPE_CHECKING:
+    from schema.people import Person
+    from schema.places import Building, Grid, Household, Region
+
+PersonType = Annotated["Person", strawberry.lazy("schema.people")]
+RegionType = Annotated["Region", strawberry.lazy("schema.places")]
+GridType = Annotated["Grid", strawberry.lazy("schema.places")]
+BuildingType = Annotated["Building", strawberry.lazy("schema.places")]
+HouseholdType = Annotated["Household", strawberry.lazy("schema.places")]
+
+
+@strawberry.type
+class PartyOrganization:
+    id: strawberry.ID
+    name: str
+    level: PartyOrgLevel
+
+    @strawberry.field
+    async def parent(self, info: Info) -> "PartyOrganization | None":
+        return await resolve.organization_parent(info.context, self)
+
+    @strawberry.field(description="Ordered by id.")
+    async def children(self, info: Info) -> list["PartyOrganization"]:
+        return await resolve.organization_children(info.context, self)
+
+    @strawberry.field
+    async def region(self, info: Info) -> RegionType:
+        return await resolve.organization_region(info.context, self)
+
+    @strawberry.field
+    async def members(
+        self, as_of: date | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[PersonType]:
+        pending("PartyOrganization.members (coverage)")
+
+    @strawberry.field
+    async def assignments(self, as_of: date | None = None) -> list["Assignment"]:
+        pending("PartyOrganization.assignments (coverage)")
+
+
+@strawberry.type
+class PartyMembership:
+    kind: MembershipKind
+    since: date | None
+    until: date | None
+
+    @strawberry.field
+    async def person(self) -> PersonType:
+        pending("PartyMembership.person (coverage)")
+
+    @strawberry.field
+    async def organization(self) -> PartyOrganization:
+        pending("PartyMembership.organization (coverage)")
+
+
+@strawberry.type(
+    description="One holder (a person or a party organisation) in one role toward one target."
+)
+class Assignment:
+    id: strawberry.ID
+    role: Role
+    since: date | None
+    until: date | None
+
+    @strawberry.field(description="Set for person roles.")
+    async def holder_person(self) -> PersonType | None:
+        pending("Assignment.holderPerson (coverage)")
+
+    @strawberry.field(description="Set for GRID_BRANCH and BUILDING_GROUP.")
+    async def holder_organization(self) -> PartyOrganization | None:
+        pending("Assignment.holderOrganization (coverage)")
+
+    @strawberry.field
+    async def target_grid(self) -> GridType | None:
+        pending("Assignment.targetGrid (coverage)")
+
+    @strawberry.field
+    async def target_building(self) -> BuildingType | None:
+        pending("Assignment.targetBuilding (coverage)")
+
+    @strawberry.field
+    async def target_household(self) -> HouseholdType | None:
+        pending("Assignment.targetHousehold (coverage)")
+
+
+@strawberry.type
+class CoverageReport:
+    within: str
+    as_of: date
+    buildings: int
+    covered_buildings: int
+    households: int
+    covered_households: int
+    grids: int
+    grids_with_worker: int
+    building_coverage: float = strawberry.field(
+        description="coveredBuildings / buildings, 1.0 when there are none."
+    )
+    household_coverage: float = strawberry.field(
+        description="coveredHouseholds / households, 1.0 when there are none."
+    )
+    children: list["CoverageReport"] = strawberry.field(
+        description="One per child region (or per grid under a community/village), ordered by code."
+    )
+
+
+@strawberry.input
+class AssignInput:
+    role: Role
+    holder: strawberry.ID = strawberry.field(
+        description="Person id, or party organisation id for GRID_BRANCH / BUILDING_GROUP."
+    )
+    target: str = strawberry.field(
+        description="Grid code, building code or household id, by role (DESIGN §3)."
+    )
+    since: date | None = strawberry.field(default=None, description="Today when absent.")

@@ -1,0 +1,60 @@
+"""People, with personal data only in masked form (DESIGN §6)."""
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers import party as resolve_party
+from resolvers import people as resolve
+from resolvers.pending import pending
+from schema.context import Info
+from schema.paging import Connection
+
+if TYPE_CHECKING:
+    from schema.party import Assignment, PartyMembership
+    from schema.places import Household
+
+HouseholdType = Annotated["Household", strawberry.lazy("schema.places")]
+MembershipType = Annotated["PartyMembership", strawberry.lazy("schema.party")]
+AssignmentType = Annotated["Assignment", strawberry.lazy("schema.party")]
+
+
+@strawberry.type
+class Person:
+    id: strawberry.ID
+    name: str
+    gender: str | None
+    birth_year: int | None
+
+    @strawberry.field(description="Masked (DESIGN §6): never the stored clear value.")
+    def id_number(self) -> str | None:
+        return self.id_number_masked  # type: ignore[attr-defined]  # self is a graph record
+
+    @strawberry.field(description="Masked (DESIGN §6).")
+    def phone(self) -> str | None:
+        return self.phone_masked  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def household(self, info: Info) -> HouseholdType | None:
+        return await resolve.person_household(info.context, self)
+
+    @strawberry.field
+    async def party_memberships(self, as_of: date | None = None) -> list[MembershipType]:
+        pending("Person.partyMemberships (coverage)")
+
+    @strawberry.field
+    async def assignments(self, as_of: date | None = None) -> list[AssignmentType]:
+        pending("Person.assignments (coverage)")
+
+    @strawberry.field(
+        description="Households this person covers at asOf (DESIGN §3), ordered by id."
+    )
+    async def covered_households(
+        self,
+        info: Info,
+        as_of: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[HouseholdType]:
+        return await resolve_party.covered_households(info.context, self, as_of, first, after)

@@ -1,0 +1,124 @@
+"""The root query: look-ups, scoped lists and figures."""
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from graph.cases import CaseFilter as CaseFilterRecord
+from resolvers import cases, party, people, places
+from resolvers.pending import pending
+from resolvers.stats import stats_within
+from schema.cases import Case, CaseFilter, CaseStats
+from schema.context import Info
+from schema.paging import Connection
+from schema.party import CoverageReport, PartyOrganization
+from schema.people import Person
+from schema.places import Building, Grid, Household, Region
+from schema.stats import Stats
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def region(self, info: Info, code: str) -> Region | None:
+        return await places.region(info.context, code)
+
+    @strawberry.field
+    async def grid(self, info: Info, code: str) -> Grid | None:
+        return await places.grid(info.context, code)
+
+    @strawberry.field
+    async def building(self, info: Info, code: str) -> Building | None:
+        return await places.building(info.context, code)
+
+    @strawberry.field
+    async def household(self, info: Info, id: strawberry.ID) -> Household | None:
+        return await places.household(info.context, id)
+
+    @strawberry.field
+    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
+        return await people.person(info.context, id)
+
+    @strawberry.field
+    async def party_organization(self, info: Info, id: strawberry.ID) -> PartyOrganization | None:
+        return await party.organization(info.context, id)
+
+    @strawberry.field
+    async def case(self, info: Info, case_no: str) -> Case | None:
+        return await cases.case(info.context, case_no)
+
+    @strawberry.field(
+        description="Persons with an active membership in a party organisation whose region "
+        "lies within the scope; ordered by id."
+    )
+    async def party_members(
+        self,
+        within: str,
+        as_of: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Person]:
+        pending("partyMembers (coverage)")
+
+    @strawberry.field(
+        description="Buildings within the scope that are not covered at asOf (DESIGN §3); "
+        "ordered by code."
+    )
+    async def uncovered_buildings(
+        self,
+        within: str,
+        as_of: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Building]:
+        pending("uncoveredBuildings (coverage)")
+
+    @strawberry.field(
+        description="Households within the scope that are not covered at asOf (DESIGN §3); "
+        "ordered by id."
+    )
+    async def uncovered_households(
+        self,
+        within: str,
+        as_of: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Household]:
+        pending("uncoveredHouseholds (coverage)")
+
+    @strawberry.field
+    async def coverage(self, within: str, as_of: date | None = None) -> CoverageReport:
+        pending("coverage")
+
+    @strawberry.field(description="Ordered by caseNo.")
+    async def cases(
+        self,
+        info: Info,
+        filter: CaseFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Case]:
+        record = CaseFilterRecord(**vars(filter)) if filter else CaseFilterRecord()
+        return await cases.case_list(info.context, record, first, after)
+
+    @strawberry.field
+    async def case_stats(
+        self,
+        within: str,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> CaseStats:
+        pending("caseStats (cases)")
+
+    @strawberry.field(description="Counts within a region or grid, or in the whole graph.")
+    async def stats(
+        self,
+        info: Info,
+        within: str | None = None,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="For party members and central households; today."),
+        ] = None,
+    ) -> Stats:
+        return await stats_within(info.context, within, as_of)

@@ -1,0 +1,1 @@
+"""The FastAPI app, settings and the `govgraph` command line."""

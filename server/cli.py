@@ -1,0 +1,182 @@
+"""The `govgraph` command line."""
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import local_server
+from graph.errors import GovgraphError
+from graph.importer import ImportRejected, ImportReport, import_dataset
+from graph.local_server import LocalServerError
+from server.app import connect, create_app
+from server.settings import Settings
+
+DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
+
+app = typer.Typer(help="govgraph: the governance graph of a city, served as GraphQL.")
+neo4j_app = typer.Typer(help="The local Neo4j server (not used when NEO4J_URI is set).")
+app.add_typer(neo4j_app, name="neo4j")
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(1)
+
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql) on the configured Neo4j."""
+    uvicorn.run(create_app(Settings()), host=host, port=port)
+
+
+@app.command()
+def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Start the local Neo4j, import the demo data into an empty database, and serve.
+
+    Ctrl-C stops the server, and the local Neo4j if this command started it.
+    """
+    settings = Settings()
+    started = settings.uses_local_neo4j and _start_local(settings)
+    try:
+        if asyncio.run(_database_is_empty(settings)):
+            out.print(f"The database is empty: importing the demo data from {DEMO}.")
+            _import(settings, DEMO, replace=False)
+        out.print(f"Serving http://{host}:{port}/graphql")
+        uvicorn.run(create_app(settings), host=host, port=port)
+    finally:
+        if started:
+            with out.status("Stopping Neo4j..."):
+                local_server.stop(settings.local_neo4j)
+
+
+@app.command(name="import")
+def import_command(
+    folder: Annotated[Path, typer.Argument(help="A folder of CSV files (contract/import.md).")],
+    replace: Annotated[bool, typer.Option(help="Empty the database first.")] = False,
+) -> None:
+    """Import a dataset; a dataset with any error imports nothing and lists every error."""
+    if not folder.is_dir():
+        raise fail(f"{folder} is not a folder.")
+    _import(Settings(), folder, replace)
+
+
+@app.command(name="schema")
+def export_schema(
+    output: Annotated[Path | None, typer.Option("--out", help="Write here, not stdout.")] = None,
+) -> None:
+    """Print the GraphQL schema (SDL) that the API serves."""
+    from schema import schema
+
+    text = schema.as_str() + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Fetch the jars once, start the server, and return when Bolt answers."""
+    settings = _local_only()
+    if not _start_local(settings):
+        out.print(f"Neo4j is already running at {settings.local_neo4j.uri}.")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the server (SIGTERM, and wait for a clean shutdown)."""
+    settings = _local_only()
+    with out.status("Stopping Neo4j..."):
+        stopped = local_server.stop(settings.local_neo4j)
+    out.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local server runs and answers on Bolt; exit 1 when it does not."""
+    instance = _local_only().local_neo4j
+    pid = local_server.running_pid(instance)
+    if pid is None:
+        out.print("Neo4j is not running.")
+        raise typer.Exit(1)
+    answering = "answers" if local_server.answers(instance) else "does not answer yet"
+    out.print(f"Neo4j runs (pid {pid}) and {answering} at {instance.uri}; home {instance.home}.")
+
+
+def _local_only() -> Settings:
+    settings = Settings()
+    if not settings.uses_local_neo4j:
+        raise fail(f"NEO4J_URI is set ({settings.neo4j_uri}): no local Neo4j is managed.")
+    return settings
+
+
+def _start_local(settings: Settings) -> bool:
+    try:
+        with out.status("Starting Neo4j (the first start fetches its jars from Maven Central)..."):
+            started = local_server.start(settings.local_neo4j)
+    except LocalServerError as error:
+        raise fail(str(error)) from None
+    if started:
+        out.print(f"Neo4j is ready at {settings.local_neo4j.uri}.")
+    return started
+
+
+async def _database_is_empty(settings: Settings) -> bool:
+    db = connect(settings)
+    try:
+        return await db.is_empty()
+    finally:
+        await db.close()
+
+
+def _import(settings: Settings, folder: Path, replace: bool) -> None:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=out, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def advance(file: str, done: int, total: int) -> None:
+            if file not in tasks:
+                tasks[file] = progress.add_task(file, total=total)
+            progress.update(tasks[file], completed=done)
+
+        async def run() -> ImportReport:
+            db = connect(settings)
+            try:
+                return await import_dataset(
+                    db, folder, pii_key=settings.pii_key.encode(), replace=replace, progress=advance
+                )
+            finally:
+                await db.close()
+
+        try:
+            report = asyncio.run(run())
+        except ImportRejected as rejected:
+            progress.stop()
+            for line in rejected.errors:
+                err.print(line, highlight=False, markup=False)
+            raise fail(f"{len(rejected.errors)} error(s); nothing was imported.") from None
+        except GovgraphError as error:
+            raise fail(error.message) from None
+    _print_report(report)
+
+
+def _print_report(report: ImportReport) -> None:
+    table = Table(title="Imported")
+    table.add_column("file")
+    table.add_column("records", justify="right")
+    for file, count in report.counts.items():
+        table.add_row(file, f"{count:,}")
+    out.print(table)

@@ -1,0 +1,40 @@
+"""Settings from the environment (or a `.env` file); the README's table lists them."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.local_server import Instance
+
+DEV_PII_KEY = "govgraph-development-key-not-for-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVGRAPH_", env_file=".env", extra="ignore")
+
+    # Another Neo4j (a server, a cluster through neo4j://, Aura through neo4j+s://);
+    # when unset, the project's local server is used.
+    neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: str = Field(default="", validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+
+    # The local server (DESIGN §9).
+    neo4j_port: int = 7687
+    neo4j_heap: str = "2g"
+    neo4j_page_cache: str = "2g"
+
+    transaction_timeout: float = 30.0  # seconds, for every database transaction
+    pii_key: str = DEV_PII_KEY  # keys the hashes of ID numbers and phones
+    graphiql: bool = True
+
+    @property
+    def local_neo4j(self) -> Instance:
+        return Instance("dev", self.neo4j_port, self.neo4j_heap, self.neo4j_page_cache)
+
+    @property
+    def uses_local_neo4j(self) -> bool:
+        return self.neo4j_uri is None
+
+    @property
+    def database_uri(self) -> str:
+        return self.neo4j_uri or self.local_neo4j.uri

@@ -1,0 +1,54 @@
+"""DESIGN §8: a request costs a fixed handful of statements, whatever its page sizes."""
+
+import pytest
+
+from tests.support import Api
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+FRONTEND_WALK = """query($n: Int) { region(code: "420602001001") {
+  grids(first: $n) { totalCount nodes { code buildings(first: $n) { totalCount nodes { code
+    households(first: $n) { totalCount nodes { id members { name household { id } } } }
+  } } } } } }"""
+
+PARTY_WALK = """query($n: Int) { partyOrganization(id: "PO-420602001001") {
+  children { children { name region { name } } }
+} people: region(code: "420602001001") { grids(first: $n) { nodes { buildings(first: $n) { nodes {
+  households(first: $n) { nodes { members {
+    coveredHouseholds(first: $n) { nodes { members { name } } } } } }
+} } } } } }"""
+
+CASE_LIST = """query($n: Int) { cases(first: $n) { totalCount nodes { caseNo grid { code }
+  reportedBy { name } events { actor { name } center { name region { name } } } } } }"""
+
+
+# At most one statement per field that walks or looks something up (a loader's
+# cache may save one when an earlier level already loaded the same keys).
+@pytest.mark.parametrize(
+    ("query", "most"),
+    [(FRONTEND_WALK, 9), (PARTY_WALK, 11), (CASE_LIST, 8)],
+    ids=["frontend walk", "party chain to covered neighbours", "case list with events"],
+)
+def test_statements_do_not_grow_with_the_page_size(api: Api, query: str, most: int) -> None:
+    for page_size in (1, 50, 500):
+        assert api.statements(query, {"n": page_size}) <= most, f"first: {page_size}"
+
+
+def test_lookups_are_batched_across_the_whole_request(api: Api) -> None:
+    aliases = " ".join(
+        f'p{i}: person(id: "P{i:04d}") {{ name household {{ id }} }}' for i in range(1, 60)
+    )
+    assert api.statements(f"{{ {aliases} }}") == 2
+
+
+def test_stats_is_one_statement_plus_the_scope_check(api: Api) -> None:
+    assert api.statements("{ stats { people } }") == 1
+    assert api.statements('{ stats(within: "420602") { people } }') == 2
+
+
+def test_total_count_runs_only_when_selected(api: Api) -> None:
+    without = api.statements('{ region(code: "420600") { grids { nodes { code } } } }')
+    with_count = api.statements(
+        '{ region(code: "420600") { grids { totalCount nodes { code } } } }'
+    )
+    assert with_count == without + 1
