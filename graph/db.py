@@ -50,7 +50,11 @@ class Database:
         cls, uri: str, user: str, password: str, name: str = "neo4j", timeout: float = 30.0
     ) -> "Database":
         auth = (user, password) if password else None
-        driver = AsyncGraphDatabase.driver(uri, auth=auth, max_connection_pool_size=50)
+        # Notifications (deprecations, unknown labels in an empty graph) are for
+        # developers reading plans, not for every clerk's console.
+        driver = AsyncGraphDatabase.driver(
+            uri, auth=auth, max_connection_pool_size=50, notifications_min_severity="OFF"
+        )
         return cls(driver, name, timeout)
 
     async def close(self) -> None:

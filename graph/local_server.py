@@ -1,6 +1,6 @@
 """A local Neo4j Community 5.26 server assembled from Maven Central (DESIGN §9).
 
-The jars are copied once into `.neo4j/lib` by Maven from `graph/neo4j/pom.xml`;
+The jars are copied once into `.neo4j/lib` by Maven from `graph/neo4j-server/pom.xml`;
 each instance ("dev", "test", ...) has its own home under `.neo4j/<instance>`
 with its own neo4j.conf, data and logs, so tests never touch the dev database.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import neo4j
 
-POM = Path(__file__).parent / "neo4j" / "pom.xml"
+POM = Path(__file__).parent / "neo4j-server" / "pom.xml"
 DEFAULT_ROOT = Path(__file__).resolve().parents[1] / ".neo4j"
 
 # The flags that the tarball's neo4j.conf gives its launcher on Java 17; the entry
