@@ -7,6 +7,7 @@ the previous event's hash, so an edited history no longer verifies.
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -57,6 +58,7 @@ class CaseFacts:
     last_seq: int
     last_at: datetime
     last_hash: str
+    level_since: datetime  # when the case reached its current level (overdue cases)
     closed_at: datetime | None = None
     resolved_level: GovernanceLevel | None = None
 
@@ -74,7 +76,7 @@ def report(
 ) -> tuple[CaseFacts, Event]:
     """The REPORT event that opens every case: seq 1, REPORTED, at GRID."""
     event = _sealed(case_no, 1, at, A.REPORT, None, S.REPORTED, LEVELS[0], actor_id, None, note, "")
-    facts = CaseFacts(case_no, S.REPORTED, LEVELS[0], 1, at, event.hash)
+    facts = CaseFacts(case_no, S.REPORTED, LEVELS[0], 1, at, event.hash, level_since=at)
     return facts, event
 
 
@@ -105,12 +107,14 @@ def advance(
             f"(seq {facts.last_seq} at {facts.last_at.isoformat()})."
         )
     target = TRANSITIONS[action][1] or facts.state
-    level = LEVELS[LEVELS.index(facts.level) + 1] if action is A.ESCALATE else facts.level
+    escalated = action is A.ESCALATE
+    level = LEVELS[LEVELS.index(facts.level) + 1] if escalated else facts.level
     event = _sealed(
         facts.case_no, facts.last_seq + 1, at, action, facts.state, target, level,
         actor_id, center_id, note, facts.last_hash,
     )  # fmt: skip
-    closed = target is S.CLOSED
+    # The last CLOSE sets both; a NOTE on a closed case keeps them; leaving CLOSED clears them.
+    closing, still_closed = action is A.CLOSE, target is S.CLOSED
     return replace(
         facts,
         state=target,
@@ -118,10 +122,11 @@ def advance(
         last_seq=event.seq,
         last_at=at,
         last_hash=event.hash,
+        level_since=at if escalated else facts.level_since,
         # A case only reaches CLOSE from RESOLVED, where its level cannot change, so
         # the confirmed RESOLVE happened at the current level.
-        closed_at=at if closed else None,
-        resolved_level=level if closed else None,
+        closed_at=at if closing else facts.closed_at if still_closed else None,
+        resolved_level=level if closing else facts.resolved_level if still_closed else None,
     ), event
 
 
@@ -153,6 +158,62 @@ def event_hash(
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where a stored history stops verifying: the first event it cannot vouch for, and why."""
+
+    seq: int
+    reason: str
+
+
+def verify(case_no: str, events: Sequence[Event], last_seq: int, last_hash: str) -> Break | None:
+    """The first broken event of a case's stored history (events by seq), or None when intact:
+    the chain replays, and it ends where the case says its history ends."""
+    if broken := chain_break(case_no, events):
+        return broken
+    if last_seq > len(events):
+        return Break(len(events) + 1, f"is missing: the case's history runs to seq {last_seq}")
+    if last_seq < len(events):
+        return Break(last_seq + 1, f"follows seq {last_seq}, where the case says its history ends")
+    if events and events[-1].hash != last_hash:
+        return Break(last_seq, "its hash is not the one the case holds for its last event")
+    return None
+
+
+def chain_break(case_no: str, events: Sequence[Event]) -> Break | None:
+    """The first event that is not exactly what report/advance make of the events before it
+    (content and hash), or None. Replaying, not only re-hashing, also catches an event that
+    was edited and sealed again but is no step the machine allows."""
+    facts: CaseFacts | None = None
+    previous_hash = ""
+    for seq, stored in enumerate(events, start=1):
+        if stored.seq != seq:
+            return Break(seq, "is missing")
+        try:
+            if facts is None:
+                facts, rebuilt = report(case_no, stored.at, stored.actor_id, stored.note)
+            else:
+                facts, rebuilt = advance(
+                    facts, stored.action, stored.at, stored.actor_id, stored.center_id, stored.note
+                )
+        except (InvalidTransition, BadUserInput) as refused:
+            return Break(seq, f"is no step the state machine allows: {refused.message}")
+        if rebuilt != stored:
+            return Break(seq, _why_differs(stored, previous_hash))
+        previous_hash = stored.hash
+    return None
+
+
+def _why_differs(stored: Event, previous_hash: str) -> str:
+    own = event_hash(
+        previous_hash, stored.case_no, stored.seq, stored.at, stored.action, stored.from_state,
+        stored.to_state, stored.level, stored.actor_id, stored.center_id, stored.note,
+    )  # fmt: skip
+    if own != stored.hash:
+        return "its content or hash was changed after it was recorded"
+    return "it was changed and sealed again: it is not what the events before it lead to"
 
 
 def _sealed(

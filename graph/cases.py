@@ -1,13 +1,29 @@
-"""Cases and their events: records, look-ups and the filtered case list."""
+"""Cases and their events: records, look-ups, the filtered list, the figures, the audit,
+and the two writes (report, advance), which fold through graph/case_machine.py as the
+import does and share its Cypher for writing events and facts.
+"""
 
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
-from graph import scope
+from neo4j.exceptions import ConstraintError
+
+from graph import batch, case_machine, scope
 from graph.batch import Lookup, Walk
-from graph.case_machine import Event
-from graph.db import Database, Row
+from graph.case_machine import Break, CaseFacts, Event
+from graph.csv_files import SHANGHAI, city_time
+from graph.db import Database, Row, Transaction
+from graph.errors import Conflict, NotFound
 from graph.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from graph.people import PEOPLE
+from graph.services import CENTERS
+
+CASE_NO_PREFIX = "XY"  # Xiangyang, as the city's own case numbers begin
+DEFAULT_OVERDUE_DAYS = 30  # the usual term for mediation
+# No longer waiting for anyone: never overdue.
+SETTLED = (CaseState.CLOSED, CaseState.VOIDED, CaseState.REFERRED)
 
 
 @dataclass(frozen=True)
@@ -23,6 +39,8 @@ class Case:
     closed_at: datetime | None
     resolved_level: GovernanceLevel | None
     last_seq: int
+    last_hash: str
+    level_since: datetime
 
     @classmethod
     def from_row(cls, row: Row) -> "Case":
@@ -39,6 +57,21 @@ class Case:
             row["closedAt"],
             GovernanceLevel(resolved) if resolved else None,
             row["lastSeq"],
+            row["lastHash"],
+            row["levelSince"],
+        )
+
+    def after(self, facts: CaseFacts) -> "Case":
+        """This case once `facts` hold."""
+        return replace(
+            self,
+            state=facts.state,
+            level=facts.level,
+            closed_at=facts.closed_at,
+            resolved_level=facts.resolved_level,
+            last_seq=facts.last_seq,
+            last_hash=facts.last_hash,
+            level_since=facts.level_since,
         )
 
 
@@ -49,27 +82,104 @@ class CaseFilter:
     category: CaseCategory | None = None
     reported_from: datetime | None = None
     reported_to: datetime | None = None
+    overdue: bool | None = None
 
 
-def event_from_row(row: Row) -> Event:
-    return Event(
-        row["caseNo"],
-        row["seq"],
-        row["at"],
-        CaseAction(row["action"]),
-        CaseState(row["fromState"]) if row["fromState"] else None,
-        CaseState(row["toState"]),
-        GovernanceLevel(row["level"]),
-        row["actorId"],
-        row["centerId"],
-        row["note"],
-        row["hash"],
-    )
+@dataclass(frozen=True)
+class OverdueRule:
+    """An open case is overdue once it has been at its level for longer than its category's
+    limit in days (DEFAULT_OVERDUE_DAYS for a category without one), counted to `now`."""
+
+    days: Mapping[CaseCategory, int]
+    now: datetime
+
+    def cutoffs(self) -> dict[str, datetime]:
+        """Per category, the time before which reaching the level makes a case overdue."""
+        return {
+            category.value: self.now - timedelta(days=self.days.get(category, DEFAULT_OVERDUE_DAYS))
+            for category in CaseCategory
+        }
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What reportCase asks for; `at` None means now."""
+
+    case_no: str | None
+    title: str
+    category: CaseCategory
+    grid_code: str
+    reported_by: str | None
+    at: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """What advanceCase asks for; `at` None means now, taken once the case is locked."""
+
+    case_no: str
+    action: CaseAction
+    expected_seq: int | None
+    actor_id: str | None
+    center_id: str | None
+    at: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A stored event holding a value that no event can have: it was edited in the database.
+    Kept, not dropped, so that the audit names it and the history shows it as stored."""
+
+    seq: int
+    row: Row
+
+
+StoredEvent = Event | Unreadable
+
+
+def event_from_row(row: Row) -> StoredEvent:
+    at = row["at"]
+    if not (isinstance(at, datetime) and at.tzinfo is not None):
+        return Unreadable(row["seq"], row)
+    try:
+        return Event(
+            row["caseNo"],
+            row["seq"],
+            at,
+            CaseAction(row["action"]),
+            CaseState(row["fromState"]) if row["fromState"] else None,
+            CaseState(row["toState"]),
+            GovernanceLevel(row["level"]),
+            row["actorId"],
+            row["centerId"],
+            row["note"],
+            row["hash"],
+        )
+    except ValueError:
+        return Unreadable(row["seq"], row)
+
+
+def history_break(case: Case, stored: Sequence[StoredEvent]) -> Break | None:
+    """The first broken event of a case's stored history, or None when it is intact."""
+    events: list[Event] = []
+    for item in stored:
+        if isinstance(item, Unreadable):
+            earlier = case_machine.chain_break(case.case_no, events)
+            return earlier or Break(item.seq, "holds a value that no event can have")
+        events.append(item)
+    return case_machine.verify(case.case_no, events, case.last_seq, case.last_hash)
+
+
+def now() -> datetime:
+    """The time in the city, to the second."""
+    return city_time(datetime.now(SHANGHAI).replace(microsecond=0))
 
 
 CASE = (
     ".caseNo, .title, .category, .state, .level, .reportedAt, .closedAt, .resolvedLevel, "
-    ".lastSeq, gridCode: head([(n)-[:IN]->(g:Grid) | g.code]), "
+    ".lastSeq, .lastHash, .levelSince, gridCode: head([(n)-[:IN]->(g:Grid) | g.code]), "
     "reportedById: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
 )
 EVENT = (
@@ -83,11 +193,16 @@ CASE_EVENTS = Walk(
     "MATCH (:Case {caseNo: parent})-[:HAS_EVENT]->(n:CaseEvent)", "seq", EVENT, event_from_row
 )
 
+
+# ------------------------------------------------------------------ the list
+
 _FILTERS = """
     WHERE ($state IS NULL OR n.state = $state)
       AND ($category IS NULL OR n.category = $category)
       AND ($reportedFrom IS NULL OR n.reportedAt >= $reportedFrom)
-      AND ($reportedTo IS NULL OR n.reportedAt <= $reportedTo)"""
+      AND ($reportedTo IS NULL OR n.reportedAt <= $reportedTo)
+      AND ($overdue IS NULL OR $overdue = coalesce(
+        NOT (n.state IN $settled) AND n.levelSince < $overdueBefore[n.category], false))"""
 
 
 def _matching(case_filter: CaseFilter) -> str:
@@ -96,26 +211,353 @@ def _matching(case_filter: CaseFilter) -> str:
     return f"{scope.GRIDS_WITHIN} MATCH (n:Case)-[:IN]->(g) {_FILTERS}"
 
 
-def _params(case_filter: CaseFilter) -> dict[str, object]:
+def _params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, object]:
+    if case_filter.overdue is not None and overdue is None:
+        raise ValueError("the overdue filter needs an OverdueRule")
     return {
         "within": case_filter.within,
         "state": case_filter.state.value if case_filter.state else None,
         "category": case_filter.category.value if case_filter.category else None,
         "reportedFrom": case_filter.reported_from,
         "reportedTo": case_filter.reported_to,
+        "overdue": case_filter.overdue,
+        "settled": [state.value for state in SETTLED],
+        "overdueBefore": overdue.cutoffs() if overdue else {},
     }
 
 
-async def page(db: Database, case_filter: CaseFilter, after: str | None, limit: int) -> list[Case]:
+async def page(
+    db: Database,
+    case_filter: CaseFilter,
+    after: str | None,
+    limit: int,
+    overdue: OverdueRule | None = None,
+) -> list[Case]:
     statement = f"""
         {_matching(case_filter)}
           AND ($after IS NULL OR n.caseNo > $after)
         RETURN n {{{CASE}}} AS row ORDER BY n.caseNo LIMIT $limit"""
-    params = {**_params(case_filter), "after": after, "limit": limit}
+    params = {**_params(case_filter, overdue), "after": after, "limit": limit}
     return [Case.from_row(row["row"]) for row in await db.read(statement, params)]
 
 
-async def count(db: Database, case_filter: CaseFilter) -> int:
+async def count(db: Database, case_filter: CaseFilter, overdue: OverdueRule | None = None) -> int:
     statement = f"{_matching(case_filter)} RETURN count(n) AS total"
-    rows = await db.read(statement, _params(case_filter))
+    rows = await db.read(statement, _params(case_filter, overdue))
     return rows[0]["total"]
+
+
+# ------------------------------------------------------------------ the figures
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    level: GovernanceLevel
+    count: int
+
+
+@dataclass(frozen=True)
+class CaseStats:
+    reported: int
+    closed: int
+    resolved_at: list[LevelCount]  # every level, lowest first
+    resolved_locally_ratio: float  # GRID or COMMUNITY
+    resolved_in_township_ratio: float  # at or below TOWNSHIP
+
+
+_CASE_STATS = f"""
+    {scope.GRIDS_WITHIN}
+    MATCH (n:Case)-[:IN]->(g)
+    WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
+    RETURN n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"""
+
+
+async def stats(db: Database, within: str, first: date | None, last: date | None) -> CaseStats:
+    """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
+
+    def midnight(day: date) -> datetime:
+        return city_time(datetime.combine(day, time()))
+
+    params = {
+        "within": within,
+        "from": midnight(first) if first else None,
+        "until": midnight(last + timedelta(days=1)) if last else None,
+    }
+    rows = await db.read(_CASE_STATS, params)
+    closed_at = dict.fromkeys(GovernanceLevel, 0)
+    for row in rows:
+        if row["closed"]:
+            closed_at[GovernanceLevel(row["level"])] += row["cases"]
+    closed = sum(closed_at.values())
+    levels = list(GovernanceLevel)
+
+    def share_up_to(highest: GovernanceLevel) -> float:
+        settled = sum(closed_at[level] for level in levels[: levels.index(highest) + 1])
+        return settled / closed if closed else 1.0
+
+    return CaseStats(
+        reported=sum(row["cases"] for row in rows),
+        closed=closed,
+        resolved_at=[LevelCount(level, closed_at[level]) for level in levels],
+        resolved_locally_ratio=share_up_to(GovernanceLevel.COMMUNITY),
+        resolved_in_township_ratio=share_up_to(GovernanceLevel.TOWNSHIP),
+    )
+
+
+# ------------------------------------------------------------------ writes
+
+# Shared with the import (graph/importer.py): events are only ever created, never merged
+# into or edited, so a clash with a stored event fails on the (caseNo, seq) key instead of
+# rewriting history. Rows come from `event_row`.
+EVENTS_APPEND = """
+UNWIND $rows AS row
+MATCH (c:Case {caseNo: row.caseNo})
+CREATE (c)-[:HAS_EVENT]->(n:CaseEvent {caseNo: row.caseNo, seq: row.seq})
+SET n += row.props
+WITH n, row
+CALL (n, row) { MATCH (p:CaseEvent {caseNo: row.caseNo, seq: row.seq - 1}) CREATE (p)-[:NEXT]->(n) }
+CALL (n, row) { MATCH (p:Person {id: row.actor}) CREATE (n)-[:BY]->(p) }
+CALL (n, row) { MATCH (c:GovernanceCenter {id: row.center}) CREATE (n)-[:AT]->(c) }
+"""
+# Shared with the import: a case's facts after its last event. Rows come from `facts_row`.
+FACTS_WRITE = "UNWIND $rows AS row MATCH (n:Case {caseNo: row.key}) SET n += row.props"
+
+
+def event_row(event: Event) -> Row:
+    props = {
+        "at": event.at,
+        "action": event.action.value,
+        "fromState": _value(event.from_state),
+        "toState": event.to_state.value,
+        "level": event.level.value,
+        "note": event.note,
+        "hash": event.hash,
+    }
+    return {
+        "caseNo": event.case_no,
+        "seq": event.seq,
+        "props": props,
+        "actor": event.actor_id,
+        "center": event.center_id,
+    }
+
+
+def facts_row(facts: CaseFacts) -> Row:
+    props = {
+        "state": facts.state.value,
+        "level": facts.level.value,
+        "closedAt": facts.closed_at,
+        "resolvedLevel": _value(facts.resolved_level),
+        "lastSeq": facts.last_seq,
+        "lastHash": facts.last_hash,
+        "levelSince": facts.level_since,
+    }
+    return {"key": facts.case_no, "props": props}
+
+
+def _value(member: CaseState | GovernanceLevel | None) -> str | None:
+    return member.value if member is not None else None
+
+
+_REPORT_REFERENCES = """
+    RETURN EXISTS { (:Grid {code: $gridCode}) } AS gridFound,
+           $reporterId IS NULL OR EXISTS { (:Person {id: $reporterId}) } AS reporterFound,
+           EXISTS { (:Case {caseNo: $caseNo}) } AS taken"""
+# The counter's write lock first, held until commit: concurrent reports draw one after the
+# other. The number follows both the counter and the highest number of the year stored
+# (imported cases may hold numbers of this form); a refused report gives its number back.
+_DRAW_NUMBER = """
+    MERGE (k:CaseCounter {year: $year})
+    SET k._LOCK_ = true REMOVE k._LOCK_
+    WITH k, COLLECT {
+      MATCH (c:Case) WHERE c.caseNo STARTS WITH $prefix AND c.caseNo =~ $pattern
+      RETURN toInteger(substring(c.caseNo, size($prefix))) ORDER BY c.caseNo DESC LIMIT 1
+    } AS highest
+    SET k.last = reduce(last = coalesce(k.last, 0), n IN highest |
+                        CASE WHEN n > last THEN n ELSE last END) + 1
+    RETURN k.last AS number"""
+_NEW_CASE = """
+    CREATE (n:Case {caseNo: $caseNo})
+    SET n += $props
+    WITH n
+    MATCH (g:Grid {code: $gridCode})
+    CREATE (n)-[:IN]->(g)
+    WITH n
+    CALL (n) { MATCH (p:Person {id: $reporterId}) CREATE (n)-[:REPORTED_BY]->(p) }"""
+
+
+async def report(db: Database, new: NewCase) -> Case:
+    """A new case and its REPORT event, in one transaction; NOT_FOUND for a grid or reporter
+    that does not exist, CONFLICT for a case number that does."""
+    at = new.at or now()
+    year = at.astimezone(SHANGHAI).year
+
+    async def work(tx: Transaction) -> Case:
+        case_no = new.case_no or await _draw_number(tx, year)
+        params = {"gridCode": new.grid_code, "reporterId": new.reported_by, "caseNo": case_no}
+        found = (await tx.run(_REPORT_REFERENCES, params))[0]
+        if not found["gridFound"]:
+            raise NotFound(f"No grid has the code {new.grid_code!r}.")
+        if not found["reporterFound"]:
+            raise NotFound(f"No person has the id {new.reported_by!r} (the reporter).")
+        if found["taken"]:
+            raise _number_taken(new.case_no)
+        facts, opening = case_machine.report(case_no, at, new.reported_by, new.note)
+        case = Case(
+            case_no, new.title, new.category, facts.state, facts.level, new.grid_code,
+            new.reported_by, at, None, None, facts.last_seq, facts.last_hash, facts.level_since,
+        )  # fmt: skip
+        props = {
+            **facts_row(facts)["props"],
+            "title": case.title,
+            "category": case.category.value,
+            "reportedAt": at,
+        }
+        await tx.run(_NEW_CASE, {**params, "props": props})
+        await tx.run(EVENTS_APPEND, {"rows": [event_row(opening)]})
+        return case
+
+    try:
+        return await db.write_transaction(work)
+    except ConstraintError:
+        # Another writer took the number between our check and our write.
+        raise _number_taken(new.case_no) from None
+
+
+async def _draw_number(tx: Transaction, year: int) -> str:
+    prefix = f"{CASE_NO_PREFIX}-{year}-"
+    params = {"year": year, "prefix": prefix, "pattern": re.escape(prefix) + r"\d{6}"}
+    number = (await tx.run(_DRAW_NUMBER, params))[0]["number"]
+    return f"{prefix}{number:06d}"
+
+
+def _number_taken(given: str | None) -> Conflict:
+    if given is None:  # only an import writing at the same moment can do that
+        return Conflict("The case number drawn was taken meanwhile; report the case again.")
+    return Conflict(f"A case numbered {given!r} exists already; leave caseNo out to get a new one.")
+
+
+# The write lock first (any write takes it, held until commit; setting and removing a
+# property leaves nothing behind), then the read: concurrent steps of one case queue
+# here, and each reads the facts that the one before it committed.
+_LOCK_AND_READ = f"""
+    MATCH (n:Case {{caseNo: $caseNo}})
+    SET n._LOCK_ = true REMOVE n._LOCK_
+    WITH n
+    RETURN n {{{CASE}, lastAt: head([(n)-[:HAS_EVENT]->(e) WHERE e.seq = n.lastSeq | e.at])}}
+             AS row,
+           $actorId IS NULL OR EXISTS {{ (:Person {{id: $actorId}}) }} AS actorFound,
+           $centerId IS NULL OR EXISTS {{ (:GovernanceCenter {{id: $centerId}}) }} AS centerFound"""
+
+
+async def advance(db: Database, step: Step) -> Case:
+    """The case after `step`, in one write transaction. When the driver retries it after a
+    transient failure (a deadlock), `take_step` runs again: it locks and reads anew."""
+    try:
+        return await db.write_transaction(lambda tx: take_step(tx, step))
+    except ConstraintError:
+        # Only a writer that bypasses the lock (an import running meanwhile) gets here.
+        raise Conflict(
+            f"Case {step.case_no} changed while this step was written; reload it and try again."
+        ) from None
+
+
+async def take_step(tx: Transaction, step: Step) -> Case:
+    """Lock the case, read its facts, fold the step through the state machine against them,
+    and write the event and the new facts; what `advance` runs, in the caller's transaction."""
+    params = {"caseNo": step.case_no, "actorId": step.actor_id, "centerId": step.center_id}
+    rows = await tx.run(_LOCK_AND_READ, params)
+    if not rows:
+        raise NotFound(f"No case is numbered {step.case_no!r}.")
+    found = rows[0]
+    if not found["actorFound"]:
+        raise NotFound(f"No person has the id {step.actor_id!r} (the actor).")
+    if not found["centerFound"]:
+        raise NotFound(f"No governance centre has the id {step.center_id!r}.")
+    case = Case.from_row(found["row"])
+    if step.expected_seq is not None and step.expected_seq != case.last_seq:
+        raise Conflict(
+            f"Case {case.case_no} has moved on: its last event is seq {case.last_seq}, not "
+            f"{step.expected_seq}. Reload it and decide again."
+        )
+    facts = CaseFacts(
+        case.case_no, case.state, case.level, case.last_seq, found["row"]["lastAt"],
+        case.last_hash, case.level_since, case.closed_at, case.resolved_level,
+    )  # fmt: skip
+    # Now, not before the lock: a step that waited must not predate the one it follows.
+    facts, event = case_machine.advance(
+        facts, step.action, step.at or now(), step.actor_id, step.center_id, step.note
+    )
+    await tx.run(EVENTS_APPEND, {"rows": [event_row(event)]})
+    await tx.run(FACTS_WRITE, {"rows": [facts_row(facts)]})
+    return case.after(facts)
+
+
+# ------------------------------------------------------------------ the audit
+
+AUDIT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class BrokenHistory:
+    case_no: str
+    where: Break
+    event: StoredEvent | None  # the stored event at where.seq, if there is one
+
+
+@dataclass(frozen=True)
+class Audit:
+    cases: int
+    broken: list[BrokenHistory]  # by case number
+
+
+async def audit(
+    db: Database, within: str | None, progress: Callable[[int, int], None] | None = None
+) -> Audit:
+    """Every case's history within the scope (or everywhere) replayed and checked, in batches
+    of AUDIT_BATCH cases; `progress` hears (cases done, cases in all) after each batch."""
+    if within is not None:
+        await scope.require(db, within)
+    case_filter = CaseFilter(within=within)
+    total = await count(db, case_filter)
+    broken: list[BrokenHistory] = []
+    done, after = 0, None
+    while found := await page(db, case_filter, after, AUDIT_BATCH):
+        histories = await batch.lists(db, CASE_EVENTS, [case.case_no for case in found])
+        for case in found:
+            stored = histories.get(case.case_no, [])
+            if where := history_break(case, stored):
+                event = next((item for item in stored if item.seq == where.seq), None)
+                broken.append(BrokenHistory(case.case_no, where, event))
+        done, after = done + len(found), found[-1].case_no
+        if progress:
+            progress(done, max(total, done))
+    return Audit(done, broken)
+
+
+# ------------------------------------------------------------------ one case's timeline
+
+
+@dataclass(frozen=True)
+class Timeline:
+    case: Case
+    events: list[StoredEvent]
+    names: dict[str, str]  # person and centre ids to names
+
+    @property
+    def broken(self) -> Break | None:
+        return history_break(self.case, self.events)
+
+
+async def timeline(db: Database, case_no: str) -> Timeline | None:
+    found = await batch.by_keys(db, CASES, [case_no])
+    if case_no not in found:
+        return None
+    events = (await batch.lists(db, CASE_EVENTS, [case_no])).get(case_no, [])
+    readable = [event for event in events if isinstance(event, Event)]
+    people = await batch.by_keys(db, PEOPLE, sorted({e.actor_id for e in readable if e.actor_id}))
+    centers = await batch.by_keys(
+        db, CENTERS, sorted({e.center_id for e in readable if e.center_id})
+    )
+    names = {key: record.name for key, record in [*people.items(), *centers.items()]}
+    return Timeline(found[case_no], events, names)

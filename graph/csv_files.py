@@ -138,6 +138,11 @@ def datetime_value(value: str) -> datetime:
             f"{shown(value)} is not a date and time; expected ISO 8601 such as "
             "2024-03-01T09:30:00+08:00 (without an offset it is Asia/Shanghai time)"
         )
+    return city_time(moment)
+
+
+def city_time(moment: datetime) -> datetime:
+    """With its own offset, or Asia/Shanghai's when it has none; fixed, as times are stored."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
     return moment.astimezone(timezone(moment.utcoffset()))  # type: ignore[arg-type]

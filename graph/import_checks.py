@@ -457,6 +457,8 @@ def stored_case(row: dict[str, Any]) -> StoredCase:
         last_seq=last["seq"],
         last_at=last["at"],
         last_hash=last["hash"],
+        # Levels only rise, so the first event at the last one is when the case reached it.
+        level_since=next(event["at"] for event in events if event["level"] == last["level"]),
         closed_at=row["closedAt"],
         resolved_level=GovernanceLevel(resolved) if resolved else None,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import personal_data
-from graph.case_machine import Event
+from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row
 from graph.csv_files import FILES, SPECS, FileReading, Problems, Record
 from graph.db import Database
 from graph.errors import BadUserInput
@@ -199,22 +199,6 @@ CASE_WRITE = node_write(
     "Case", "caseNo",
     Link("IN", "Grid", "code", "grid"), Link("REPORTED_BY", "Person", "id", "reporter"),
 )  # fmt: skip
-# A case the dataset only adds events to: its row is not in cases.csv, only its
-# derived facts change.
-CASE_FACTS_WRITE = "UNWIND $rows AS row MATCH (n:Case {caseNo: row.key}) SET n += row.props"
-EVENT_WRITE = """
-UNWIND $rows AS row
-MATCH (c:Case {caseNo: row.caseNo})
-MERGE (n:CaseEvent {caseNo: row.caseNo, seq: row.seq})
-SET n += row.props
-MERGE (c)-[:HAS_EVENT]->(n)
-FOREACH (seq IN CASE WHEN row.seq > 1 THEN [row.seq - 1] ELSE [] END |
-  MERGE (previous:CaseEvent {caseNo: row.caseNo, seq: seq}) MERGE (previous)-[:NEXT]->(n))
-FOREACH (id IN CASE WHEN row.actor IS NULL THEN [] ELSE [row.actor] END |
-  MERGE (actor:Person {id: id}) MERGE (n)-[:BY]->(actor))
-FOREACH (id IN CASE WHEN row.center IS NULL THEN [] ELSE [row.center] END |
-  MERGE (center:GovernanceCenter {id: id}) MERGE (n)-[:AT]->(center))
-"""
 
 
 # ------------------------------------------------------------------ rows
@@ -357,49 +341,19 @@ async def _write_cases(writer: Writer, checked: Checked) -> None:
     if full:
         await writer.write("cases.csv", CASE_WRITE, [_case_row(plan) for plan in full], len(full))
     if facts_only:
-        await writer.write(
-            None,
-            CASE_FACTS_WRITE,
-            [_case_row(plan) for plan in facts_only],
-            len(facts_only),
-        )
+        rows = [facts_row(plan.facts) for plan in facts_only]
+        await writer.write(None, FACTS_WRITE, rows, len(rows))
     if events:
-        rows = [_event_row(event) for event in events]
-        await writer.write("case_events.csv", EVENT_WRITE, rows, len(rows))
+        rows = [event_row(event) for event in events]
+        await writer.write("case_events.csv", EVENTS_APPEND, rows, len(rows))
 
 
 def _case_row(plan: CasePlan) -> Row:
-    facts = plan.facts
-    props = {
-        "state": facts.state.value,
-        "level": facts.level.value,
-        "closedAt": facts.closed_at,
-        "resolvedLevel": _name(facts.resolved_level),
-        "lastSeq": facts.last_seq,
-        "lastHash": facts.last_hash,
-    }
-    row: Row = {"key": plan.case_no, "props": props}
+    row = facts_row(plan.facts)
     if plan.row:
         case = plan.row
-        props.update(title=case.title, category=_name(case.category), reportedAt=case.reported_at)
+        row["props"].update(
+            title=case.title, category=_name(case.category), reportedAt=case.reported_at
+        )
         row.update(grid=case.grid_code, reporter=case.reported_by)
     return row
-
-
-def _event_row(event: Event) -> Row:
-    props = {
-        "at": event.at,
-        "action": event.action.value,
-        "fromState": _name(event.from_state),
-        "toState": event.to_state.value,
-        "level": event.level.value,
-        "note": event.note,
-        "hash": event.hash,
-    }
-    return {
-        "caseNo": event.case_no,
-        "seq": event.seq,
-        "props": props,
-        "actor": event.actor_id,
-        "center": event.center_id,
-    }

@@ -15,6 +15,7 @@ UNIQUE_KEYS = {
     "Organisation": ("id",),
     "Case": ("caseNo",),
     "CaseEvent": ("caseNo", "seq"),
+    "CaseCounter": ("year",),  # the last case number generated per year
 }
 
 # Properties that scoped questions filter on.
@@ -43,7 +44,16 @@ def statements() -> list[str]:
     return found
 
 
+# Properties added after data was stored, filled in where missing (no-ops afterwards).
+BACKFILLS = (
+    # When a case reached its current level (levels only rise): overdue cases need it.
+    "MATCH (c:Case) WHERE c.levelSince IS NULL "
+    "SET c.levelSince = COLLECT { MATCH (c)-[:HAS_EVENT]->(e:CaseEvent {level: c.level}) "
+    "RETURN e.at ORDER BY e.seq LIMIT 1 }[0]",
+)
+
+
 async def migrate(db: Database) -> None:
     # Schema commands cannot share a transaction with each other or with writes.
-    for statement in statements():
+    for statement in [*statements(), *BACKFILLS]:
         await db.write(statement)

@@ -1,6 +1,21 @@
+from dataclasses import replace
+from datetime import date, datetime
+
 from graph import cases, scope
 from graph.case_machine import Event
-from graph.cases import Case, CaseFilter
+from graph.cases import (
+    Case,
+    CaseFilter,
+    CaseStats,
+    NewCase,
+    OverdueRule,
+    Step,
+    StoredEvent,
+    Unreadable,
+)
+from graph.csv_files import city_time
+from graph.errors import BadUserInput, GovgraphError
+from graph.model import CaseAction
 from graph.people import Person
 from graph.places import Grid
 from graph.services import GovernanceCenter
@@ -18,11 +33,67 @@ async def case_list(
     after_key, size = window(first, after)
     if case_filter.within is not None:
         await scope.require(ctx.db, case_filter.within)
-    rows = await cases.page(ctx.db, case_filter, after_key, size + 1)
-    return make_page(rows, size, lambda c: c.case_no, lambda: cases.count(ctx.db, case_filter))
+    case_filter = replace(
+        case_filter,
+        reported_from=_city_time(case_filter.reported_from),
+        reported_to=_city_time(case_filter.reported_to),
+    )
+    overdue = OverdueRule(ctx.overdue_days, cases.now())
+    rows = await cases.page(ctx.db, case_filter, after_key, size + 1, overdue)
+    return make_page(
+        rows, size, lambda c: c.case_no, lambda: cases.count(ctx.db, case_filter, overdue)
+    )
+
+
+async def case_stats(ctx: Context, within: str, first: date | None, last: date | None) -> CaseStats:
+    if first is not None and last is not None and first > last:
+        raise BadUserInput(f"`from` ({first}) is after `to` ({last}).")
+    await scope.require(ctx.db, within)
+    return await cases.stats(ctx.db, within, first, last)
+
+
+async def report_case(ctx: Context, new: NewCase) -> Case:
+    title = new.title.strip()
+    if not title:
+        raise BadUserInput("A case needs a title that says what it is about.")
+    if new.case_no is not None and not new.case_no.strip():
+        raise BadUserInput("`caseNo` is blank; leave it out to get a new case number.")
+    return await cases.report(ctx.db, replace(new, title=title, at=_city_time(new.at)))
+
+
+async def advance_case(ctx: Context, step: Step) -> Case:
+    if step.action is CaseAction.REPORT:
+        raise BadUserInput("REPORT opens a case (reportCase); advanceCase takes any other action.")
+    return await cases.advance(ctx.db, replace(step, at=_city_time(step.at)))
+
+
+def _city_time(moment: datetime | None) -> datetime | None:
+    return city_time(moment) if moment is not None else None
 
 
 async def case_events(ctx: Context, parent: Case) -> list[Event]:
+    events = []
+    for event in await _stored_events(ctx, parent):
+        if isinstance(event, Unreadable):
+            # GraphQL cannot show a value outside its enums; the audit names it.
+            raise GovgraphError(
+                f"Event {event.seq} of case {parent.case_no} holds a value that no event can "
+                "have: it was changed in the database (`govgraph audit verify` lists such events)."
+            )
+        events.append(event)
+    return events
+
+
+async def history_intact(ctx: Context, parent: Case) -> bool:
+    return cases.history_break(parent, await _stored_events(ctx, parent)) is None
+
+
+async def escalations(ctx: Context, parent: Case) -> int:
+    events = await _stored_events(ctx, parent)
+    return sum(1 for e in events if isinstance(e, Event) and e.action is CaseAction.ESCALATE)
+
+
+async def _stored_events(ctx: Context, parent: Case) -> list[StoredEvent]:
     return await ctx.loaders.cases.case_events.load(parent.case_no)
 
 

@@ -65,6 +65,18 @@ class Case:
     async def events(self, info: Info) -> list[CaseEvent]:
         return await resolve.case_events(info.context, self)
 
+    @strawberry.field(
+        description="Whether the history still verifies: each event is what the state machine "
+        "makes of the ones before it, its hash chains to theirs, and none is missing. False "
+        "once an event was edited in the database (`govgraph audit verify` names it)."
+    )
+    async def history_intact(self, info: Info) -> bool:
+        return await resolve.history_intact(info.context, self)
+
+    @strawberry.field(description="How many times the case was escalated (ESCALATE events).")
+    async def escalations(self, info: Info) -> int:
+        return await resolve.escalations(info.context, self)
+
 
 @strawberry.type
 class LevelCount:
@@ -74,11 +86,19 @@ class LevelCount:
 
 @strawberry.type
 class CaseStats:
-    reported: int = strawberry.field(description="Cases reported in [from, to].")
+    reported: int = strawberry.field(
+        description="Cases reported in [from, to], days in Asia/Shanghai."
+    )
     closed: int = strawberry.field(description="Of those, now CLOSED.")
-    resolved_at: list[LevelCount]
-    resolved_locally_ratio: float
-    resolved_in_township_ratio: float
+    resolved_at: list[LevelCount] = strawberry.field(
+        description="Closed ones by resolvedLevel, every level listed, GRID first."
+    )
+    resolved_locally_ratio: float = strawberry.field(
+        description="Closed with resolvedLevel GRID or COMMUNITY / closed (1.0 when none)."
+    )
+    resolved_in_township_ratio: float = strawberry.field(
+        description="Closed with resolvedLevel at or below TOWNSHIP / closed (1.0 when none)."
+    )
 
 
 @strawberry.input
@@ -88,6 +108,12 @@ class CaseFilter:
     category: CaseCategory | None = None
     reported_from: datetime | None = None
     reported_to: datetime | None = None
+    overdue: bool | None = strawberry.field(
+        default=None,
+        description="Only cases still open (not CLOSED, VOIDED or REFERRED) that reached their "
+        "level longer ago than their category's limit (GOVGRAPH_OVERDUE_DAYS, 30 days by "
+        "default); false: only the others.",
+    )
 
 
 @strawberry.input

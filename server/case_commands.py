@@ -1,0 +1,156 @@
+"""`govgraph case show` and `govgraph audit verify`: one case's timeline, every history's audit."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from graph import cases
+from graph.cases import Audit, Timeline, Unreadable
+from graph.csv_files import SHANGHAI
+from graph.db import Database
+from graph.errors import GovgraphError
+from server.app import connect
+from server.settings import Settings
+
+T = TypeVar("T")
+
+case_app = typer.Typer(help="Cases and their histories.")
+audit_app = typer.Typer(help="Check that recorded histories were not changed afterwards.")
+out = Console()
+err = Console(stderr=True)
+
+
+@case_app.command("show")
+def show(
+    case_no: Annotated[str, typer.Argument(help="The case number, such as XY-2026-0006.")],
+) -> None:
+    """Print a case's history: each step, when, who took it, at which level and centre."""
+    found = _run(lambda db: cases.timeline(db, case_no))
+    if found is None:
+        raise _fail(f"No case is numbered {case_no!r}.")
+    out.print(_timeline_table(found))
+    broken = found.broken
+    if broken is None:
+        out.print("[green]The history verifies.[/green]")
+    else:
+        out.print(f"[red]The history is broken at seq {broken.seq}: {escape(broken.reason)}.[/red]")
+
+
+@audit_app.command("verify")
+def verify(
+    within: Annotated[
+        str | None, typer.Option(help="Only the cases of this region or grid (its code).")
+    ] = None,
+) -> None:
+    """Recompute the hash chain of every case's history and name the first broken event of
+    each one that was changed in the database; exit 1 when any is."""
+    columns = (TextColumn("cases"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=out, transient=True) as progress:
+        task = progress.add_task("cases", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = _run(lambda db: cases.audit(db, within, advance))
+    if not report.broken:
+        out.print(f"All {report.cases:,} case histories verify.")
+        return
+    out.print(_audit_table(report))
+    raise _fail(f"{len(report.broken)} of {report.cases:,} case histories are broken.")
+
+
+def _timeline_table(timeline: Timeline) -> Table:
+    case = timeline.case
+    settled = f", settled at {case.resolved_level.value}" if case.resolved_level else ""
+    table = Table(
+        title=escape(f"{case.case_no}  {case.title}"),
+        caption=(
+            f"{case.category.value} in grid {case.grid_code}, reported {_local(case.reported_at)}; "
+            f"now {case.state.value} at {case.level.value}{settled}"
+        ),
+    )
+    table.add_column("seq", justify="right")
+    for column in ("time", "action", "state", "level", "actor"):
+        table.add_column(column)
+    table.add_column("centre", overflow="fold")
+    table.add_column("note", overflow="fold")
+    for event in timeline.events:
+        if isinstance(event, Unreadable):
+            table.add_row(*_as_stored(event), style="red")
+            continue
+        table.add_row(
+            str(event.seq),
+            _local(event.at),
+            event.action.value,
+            f"{event.from_state.value if event.from_state else '–'} → {event.to_state.value}",
+            event.level.value,
+            # Names and notes are people's text: shown as written, never as markup.
+            Text(timeline.names.get(event.actor_id or "", event.actor_id or "")),
+            Text(timeline.names.get(event.center_id or "", event.center_id or "")),
+            Text(event.note or ""),
+        )
+    return table
+
+
+def _as_stored(event: Unreadable) -> list[Text]:
+    """An event with a value no event can have, shown as it is stored."""
+    row = event.row
+    state = f"{row['fromState'] or '–'} → {row['toState']}"
+    cells = [row["seq"], _time(row["at"]), row["action"], state, row["level"], row["actorId"]]
+    return [Text(str(cell or "")) for cell in [*cells, row["centerId"], row["note"]]]
+
+
+def _audit_table(report: Audit) -> Table:
+    table = Table(title="Broken case histories: the first broken event of each")
+    for column in ("case", "seq", "action", "time", "what is wrong"):
+        table.add_column(column, justify="right" if column == "seq" else "left")
+    for found in report.broken:
+        event = found.event
+        if event is None:
+            action, at = "–", "–"
+        elif isinstance(event, Unreadable):
+            action, at = str(event.row["action"]), _time(event.row["at"])
+        else:
+            action, at = event.action.value, _local(event.at)
+        table.add_row(
+            Text(found.case_no), str(found.where.seq), Text(action), Text(at), found.where.reason
+        )
+    return table
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _time(stored: object) -> str:
+    """A stored time that may have been edited into anything."""
+    if isinstance(stored, datetime) and stored.tzinfo is not None:
+        return _local(stored)
+    return str(stored)
+
+
+def _run(work: Callable[[Database], Awaitable[T]]) -> T:
+    async def main() -> T:
+        db = connect(Settings())
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(main())
+    except GovgraphError as error:
+        raise _fail(error.message) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(1)
