@@ -3,14 +3,19 @@
 from graph.db import Database
 from graph.errors import NotFound
 
-# Binds `g` to every grid within $within: the grid itself, or the grids of the
-# region and of every region below it.
-GRIDS_WITHIN = """
-    CALL () {
-      MATCH (g:Grid {code: $within}) RETURN g
+
+def grids_within(scope: str) -> str:
+    """Cypher binding `g` to every grid within `scope` (a variable holding a code): the
+    grid itself, or the grids of the region and of every region below it."""
+    return f"""CALL ({scope}) {{
+      MATCH (g:Grid {{code: {scope}}}) RETURN g
       UNION
-      MATCH (:Region {code: $within})<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
-    }"""
+      MATCH (:Region {{code: {scope}}})<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
+    }}"""
+
+
+# The same, for a statement whose scope is the parameter $within.
+GRIDS_WITHIN = f"WITH $within AS within {grids_within('within')}"
 
 # Binds `r` to the region $within and every region below it (none for a grid).
 REGIONS_WITHIN = "MATCH (:Region {code: $within})<-[:PART_OF*0..]-(r:Region)"
@@ -24,4 +29,8 @@ async def require(db: Database, within: str) -> None:
         {"within": within},
     )
     if not rows[0]["found"]:
-        raise NotFound(f"No region or grid has the code {within!r}.")
+        raise unknown(within)
+
+
+def unknown(within: str) -> NotFound:
+    return NotFound(f"No region or grid has the code {within!r}.")

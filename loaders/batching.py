@@ -3,7 +3,6 @@
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -60,21 +59,28 @@ def paged_walk(
                 found[parent, after, limit] = rows.get(parent, [])
         return [found[key] for key in keys]
 
-    async def load_counts(parents: Sequence[Hashable]) -> list[int]:
+    return PagedWalk(DataLoader(load_fn=load_pages), count_loader(db, walk, params))
+
+
+def count_loader(
+    db: Database, walk: Walk[Any], params: Mapping[str, Any] | None = None
+) -> DataLoader[Hashable, int]:
+    async def load(parents: Sequence[Hashable]) -> list[int]:
         found = await batch.counts(db, walk, parents, params)
         return [found.get(parent, 0) for parent in parents]
 
-    return PagedWalk(DataLoader(load_fn=load_pages), DataLoader(load_fn=load_counts))
+    return DataLoader(load_fn=load)
 
 
-class ByDate(Generic[L]):
-    """Loaders of a dated walk, one per `asOf` a request asks for."""
+class Parameterised(Generic[L]):
+    """Loaders of a walk that takes parameters (`asOf`, ...): one per set of values."""
 
-    def __init__(self, make: Callable[[dict[str, date]], L]) -> None:
+    def __init__(self, make: Callable[[dict[str, Any]], L]) -> None:
         self._make = make
-        self._made: dict[date, L] = {}
+        self._made: dict[tuple[tuple[str, Any], ...], L] = {}
 
-    def on(self, as_of: date) -> L:
-        if as_of not in self._made:
-            self._made[as_of] = self._make({"asOf": as_of})
-        return self._made[as_of]
+    def on(self, **params: Any) -> L:
+        key = tuple(sorted(params.items()))
+        if key not in self._made:
+            self._made[key] = self._make(params)
+        return self._made[key]

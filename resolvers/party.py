@@ -1,8 +1,12 @@
+"""Party organisations, memberships, assignments and coverage, at a date (DESIGN §3)."""
+
 from datetime import date
 
-from graph.party import PartyOrganization
+from graph import party, scope
+from graph.model import HolderKind, Role, TargetKind
+from graph.party import Assignment, Coverage, Membership, PartyOrganization
 from graph.people import Person
-from graph.places import Household, Region
+from graph.places import Building, Grid, Household, Region
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
 
@@ -25,8 +29,165 @@ async def organization_region(ctx: Context, organization: PartyOrganization) -> 
     return found
 
 
+async def organization_members(
+    ctx: Context, org: PartyOrganization, as_of: date | None, first: int | None, after: str | None
+) -> Page[Person]:
+    walk = ctx.loaders.party.organization_members.on(asOf=as_of or ctx.today())
+    return await walk_page(walk, org.id, first, after, lambda p: p.id)
+
+
+async def organization_assignments(
+    ctx: Context, org: PartyOrganization, as_of: date | None, history: bool
+) -> list[Assignment]:
+    loader = ctx.loaders.party.organization_assignments.on(
+        asOf=as_of or ctx.today(), history=history
+    )
+    return await loader.load(org.id)
+
+
+async def person_memberships(
+    ctx: Context, member: Person, as_of: date | None, history: bool
+) -> list[Membership]:
+    loader = ctx.loaders.party.person_memberships.on(asOf=as_of or ctx.today(), history=history)
+    return await loader.load(member.id)
+
+
+async def person_assignments(
+    ctx: Context, holder: Person, as_of: date | None, history: bool
+) -> list[Assignment]:
+    loader = ctx.loaders.party.person_assignments.on(asOf=as_of or ctx.today(), history=history)
+    return await loader.load(holder.id)
+
+
 async def covered_households(
     ctx: Context, holder: Person, as_of: date | None, first: int | None, after: str | None
 ) -> Page[Household]:
-    walk = ctx.loaders.party.covered_households.on(as_of or ctx.today())
+    walk = ctx.loaders.party.covered_households.on(asOf=as_of or ctx.today())
     return await walk_page(walk, holder.id, first, after, lambda h: h.id)
+
+
+async def grid_workers(ctx: Context, grid: Grid, as_of: date | None) -> list[Person]:
+    return await ctx.loaders.party.grid_workers.on(asOf=as_of or ctx.today()).load(grid.code)
+
+
+async def grid_branches(ctx: Context, grid: Grid, as_of: date | None) -> list[PartyOrganization]:
+    return await ctx.loaders.party.grid_branches.on(asOf=as_of or ctx.today()).load(grid.code)
+
+
+async def building_leaders(ctx: Context, building: Building, as_of: date | None) -> list[Person]:
+    loader = ctx.loaders.party.building_leaders.on(asOf=as_of or ctx.today())
+    return await loader.load(building.code)
+
+
+async def building_groups(
+    ctx: Context, building: Building, as_of: date | None
+) -> list[PartyOrganization]:
+    loader = ctx.loaders.party.building_groups.on(asOf=as_of or ctx.today())
+    return await loader.load(building.code)
+
+
+async def building_covered(ctx: Context, building: Building, as_of: date | None) -> bool:
+    loader = ctx.loaders.party.building_group_counts.on(asOf=as_of or ctx.today())
+    return await loader.load(building.code) > 0
+
+
+async def household_covered_by(
+    ctx: Context, household: Household, as_of: date | None
+) -> list[Person]:
+    loader = ctx.loaders.party.household_covered_by.on(asOf=as_of or ctx.today())
+    return await loader.load(household.id)
+
+
+async def household_covered(ctx: Context, household: Household, as_of: date | None) -> bool:
+    loader = ctx.loaders.party.household_covered_by_counts.on(asOf=as_of or ctx.today())
+    return await loader.load(household.id) > 0
+
+
+async def membership_person(ctx: Context, membership: Membership) -> Person:
+    found = await ctx.loaders.people.person.load(membership.person_id)
+    assert found is not None, "a membership has a member"
+    return found
+
+
+async def membership_organization(ctx: Context, membership: Membership) -> PartyOrganization:
+    found = await organization(ctx, membership.organization_id)
+    assert found is not None, "a membership has an organisation"
+    return found
+
+
+async def holder_person(ctx: Context, assignment: Assignment) -> Person | None:
+    if assignment.holder_kind is not HolderKind.PERSON:
+        return None
+    return await ctx.loaders.people.person.load(assignment.holder_id)
+
+
+async def holder_organization(ctx: Context, assignment: Assignment) -> PartyOrganization | None:
+    if assignment.holder_kind is not HolderKind.ORGANIZATION:
+        return None
+    return await organization(ctx, assignment.holder_id)
+
+
+async def target_grid(ctx: Context, assignment: Assignment) -> Grid | None:
+    if assignment.target_kind is not TargetKind.GRID:
+        return None
+    return await ctx.loaders.places.grid.load(assignment.target_id)
+
+
+async def target_building(ctx: Context, assignment: Assignment) -> Building | None:
+    if assignment.target_kind is not TargetKind.BUILDING:
+        return None
+    return await ctx.loaders.places.building.load(assignment.target_id)
+
+
+async def target_household(ctx: Context, assignment: Assignment) -> Household | None:
+    if assignment.target_kind is not TargetKind.HOUSEHOLD:
+        return None
+    return await ctx.loaders.places.household.load(assignment.target_id)
+
+
+async def party_members(
+    ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
+) -> Page[Person]:
+    await scope.require(ctx.db, within)
+    walk = ctx.loaders.party.party_members_within.on(asOf=as_of or ctx.today())
+    return await walk_page(walk, within, first, after, lambda p: p.id)
+
+
+async def uncovered_buildings(
+    ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
+) -> Page[Building]:
+    await scope.require(ctx.db, within)
+    walk = ctx.loaders.party.uncovered_buildings_within.on(asOf=as_of or ctx.today())
+    return await walk_page(walk, within, first, after, lambda b: b.code)
+
+
+async def uncovered_households(
+    ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
+) -> Page[Household]:
+    await scope.require(ctx.db, within)
+    walk = ctx.loaders.party.uncovered_households_within.on(asOf=as_of or ctx.today())
+    return await walk_page(walk, within, first, after, lambda h: h.id)
+
+
+async def coverage(ctx: Context, within: str, as_of: date | None) -> Coverage:
+    found = await ctx.loaders.party.coverage.on(asOf=as_of or ctx.today()).load(within)
+    if found is None:
+        raise scope.unknown(within)
+    return found
+
+
+async def coverage_children(ctx: Context, report: Coverage) -> list[Coverage]:
+    """The parts of a report; a part's own parts are loaded, one statement per level."""
+    if report.children is None:
+        report = await coverage(ctx, report.within, report.as_of)
+    return list(report.children or ())
+
+
+async def assign(
+    ctx: Context, role: Role, holder: str, target: str, since: date | None
+) -> Assignment:
+    return await party.assign(ctx.db, role, holder, target, since or ctx.today())
+
+
+async def end_assignment(ctx: Context, id: str, until: date | None) -> Assignment:
+    return await party.end_assignment(ctx.db, id, until or ctx.today())

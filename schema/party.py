@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import party as resolve
-from resolvers.pending import pending
 from schema.context import Info
 from schema.enums import MembershipKind, PartyOrgLevel, Role
 from schema.paging import Connection
@@ -40,15 +39,21 @@ class PartyOrganization:
     async def region(self, info: Info) -> RegionType:
         return await resolve.organization_region(info.context, self)
 
-    @strawberry.field
+    @strawberry.field(description="Persons with an active membership at asOf; ordered by id.")
     async def members(
-        self, as_of: date | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        as_of: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[PersonType]:
-        pending("PartyOrganization.members (coverage)")
+        return await resolve.organization_members(info.context, self, as_of, first, after)
 
-    @strawberry.field
-    async def assignments(self, as_of: date | None = None) -> list["Assignment"]:
-        pending("PartyOrganization.assignments (coverage)")
+    @strawberry.field(description="Active at asOf; with history, every one ever held.")
+    async def assignments(
+        self, info: Info, as_of: date | None = None, history: bool = False
+    ) -> list["Assignment"]:
+        return await resolve.organization_assignments(info.context, self, as_of, history)
 
 
 @strawberry.type
@@ -58,12 +63,12 @@ class PartyMembership:
     until: date | None
 
     @strawberry.field
-    async def person(self) -> PersonType:
-        pending("PartyMembership.person (coverage)")
+    async def person(self, info: Info) -> PersonType:
+        return await resolve.membership_person(info.context, self)
 
     @strawberry.field
-    async def organization(self) -> PartyOrganization:
-        pending("PartyMembership.organization (coverage)")
+    async def organization(self, info: Info) -> PartyOrganization:
+        return await resolve.membership_organization(info.context, self)
 
 
 @strawberry.type(
@@ -76,29 +81,30 @@ class Assignment:
     until: date | None
 
     @strawberry.field(description="Set for person roles.")
-    async def holder_person(self) -> PersonType | None:
-        pending("Assignment.holderPerson (coverage)")
+    async def holder_person(self, info: Info) -> PersonType | None:
+        return await resolve.holder_person(info.context, self)
 
     @strawberry.field(description="Set for GRID_BRANCH and BUILDING_GROUP.")
-    async def holder_organization(self) -> PartyOrganization | None:
-        pending("Assignment.holderOrganization (coverage)")
+    async def holder_organization(self, info: Info) -> PartyOrganization | None:
+        return await resolve.holder_organization(info.context, self)
 
     @strawberry.field
-    async def target_grid(self) -> GridType | None:
-        pending("Assignment.targetGrid (coverage)")
+    async def target_grid(self, info: Info) -> GridType | None:
+        return await resolve.target_grid(info.context, self)
 
     @strawberry.field
-    async def target_building(self) -> BuildingType | None:
-        pending("Assignment.targetBuilding (coverage)")
+    async def target_building(self, info: Info) -> BuildingType | None:
+        return await resolve.target_building(info.context, self)
 
     @strawberry.field
-    async def target_household(self) -> HouseholdType | None:
-        pending("Assignment.targetHousehold (coverage)")
+    async def target_household(self, info: Info) -> HouseholdType | None:
+        return await resolve.target_household(info.context, self)
 
 
-@strawberry.type
+@strawberry.type(description="How far coverage reaches in a region or grid at a date (DESIGN §3).")
 class CoverageReport:
     within: str
+    name: str = strawberry.field(description="The region's or grid's name.")
     as_of: date
     buildings: int
     covered_buildings: int
@@ -112,9 +118,12 @@ class CoverageReport:
     household_coverage: float = strawberry.field(
         description="coveredHouseholds / households, 1.0 when there are none."
     )
-    children: list["CoverageReport"] = strawberry.field(
+
+    @strawberry.field(
         description="One per child region (or per grid under a community/village), ordered by code."
     )
+    async def children(self, info: Info) -> list["CoverageReport"]:
+        return await resolve.coverage_children(info.context, self)
 
 
 @strawberry.input

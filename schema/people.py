@@ -7,7 +7,6 @@ import strawberry
 
 from resolvers import party as resolve_party
 from resolvers import people as resolve
-from resolvers.pending import pending
 from schema.context import Info
 from schema.paging import Connection
 
@@ -39,13 +38,17 @@ class Person:
     async def household(self, info: Info) -> HouseholdType | None:
         return await resolve.person_household(info.context, self)
 
-    @strawberry.field
-    async def party_memberships(self, as_of: date | None = None) -> list[MembershipType]:
-        pending("Person.partyMemberships (coverage)")
+    @strawberry.field(description="Active at asOf; with history, every one ever held.")
+    async def party_memberships(
+        self, info: Info, as_of: date | None = None, history: bool = False
+    ) -> list[MembershipType]:
+        return await resolve_party.person_memberships(info.context, self, as_of, history)
 
-    @strawberry.field
-    async def assignments(self, as_of: date | None = None) -> list[AssignmentType]:
-        pending("Person.assignments (coverage)")
+    @strawberry.field(description="Active at asOf; with history, every one ever held.")
+    async def assignments(
+        self, info: Info, as_of: date | None = None, history: bool = False
+    ) -> list[AssignmentType]:
+        return await resolve_party.person_assignments(info.context, self, as_of, history)
 
     @strawberry.field(
         description="Households this person covers at asOf (DESIGN §3), ordered by id."

@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers import party as resolve_party
 from resolvers import places as resolve
 from resolvers import services as resolve_services
-from resolvers.pending import pending
 from resolvers.people import household_members
 from schema.context import Info
 from schema.enums import GridKind, HouseholdKind, RegionLevel
@@ -68,12 +68,12 @@ class Grid:
         return await resolve.grid_buildings(info.context, self, first, after)
 
     @strawberry.field(description="Active GRID_WORKERs.")
-    async def workers(self, as_of: date | None = None) -> list[PersonType]:
-        pending("Grid.workers (coverage)")
+    async def workers(self, info: Info, as_of: date | None = None) -> list[PersonType]:
+        return await resolve_party.grid_workers(info.context, self, as_of)
 
     @strawberry.field(description="Active GRID_BRANCH holders.")
-    async def branches(self, as_of: date | None = None) -> list[OrganizationType]:
-        pending("Grid.branches (coverage)")
+    async def branches(self, info: Info, as_of: date | None = None) -> list[OrganizationType]:
+        return await resolve_party.grid_branches(info.context, self, as_of)
 
     @strawberry.field
     async def stations(self, info: Info) -> list[StationType]:
@@ -97,16 +97,16 @@ class Building:
         return await resolve.building_households(info.context, self, first, after)
 
     @strawberry.field(description="Active BUILDING_GROUP holders.")
-    async def party_groups(self, as_of: date | None = None) -> list[OrganizationType]:
-        pending("Building.partyGroups (coverage)")
+    async def party_groups(self, info: Info, as_of: date | None = None) -> list[OrganizationType]:
+        return await resolve_party.building_groups(info.context, self, as_of)
 
     @strawberry.field(description="Active BUILDING_LEADERs.")
-    async def leaders(self, as_of: date | None = None) -> list[PersonType]:
-        pending("Building.leaders (coverage)")
+    async def leaders(self, info: Info, as_of: date | None = None) -> list[PersonType]:
+        return await resolve_party.building_leaders(info.context, self, as_of)
 
-    @strawberry.field(description="DESIGN §3.")
-    async def covered(self, as_of: date | None = None) -> bool:
-        pending("Building.covered (coverage)")
+    @strawberry.field(description="Covered by an active BUILDING_GROUP (DESIGN §3).")
+    async def covered(self, info: Info, as_of: date | None = None) -> bool:
+        return await resolve_party.building_covered(info.context, self, as_of)
 
 
 @strawberry.type
@@ -123,10 +123,13 @@ class Household:
     async def members(self, info: Info) -> list[PersonType]:
         return await household_members(info.context, self)
 
-    @strawberry.field(description="DESIGN §3, ordered by id.")
-    async def covered_by(self, as_of: date | None = None) -> list[PersonType]:
-        pending("Household.coveredBy (coverage)")
+    @strawberry.field(
+        description="Who covers it (DESIGN §3): its central households and its house-yard's "
+        "leader; ordered by id."
+    )
+    async def covered_by(self, info: Info, as_of: date | None = None) -> list[PersonType]:
+        return await resolve_party.household_covered_by(info.context, self, as_of)
 
-    @strawberry.field
-    async def covered(self, as_of: date | None = None) -> bool:
-        pending("Household.covered (coverage)")
+    @strawberry.field(description="DESIGN §3.")
+    async def covered(self, info: Info, as_of: date | None = None) -> bool:
+        return await resolve_party.household_covered(info.context, self, as_of)

@@ -52,3 +52,34 @@ def test_total_count_runs_only_when_selected(api: Api) -> None:
         '{ region(code: "420600") { grids { totalCount nodes { code } } } }'
     )
     assert with_count == without + 1
+
+
+COVERAGE = """query($within: String!) { coverage(within: $within) { households
+  children { within households children { within households children { within } } } } }"""
+
+
+def test_coverage_costs_one_statement_per_level_whatever_the_number_of_parts(api: Api) -> None:
+    # Three levels asked: the city's districts, their townships, their communities.
+    assert api.statements(COVERAGE, {"within": "420600"}) == 3
+    # A community's 4 grids have no parts, so the third level never needs a statement.
+    assert api.statements(COVERAGE, {"within": "420602001001"}) == 2
+    flat = "query($w: String!) { coverage(within: $w) { households children { households } } }"
+    assert api.statements(flat, {"w": "420600"}) == 1
+
+
+UNCOVERED = """query($n: Int) { uncoveredBuildings(within: "420600", first: $n) {
+  totalCount nodes { code covered grid { code region { name } } } } }"""
+
+MEMBERS_COVERING = """query($n: Int) { partyMembers(within: "420600", first: $n) {
+  nodes { id coveredHouseholds(first: $n) { totalCount nodes { id covered coveredBy { id }
+    members { name } } } } } }"""
+
+
+@pytest.mark.parametrize(
+    ("query", "most"),
+    [(UNCOVERED, 6), (MEMBERS_COVERING, 7)],
+    ids=["uncovered buildings with totalCount", "party members' covered households"],
+)
+def test_coverage_lists_do_not_grow_with_the_page_size(api: Api, query: str, most: int) -> None:
+    for page_size in (1, 50, 500):
+        assert api.statements(query, {"n": page_size}) <= most, f"first: {page_size}"
