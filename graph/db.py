@@ -53,7 +53,11 @@ class Database:
         # Notifications (deprecations, unknown labels in an empty graph) are for
         # developers reading plans, not for every clerk's console.
         driver = AsyncGraphDatabase.driver(
-            uri, auth=auth, max_connection_pool_size=50, notifications_min_severity="OFF"
+            uri,
+            auth=auth,
+            max_connection_pool_size=50,
+            max_transaction_retry_time=10,
+            notifications_min_severity="OFF",
         )
         return cls(driver, name, timeout)
 

@@ -30,7 +30,3 @@ class Conflict(GovgraphError):
 
 class Unavailable(GovgraphError):
     code = "UNAVAILABLE"
-
-
-class NotImplementedYet(GovgraphError):
-    code = "NOT_IMPLEMENTED"

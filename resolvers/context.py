@@ -1,21 +1,27 @@
 """What every resolver receives: the database, this request's loaders, and today."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from strawberry.fastapi import BaseContext
 
 from graph.db import Database
+from graph.model import CaseCategory
 from loaders import Loaders
 
 CITY_TIME = ZoneInfo("Asia/Shanghai")
 
 
 class Context(BaseContext):
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self, db: Database, overdue_days: Mapping[CaseCategory, int] | None = None
+    ) -> None:
         super().__init__()
         self.db = db
         self.loaders = Loaders(db)
+        # Days a case may stay at one level, per category (others: graph.cases' default).
+        self.overdue_days = dict(overdue_days or {})
 
     def today(self) -> date:
         """`asOf` defaults to today in Asia/Shanghai (DESIGN §3)."""

@@ -4,25 +4,41 @@ from datetime import date
 
 import strawberry
 
-from resolvers.pending import pending
+from graph.cases import NewCase, Step
+from resolvers import cases, party
 from schema.cases import AdvanceCaseInput, Case, ReportCaseInput
+from schema.context import Info
 from schema.party import AssignInput, Assignment
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation
-    async def report_case(self, input: ReportCaseInput) -> Case:
-        pending("reportCase (cases)")
+    @strawberry.mutation(
+        description="Open a case: its REPORT event (seq 1) at GRID level. NOT_FOUND for an "
+        "unknown grid or reporter; CONFLICT for a caseNo already taken."
+    )
+    async def report_case(self, info: Info, input: ReportCaseInput) -> Case:
+        return await cases.report_case(info.context, NewCase(**vars(input)))
 
-    @strawberry.mutation
-    async def advance_case(self, input: AdvanceCaseInput) -> Case:
-        pending("advanceCase (cases)")
+    @strawberry.mutation(
+        description="Take the next step of a case (DESIGN §4). INVALID_TRANSITION names the "
+        "case's state and the actions it allows; CONFLICT when `expectedSeq` is no longer "
+        "its last seq. Concurrent steps are applied one after the other."
+    )
+    async def advance_case(self, info: Info, input: AdvanceCaseInput) -> Case:
+        return await cases.advance_case(info.context, Step(**vars(input)))
 
-    @strawberry.mutation
-    async def assign(self, input: AssignInput) -> Assignment:
-        pending("assign (coverage)")
+    @strawberry.mutation(
+        description="Give a holder a role toward a target from `since`; an identical "
+        "assignment already active then is returned, not duplicated."
+    )
+    async def assign(self, info: Info, input: AssignInput) -> Assignment:
+        return await party.assign(info.context, input.role, input.holder, input.target, input.since)
 
-    @strawberry.mutation(description="`until` defaults to today.")
-    async def end_assignment(self, id: strawberry.ID, until: date | None = None) -> Assignment:
-        pending("endAssignment (coverage)")
+    @strawberry.mutation(
+        description="End an active assignment on `until` (default today); it stays in history."
+    )
+    async def end_assignment(
+        self, info: Info, id: strawberry.ID, until: date | None = None
+    ) -> Assignment:
+        return await party.end_assignment(info.context, id, until)

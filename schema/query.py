@@ -7,7 +7,6 @@ import strawberry
 
 from graph.cases import CaseFilter as CaseFilterRecord
 from resolvers import cases, party, people, places
-from resolvers.pending import pending
 from resolvers.stats import stats_within
 from schema.cases import Case, CaseFilter, CaseStats
 from schema.context import Info
@@ -54,12 +53,13 @@ class Query:
     )
     async def party_members(
         self,
+        info: Info,
         within: str,
         as_of: date | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Person]:
-        pending("partyMembers (coverage)")
+        return await party.party_members(info.context, within, as_of, first, after)
 
     @strawberry.field(
         description="Buildings within the scope that are not covered at asOf (DESIGN §3); "
@@ -67,12 +67,13 @@ class Query:
     )
     async def uncovered_buildings(
         self,
+        info: Info,
         within: str,
         as_of: date | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Building]:
-        pending("uncoveredBuildings (coverage)")
+        return await party.uncovered_buildings(info.context, within, as_of, first, after)
 
     @strawberry.field(
         description="Households within the scope that are not covered at asOf (DESIGN §3); "
@@ -80,16 +81,17 @@ class Query:
     )
     async def uncovered_households(
         self,
+        info: Info,
         within: str,
         as_of: date | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Household]:
-        pending("uncoveredHouseholds (coverage)")
+        return await party.uncovered_households(info.context, within, as_of, first, after)
 
-    @strawberry.field
-    async def coverage(self, within: str, as_of: date | None = None) -> CoverageReport:
-        pending("coverage")
+    @strawberry.field(description="Coverage of a region or grid, with its parts (DESIGN §3).")
+    async def coverage(self, info: Info, within: str, as_of: date | None = None) -> CoverageReport:
+        return await party.coverage(info.context, within, as_of)
 
     @strawberry.field(description="Ordered by caseNo.")
     async def cases(
@@ -102,14 +104,18 @@ class Query:
         record = CaseFilterRecord(**vars(filter)) if filter else CaseFilterRecord()
         return await cases.case_list(info.context, record, first, after)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Cases reported within the scope on the days from..to (Asia/Shanghai), "
+        "and the levels at which the closed ones were settled."
+    )
     async def case_stats(
         self,
+        info: Info,
         within: str,
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,
     ) -> CaseStats:
-        pending("caseStats (cases)")
+        return await cases.case_stats(info.context, within, from_, to)
 
     @strawberry.field(description="Counts within a region or grid, or in the whole graph.")
     async def stats(

@@ -10,6 +10,7 @@ from graph.db import Database
 from graph.migrations import migrate
 from resolvers.context import Context
 from schema import schema
+from server import reports
 from server.settings import Settings
 
 
@@ -35,11 +36,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.close()
 
     async def context(request: Request) -> Context:
-        return Context(request.app.state.db)
+        return Context(request.app.state.db, settings.overdue_days)
 
     app = FastAPI(title="govgraph", lifespan=lifespan)
     router = GraphQLRouter(
         schema, context_getter=context, graphql_ide="graphiql" if settings.graphiql else None
     )
     app.include_router(router, prefix="/graphql")
+    app.include_router(reports.router)
     return app

@@ -16,6 +16,8 @@ from graph.errors import GovgraphError
 from graph.importer import ImportRejected, ImportReport, import_dataset
 from graph.local_server import LocalServerError
 from server.app import connect, create_app
+from server.case_commands import audit_app, case_app
+from server.report_command import report
 from server.settings import Settings
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
@@ -23,6 +25,9 @@ DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
 app = typer.Typer(help="govgraph: the governance graph of a city, served as GraphQL.")
 neo4j_app = typer.Typer(help="The local Neo4j server (not used when NEO4J_URI is set).")
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(case_app, name="case")
+app.add_typer(audit_app, name="audit")
+app.command()(report)
 out = Console()
 err = Console(stderr=True)
 

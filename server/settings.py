@@ -1,9 +1,10 @@
 """Settings from the environment (or a `.env` file); the README's table lists them."""
 
-from pydantic import Field
+from pydantic import Field, PositiveInt
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.local_server import Instance
+from graph.model import CaseCategory
 
 DEV_PII_KEY = "govgraph-development-key-not-for-production"
 
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     transaction_timeout: float = 30.0  # seconds, for every database transaction
     pii_key: str = DEV_PII_KEY  # keys the hashes of ID numbers and phones
     graphiql: bool = True
+    # Days a case may stay at one level before it is overdue, per category, as JSON
+    # ({"DISPUTE": 30, "HAZARD": 7}); a category not named gets 30.
+    overdue_days: dict[CaseCategory, PositiveInt] = Field(default_factory=dict)
 
     @property
     def local_neo4j(self) -> Instance:

@@ -32,6 +32,8 @@ def test_every_command_has_help(graph: Graph) -> None:
         ["schema"],
         ["neo4j", "start"],
         ["neo4j", "status"],
+        ["case", "show"],
+        ["audit", "verify"],
     ):
         done = govgraph(graph, *command, "--help")
         assert done.returncode == 0, done.stderr

@@ -167,11 +167,6 @@ def test_a_scope_that_exists_nowhere_is_not_found(api: Api) -> None:
     assert api.error_codes('{ cases(filter: {within: "nowhere"}) { totalCount } }') == ["NOT_FOUND"]
 
 
-def test_fields_of_later_issues_say_not_implemented(api: Api) -> None:
-    body = api.post('{ coverage(within: "420600") { households } }')
-    assert body["errors"][0]["extensions"]["code"] == "NOT_IMPLEMENTED"
-
-
 def test_bad_requests_have_codes_and_no_internals(api: Api) -> None:
     assert api.error_codes(
         '{ region(code: "420600") { children(first: 501) { totalCount } } }'
