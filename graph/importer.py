@@ -59,13 +59,7 @@ async def import_dataset(
     replace: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    if not pii_key:
-        raise ValueError("a key is needed to hash resident ID and phone numbers")
-    if not folder.is_dir():
-        raise ImportRejected([f"{folder}: is not a folder"])
-    if not any((folder / spec.name).is_file() for spec in FILES):
-        names = ", ".join(spec.name for spec in FILES)
-        raise ImportRejected([f"{folder}: holds none of the files the import reads: {names}"])
+    require_dataset(folder, pii_key)
     checked = await validate(db, folder, replace=replace)
     if checked.problems:
         raise ImportRejected(checked.problems)
@@ -75,13 +69,24 @@ async def import_dataset(
     writer = Writer(db, progress or (lambda file, done, total: None))
     for spec in FILES:
         if spec.name in NODE_WRITES and spec.name in checked.counts:
-            rows = (ROWS[spec.name](record, pii_key) for record in _reread(folder, spec.name))
+            rows = (ROWS[spec.name](record, pii_key) for record in reread(folder, spec.name))
             await writer.write(spec.name, NODE_WRITES[spec.name], rows, checked.counts[spec.name])
     await _write_cases(writer, checked)
     return ImportReport(dict(checked.counts))
 
 
-def _reread(folder: Path, file: str) -> Iterator[Record]:
+def require_dataset(folder: Path, pii_key: bytes) -> None:
+    """Refuse what cannot be a dataset before anything is read."""
+    if not pii_key:
+        raise ValueError("a key is needed to hash resident ID and phone numbers")
+    if not folder.is_dir():
+        raise ImportRejected([f"{folder}: is not a folder"])
+    if not any((folder / spec.name).is_file() for spec in FILES):
+        names = ", ".join(spec.name for spec in FILES)
+        raise ImportRejected([f"{folder}: holds none of the files the import reads: {names}"])
+
+
+def reread(folder: Path, file: str) -> Iterator[Record]:
     """The records of a file that pass one found right (so no problems arise now)."""
     return FileReading(SPECS[file], folder / file, Problems()).records()
 
@@ -339,7 +344,7 @@ async def _write_cases(writer: Writer, checked: Checked) -> None:
     facts_only = [plan for plan in checked.cases if not plan.row and plan.new_events]
     events = [event for plan in checked.cases for event in plan.new_events]
     if full:
-        await writer.write("cases.csv", CASE_WRITE, [_case_row(plan) for plan in full], len(full))
+        await writer.write("cases.csv", CASE_WRITE, [case_row(plan) for plan in full], len(full))
     if facts_only:
         rows = [facts_row(plan.facts) for plan in facts_only]
         await writer.write(None, FACTS_WRITE, rows, len(rows))
@@ -348,7 +353,7 @@ async def _write_cases(writer: Writer, checked: Checked) -> None:
         await writer.write("case_events.csv", EVENTS_APPEND, rows, len(rows))
 
 
-def _case_row(plan: CasePlan) -> Row:
+def case_row(plan: CasePlan) -> Row:
     row = facts_row(plan.facts)
     if plan.row:
         case = plan.row
