@@ -51,48 +51,50 @@ _EVERYWHERE = f"""
     CALL () {{ MATCH (n:Case) RETURN count(n) AS cases }}
     RETURN *"""
 
-# A scope: its regions (none for a grid) and its grids, then what hangs below them.
+# A scope: each figure counted on its own from the scope's regions (none for a grid)
+# or grids, so no subquery carries a large list into the next.
 _WITHIN = f"""
-    CALL () {{ {scope.REGIONS_WITHIN} RETURN collect(r) AS regions }}
-    CALL () {{ {scope.GRIDS_WITHIN} RETURN collect(g) AS grids }}
-    CALL (grids) {{
-      UNWIND grids AS g MATCH (g)<-[:IN]-(b:Building) RETURN count(b) AS buildings
+    CALL () {{ {scope.REGIONS_WITHIN} RETURN count(r) AS regions }}
+    CALL () {{ {scope.GRIDS_WITHIN} RETURN count(g) AS grids }}
+    CALL () {{ {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(b:Building) RETURN count(b) AS buildings }}
+    CALL () {{
+      {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
+      RETURN count(h) AS households
     }}
-    CALL (grids) {{
-      UNWIND grids AS g MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
-      RETURN collect(h) AS households
+    CALL () {{
+      {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(:Household)<-[:LIVES_IN]-(p:Person)
+      RETURN count(p) AS people
     }}
-    CALL (households) {{
-      UNWIND households AS h MATCH (h)<-[:LIVES_IN]-(p:Person) RETURN count(p) AS people
+    CALL () {{
+      {scope.REGIONS_WITHIN} MATCH (r)<-[:BELONGS_TO]-(o:PartyOrganization)
+      RETURN count(o) AS party_organizations
     }}
-    CALL (regions) {{
-      UNWIND regions AS r MATCH (r)<-[:BELONGS_TO]-(o:PartyOrganization)
-      RETURN collect(o) AS organizations
-    }}
-    CALL (organizations) {{
-      UNWIND organizations AS o MATCH (o)<-[m:MEMBER_OF]-(p:Person) WHERE {active("m")}
+    CALL () {{
+      {scope.REGIONS_WITHIN} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)<-[m:MEMBER_OF]-(p:Person)
+      WHERE {active("m")}
       RETURN count(DISTINCT p) AS party_members
     }}
-    CALL (households) {{
-      UNWIND households AS h
-      MATCH (h)<-[:TARGETS]-(a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
+    CALL () {{
+      {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(:Household)
+            <-[:TARGETS]-(a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
       WHERE {active("a")}
       RETURN count(DISTINCT p) AS central_households
     }}
-    CALL (regions) {{
-      UNWIND regions AS r MATCH (r)<-[:SERVES]-(c:GovernanceCenter)
+    CALL () {{
+      {scope.REGIONS_WITHIN} MATCH (r)<-[:SERVES]-(c:GovernanceCenter)
       RETURN count(c) AS governance_centers
     }}
-    CALL (regions, grids) {{
-      UNWIND regions + grids AS place MATCH (place)<-[:IN]-(s:ServiceStation)
-      WITH DISTINCT s
+    CALL () {{
+      CALL () {{
+        {scope.REGIONS_WITHIN} MATCH (r)<-[:IN]-(s:ServiceStation) RETURN s
+        UNION
+        {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(s:ServiceStation) RETURN s
+      }}
       RETURN count(CASE s.kind WHEN 'RED_STATION' THEN 1 END) AS red_stations,
              count(CASE s.kind WHEN 'CANTEEN' THEN 1 END) AS canteens
     }}
-    CALL (grids) {{ UNWIND grids AS g MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}
-    RETURN size(regions) AS regions, size(grids) AS grids, buildings,
-           size(households) AS households, people, size(organizations) AS party_organizations,
-           party_members, central_households, governance_centers, red_stations, canteens, cases"""
+    CALL () {{ {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}
+    RETURN *"""
 
 
 async def stats(db: Database, within: str | None, as_of: date) -> Stats:

@@ -14,13 +14,13 @@ from server import reports
 from server.settings import Settings
 
 
-def connect(settings: Settings) -> Database:
+def connect(settings: Settings, timeout: float | None = None) -> Database:
     return Database.connect(
         settings.database_uri,
         settings.neo4j_user,
         settings.neo4j_password,
         settings.neo4j_database,
-        settings.transaction_timeout,
+        timeout or settings.transaction_timeout,
     )
 
 

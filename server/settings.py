@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     neo4j_page_cache: str = "2g"
 
     transaction_timeout: float = 30.0  # seconds, for every database transaction
+    import_transaction_timeout: float = 600.0  # seconds, for each batch an import writes
     pii_key: str = DEV_PII_KEY  # keys the hashes of ID numbers and phones
     graphiql: bool = True
     # Days a case may stay at one level before it is overdue, per category, as JSON

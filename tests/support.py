@@ -34,6 +34,7 @@ class Graph:
                 os.environ.get("NEO4J_USER", "neo4j"),
                 os.environ.get("NEO4J_PASSWORD", ""),
                 os.environ.get("NEO4J_DATABASE", "neo4j"),
+                timeout=600,  # imports of generated cities write large batches
             )
             try:
                 return await work(db)
