@@ -1,14 +1,19 @@
 """Party organisations, memberships, assignments and coverage, at a date (DESIGN §3)."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 from graph import party, scope
 from graph.model import HolderKind, Role, TargetKind
 from graph.party import Assignment, Coverage, Membership, PartyOrganization
 from graph.people import Person
 from graph.places import Building, Grid, Household, Region
+from loaders.batching import PagedWalk, Parameterised
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
+
+T = TypeVar("T")
 
 
 async def organization(ctx: Context, id: str) -> PartyOrganization | None:
@@ -148,25 +153,37 @@ async def target_household(ctx: Context, assignment: Assignment) -> Household | 
 async def party_members(
     ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
 ) -> Page[Person]:
-    await scope.require(ctx.db, within)
-    walk = ctx.loaders.party.party_members_within.on(asOf=as_of or ctx.today())
-    return await walk_page(walk, within, first, after, lambda p: p.id)
+    lists = ctx.loaders.party.party_members_within
+    return await _within(ctx, lists, within, as_of, first, after, lambda p: p.id)
 
 
 async def uncovered_buildings(
     ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
 ) -> Page[Building]:
-    await scope.require(ctx.db, within)
-    walk = ctx.loaders.party.uncovered_buildings_within.on(asOf=as_of or ctx.today())
-    return await walk_page(walk, within, first, after, lambda b: b.code)
+    lists = ctx.loaders.party.uncovered_buildings_within
+    return await _within(ctx, lists, within, as_of, first, after, lambda b: b.code)
 
 
 async def uncovered_households(
     ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
 ) -> Page[Household]:
+    lists = ctx.loaders.party.uncovered_households_within
+    return await _within(ctx, lists, within, as_of, first, after, lambda h: h.id)
+
+
+async def _within(
+    ctx: Context,
+    lists: Parameterised[PagedWalk[T]],
+    within: str,
+    as_of: date | None,
+    first: int | None,
+    after: str | None,
+    key_of: Callable[[T], Any],
+) -> Page[T]:
+    """A page of a list over a scope that must exist (DESIGN §5)."""
     await scope.require(ctx.db, within)
-    walk = ctx.loaders.party.uncovered_households_within.on(asOf=as_of or ctx.today())
-    return await walk_page(walk, within, first, after, lambda h: h.id)
+    walk = lists.on(asOf=as_of or ctx.today())
+    return await walk_page(walk, within, first, after, key_of)
 
 
 async def coverage(ctx: Context, within: str, as_of: date | None) -> Coverage:
