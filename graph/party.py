@@ -108,7 +108,6 @@ ASSIGNMENT = (
 )
 
 ORGANIZATIONS = Lookup("PartyOrganization", "id", ORGANIZATION, PartyOrganization.from_row)
-ASSIGNMENTS = Lookup("Assignment", "id", ASSIGNMENT, Assignment.from_row)
 
 ORGANIZATION_CHILDREN = Walk(
     "MATCH (:PartyOrganization {id: parent})<-[:UNDER]-(n:PartyOrganization)",

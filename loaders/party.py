@@ -37,7 +37,6 @@ class PartyLoaders:
             return Parameterised(lambda params: count_loader(db, walk, params))
 
         self.organization = lookup_loader(db, party.ORGANIZATIONS)
-        self.assignment = lookup_loader(db, party.ASSIGNMENTS)
         self.organization_children = list_loader(db, party.ORGANIZATION_CHILDREN)
         self.person_memberships = listed(party.PERSON_MEMBERSHIPS)
         self.person_assignments = listed(party.PERSON_ASSIGNMENTS)

@@ -3,10 +3,6 @@ from graph.services import GovernanceCenter, ServiceStation
 from resolvers.context import Context
 
 
-async def center(ctx: Context, id: str) -> GovernanceCenter | None:
-    return await ctx.loaders.services.center.load(id)
-
-
 async def region_centers(ctx: Context, region: Region) -> list[GovernanceCenter]:
     return await ctx.loaders.services.region_centers.load(region.code)
 
