@@ -21,6 +21,15 @@ GRIDS_WITHIN = f"WITH $within AS within {grids_within('within')}"
 REGIONS_WITHIN = "MATCH (:Region {code: $within})<-[:PART_OF*0..]-(r:Region)"
 
 
+def grid_in_scope(grid: str) -> str:
+    """Cypher predicate: the grid bound to `grid` lies within the reader's `$scope` (a list of
+    region or grid codes; null for the whole city). Walks up from the grid, a few hops."""
+    return (
+        f"($scope IS NULL OR {grid}.code IN $scope OR EXISTS {{ "
+        f"MATCH ({grid})-[:IN]->(:Region)-[:PART_OF*0..]->(s:Region) WHERE s.code IN $scope }})"
+    )
+
+
 async def require(db: Database, within: str) -> None:
     """NOT_FOUND when `within` names no region and no grid: never an empty answer."""
     rows = await db.read(

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from strawberry.fastapi import BaseContext
 
+from graph.access import UNRESTRICTED, Principal
 from graph.db import Database
 from graph.model import CaseCategory
 from loaders import Loaders
@@ -15,10 +16,14 @@ CITY_TIME = ZoneInfo("Asia/Shanghai")
 
 class Context(BaseContext):
     def __init__(
-        self, db: Database, overdue_days: Mapping[CaseCategory, int] | None = None
+        self,
+        db: Database,
+        overdue_days: Mapping[CaseCategory, int] | None = None,
+        principal: Principal = UNRESTRICTED,
     ) -> None:
         super().__init__()
         self.db = db
+        self.principal = principal
         self.loaders = Loaders(db)
         # Days a case may stay at one level, per category (others: graph.cases' default).
         self.overdue_days = dict(overdue_days or {})

@@ -18,7 +18,9 @@ def neo4j_uri() -> Iterator[str]:
         yield uri
         return
     port = int(os.environ.get("GOVGRAPH_TEST_BOLT_PORT", "7688"))
-    instance = local_server.Instance(name="test", bolt_port=port, heap="1g", page_cache="512m")
+    # Another port, another folder: two suites on one machine never share a database.
+    name = "test" if port == 7688 else f"test-{port}"
+    instance = local_server.Instance(name=name, bolt_port=port, heap="1g", page_cache="512m")
     started = local_server.start(instance)
     yield instance.uri
     if started:
