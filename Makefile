@@ -13,8 +13,9 @@ $(INSTALLED): pyproject.toml
 
 # Start the local Neo4j, import the demo data when the database is empty, serve
 # http://127.0.0.1:8000/graphql. Ctrl-C stops the server and the Neo4j it started.
+# Authentication is off (loopback only) unless GOVGRAPH_AUTH says otherwise.
 run: $(INSTALLED)
-	$(BIN)/govgraph up
+	GOVGRAPH_AUTH=$${GOVGRAPH_AUTH:-off} $(BIN)/govgraph up
 
 # The whole suite against a real Neo4j (a local test instance, or NEO4J_URI).
 test: $(INSTALLED)

@@ -3,7 +3,9 @@
 Each runs once for a whole batch of keys: look-ups by key, a keyset page of
 children for many parents, all children of many parents, and children counts.
 Domain modules declare what to look up (`Lookup`) and which relationship to walk
-(`Walk`) as constants; nothing here ever holds user input in Cypher text.
+(`Walk`) as constants; nothing here ever holds user input in Cypher text. Each may
+name a predicate of graph.scope that keeps what the reader may not see out of every
+row and count (true for an unrestricted reader).
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +23,7 @@ class Lookup(Generic[R]):
     key: str
     projection: str  # a map projection of `n`
     build: Callable[[Row], R]
+    visible: str = "true"  # a predicate on `n` (graph.scope)
 
 
 @dataclass(frozen=True)
@@ -29,12 +32,14 @@ class Walk(Generic[R]):
     order_key: str  # a property of `n`, unique among the children
     projection: str
     build: Callable[[Row], R]
+    # A predicate on `n` (graph.scope), for walks that may reach past the reader's scope.
+    visible: str = "true"
 
 
 async def by_keys(db: Database, lookup: Lookup[R], keys: Sequence[Any]) -> dict[Any, R]:
     statement = (
         f"UNWIND $keys AS key MATCH (n:{lookup.label} {{{lookup.key}: key}}) "
-        f"RETURN key, n {{{lookup.projection}}} AS row"
+        f"WHERE {lookup.visible} RETURN key, n {{{lookup.projection}}} AS row"
     )
     rows = await db.read(statement, {"keys": list(keys)})
     return {row["key"]: lookup.build(row["row"]) for row in rows}
@@ -53,7 +58,8 @@ async def pages(
         UNWIND $parents AS parent
         CALL (parent) {{
           {walk.match}
-          WITH DISTINCT n WHERE $after IS NULL OR n.{walk.order_key} > $after
+          WITH DISTINCT n WHERE ($after IS NULL OR n.{walk.order_key} > $after)
+            AND {walk.visible}
           WITH n ORDER BY n.{walk.order_key} LIMIT $limit
           RETURN collect(n {{{walk.projection}}}) AS rows
         }}
@@ -74,7 +80,8 @@ async def lists(
         UNWIND $parents AS parent
         CALL (parent) {{
           {walk.match}
-          WITH DISTINCT n ORDER BY n.{walk.order_key}
+          WITH DISTINCT n WHERE {walk.visible}
+          WITH n ORDER BY n.{walk.order_key}
           RETURN collect(n {{{walk.projection}}}) AS rows
         }}
         RETURN parent, rows"""
@@ -92,7 +99,8 @@ async def counts(
         UNWIND $parents AS parent
         CALL (parent) {{
           {walk.match}
-          RETURN count(DISTINCT n) AS total
+          WITH DISTINCT n WHERE {walk.visible}
+          RETURN count(n) AS total
         }}
         RETURN parent, total"""
     found = await db.read(statement, {**(params or {}), "parents": list(parents)})

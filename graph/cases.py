@@ -188,7 +188,7 @@ EVENT = (
     "centerId: head([(n)-[:AT]->(c:GovernanceCenter) | c.id])"
 )
 
-CASES = Lookup("Case", "caseNo", CASE, Case.from_row)
+CASES = Lookup("Case", "caseNo", CASE, Case.from_row, scope.placed_in_scope("n"))
 CASE_EVENTS = Walk(
     "MATCH (:Case {caseNo: parent})-[:HAS_EVENT]->(n:CaseEvent)", "seq", EVENT, event_from_row
 )
@@ -196,13 +196,14 @@ CASE_EVENTS = Walk(
 
 # ------------------------------------------------------------------ the list
 
-_FILTERS = """
+_FILTERS = f"""
     WHERE ($state IS NULL OR n.state = $state)
       AND ($category IS NULL OR n.category = $category)
       AND ($reportedFrom IS NULL OR n.reportedAt >= $reportedFrom)
       AND ($reportedTo IS NULL OR n.reportedAt <= $reportedTo)
       AND ($overdue IS NULL OR $overdue = coalesce(
-        NOT (n.state IN $settled) AND n.levelSince < $overdueBefore[n.category], false))"""
+        NOT (n.state IN $settled) AND n.levelSince < $overdueBefore[n.category], false))
+      AND {scope.placed_in_scope("n")}"""
 
 
 def _matching(case_filter: CaseFilter) -> str:
@@ -269,6 +270,7 @@ _CASE_STATS = f"""
     {scope.GRIDS_WITHIN}
     MATCH (n:Case)-[:IN]->(g)
     WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
+      AND {scope.grid_in_scope("g")}
     RETURN n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"""
 
 
@@ -359,10 +361,13 @@ def _value(member: CaseState | GovernanceLevel | None) -> str | None:
     return member.value if member is not None else None
 
 
-_REPORT_REFERENCES = """
-    RETURN EXISTS { (:Grid {code: $gridCode}) } AS gridFound,
-           $reporterId IS NULL OR EXISTS { (:Person {id: $reporterId}) } AS reporterFound,
-           EXISTS { (:Case {caseNo: $caseNo}) } AS taken"""
+# Only a grid and a reporter the reader may see are found.
+_REPORT_REFERENCES = f"""
+    OPTIONAL MATCH (grid:Grid {{code: $gridCode}}) WHERE {scope.grid_in_scope("grid")}
+    OPTIONAL MATCH (reporter:Person {{id: $reporterId}}) WHERE {scope.person_visible("reporter")}
+    RETURN grid IS NOT NULL AS gridFound,
+           $reporterId IS NULL OR reporter IS NOT NULL AS reporterFound,
+           EXISTS {{ (:Case {{caseNo: $caseNo}}) }} AS taken"""
 # The counter's write lock first, held until commit: concurrent reports draw one after the
 # other. The number follows both the counter and the highest number of the year stored
 # (imported cases may hold numbers of this form); a refused report gives its number back.
@@ -397,9 +402,11 @@ async def report(db: Database, new: NewCase) -> Case:
         params = {"gridCode": new.grid_code, "reporterId": new.reported_by, "caseNo": case_no}
         found = (await tx.run(_REPORT_REFERENCES, params))[0]
         if not found["gridFound"]:
-            raise NotFound(f"No grid has the code {new.grid_code!r}.")
+            missing = NotFound(f"No grid has the code {new.grid_code!r}.")
+            raise scope.unseen(tx, new.grid_code, missing)
         if not found["reporterFound"]:
-            raise NotFound(f"No person has the id {new.reported_by!r} (the reporter).")
+            missing = NotFound(f"No person has the id {new.reported_by!r} (the reporter).")
+            raise scope.unseen(tx, str(new.reported_by), missing)
         if found["taken"]:
             raise _number_taken(new.case_no)
         facts, opening = case_machine.report(case_no, at, new.reported_by, new.note)
@@ -440,14 +447,19 @@ def _number_taken(given: str | None) -> Conflict:
 # The write lock first (any write takes it, held until commit; setting and removing a
 # property leaves nothing behind), then the read: concurrent steps of one case queue
 # here, and each reads the facts that the one before it committed.
+# Only a case, actor and centre the reader may see are found; no other case is locked.
 _LOCK_AND_READ = f"""
-    MATCH (n:Case {{caseNo: $caseNo}})
+    MATCH (n:Case {{caseNo: $caseNo}}) WHERE {scope.placed_in_scope("n")}
     SET n._LOCK_ = true REMOVE n._LOCK_
     WITH n
     RETURN n {{{CASE}, lastAt: head([(n)-[:HAS_EVENT]->(e) WHERE e.seq = n.lastSeq | e.at])}}
              AS row,
-           $actorId IS NULL OR EXISTS {{ (:Person {{id: $actorId}}) }} AS actorFound,
-           $centerId IS NULL OR EXISTS {{ (:GovernanceCenter {{id: $centerId}}) }} AS centerFound"""
+           $actorId IS NULL OR EXISTS {{
+             MATCH (a:Person {{id: $actorId}}) WHERE {scope.person_visible("a")}
+           }} AS actorFound,
+           $centerId IS NULL OR EXISTS {{
+             MATCH (c:GovernanceCenter {{id: $centerId}}) WHERE {scope.center_visible("c")}
+           }} AS centerFound"""
 
 
 async def advance(db: Database, step: Step) -> Case:
@@ -468,12 +480,15 @@ async def take_step(tx: Transaction, step: Step) -> Case:
     params = {"caseNo": step.case_no, "actorId": step.actor_id, "centerId": step.center_id}
     rows = await tx.run(_LOCK_AND_READ, params)
     if not rows:
-        raise NotFound(f"No case is numbered {step.case_no!r}.")
+        missing = NotFound(f"No case is numbered {step.case_no!r}.")
+        raise scope.unseen(tx, step.case_no, missing)
     found = rows[0]
     if not found["actorFound"]:
-        raise NotFound(f"No person has the id {step.actor_id!r} (the actor).")
+        missing = NotFound(f"No person has the id {step.actor_id!r} (the actor).")
+        raise scope.unseen(tx, str(step.actor_id), missing)
     if not found["centerFound"]:
-        raise NotFound(f"No governance centre has the id {step.center_id!r}.")
+        missing = NotFound(f"No governance centre has the id {step.center_id!r}.")
+        raise scope.unseen(tx, str(step.center_id), missing)
     case = Case.from_row(found["row"])
     if step.expected_seq is not None and step.expected_seq != case.last_seq:
         raise Conflict(

@@ -32,18 +32,39 @@ class Transaction:
         self._tx = tx
         self._database = database
 
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        return self._database.scope
+
     async def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         self._database.count_statement()
-        result = await self._tx.run(cypher, params or {})
+        result = await self._tx.run(cypher, self._database.parameters(params))
         return [native(row) for row in await result.data()]
 
 
 class Database:
-    def __init__(self, driver: neo4j.AsyncDriver, name: str, timeout: float) -> None:
+    def __init__(
+        self,
+        driver: neo4j.AsyncDriver,
+        name: str,
+        timeout: float,
+        scope: tuple[str, ...] | None = None,
+    ) -> None:
         self.driver = driver
         self.name = name
         self.timeout = timeout
+        # The reader's scope (graph.access.Principal.scope), given to every statement as
+        # $scope, which the predicates of graph.scope read; None: the whole city.
+        self.scope = scope
         self.statements = 0  # since this object was made; tests take differences
+
+    def scoped(self, scope: tuple[str, ...] | None) -> "Database":
+        """The same connection for a reader limited to `scope`; one per request."""
+        return Database(self.driver, self.name, self.timeout, scope)
+
+    def parameters(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """`params` and the reader's scope, which no caller can override."""
+        return {**(params or {}), "scope": None if self.scope is None else list(self.scope)}
 
     @classmethod
     def connect(
@@ -96,7 +117,7 @@ class Database:
         self.count_statement()
         try:
             async with self.driver.session(database=self.name) as session:
-                result = await session.run(cypher, params or {})  # type: ignore[arg-type]
+                result = await session.run(cypher, self.parameters(params))  # type: ignore[arg-type]
                 await result.consume()
         except (ServiceUnavailable, SessionExpired) as error:
             raise Unavailable(UNREACHABLE) from error

@@ -30,3 +30,11 @@ class Conflict(GovgraphError):
 
 class Unavailable(GovgraphError):
     code = "UNAVAILABLE"
+
+
+class Unauthenticated(GovgraphError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(GovgraphError):
+    code = "FORBIDDEN"

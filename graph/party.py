@@ -20,7 +20,13 @@ from graph.model import (
 )
 from graph.people import PERSON, Person
 from graph.places import BUILDING, HOUSEHOLD, Building, Household
-from graph.scope import grids_within
+from graph.scope import (
+    grids_within,
+    organization_visible,
+    person_visible,
+    placed_in_scope,
+    unseen,
+)
 
 
 @dataclass(frozen=True)
@@ -107,32 +113,41 @@ ASSIGNMENT = (
     "targetKey: head([(n)-[:TARGETS]->(t) | coalesce(t.code, t.id)])"
 )
 
-ORGANIZATIONS = Lookup("PartyOrganization", "id", ORGANIZATION, PartyOrganization.from_row)
+ORGANIZATIONS = Lookup(
+    "PartyOrganization",
+    "id",
+    ORGANIZATION,
+    PartyOrganization.from_row,
+    organization_visible("n"),
+)
 
 ORGANIZATION_CHILDREN = Walk(
     "MATCH (:PartyOrganization {id: parent})<-[:UNDER]-(n:PartyOrganization)",
     "id",
     ORGANIZATION,
     PartyOrganization.from_row,
+    organization_visible("n"),
 )
 
-# Dated walks read $asOf; those that read $history also list what has ended.
+# Dated walks read $asOf; those that read $history also list what has ended. A person
+# may be seen whose memberships and duties reach past the scope: those are left out.
 PERSON_MEMBERSHIPS = Walk(
-    "MATCH (:Person {id: parent})-[n:MEMBER_OF]->(:PartyOrganization) "
-    f"WHERE $history OR {active('n')}",
+    "MATCH (:Person {id: parent})-[n:MEMBER_OF]->(o:PartyOrganization) "
+    f"WHERE ($history OR {active('n')}) AND {organization_visible('o')}",
     "since",
     MEMBERSHIP,
     Membership.from_row,
 )
 PERSON_ASSIGNMENTS = Walk(
-    f"MATCH (:Person {{id: parent}})<-[:HELD_BY]-(n:Assignment) WHERE $history OR {active('n')}",
+    "MATCH (:Person {id: parent})<-[:HELD_BY]-(n:Assignment)-[:TARGETS]->(t) "
+    f"WHERE ($history OR {active('n')}) AND {placed_in_scope('t')}",
     "id",
     ASSIGNMENT,
     Assignment.from_row,
 )
 ORGANIZATION_ASSIGNMENTS = Walk(
-    "MATCH (:PartyOrganization {id: parent})<-[:HELD_BY]-(n:Assignment) "
-    f"WHERE $history OR {active('n')}",
+    "MATCH (:PartyOrganization {id: parent})<-[:HELD_BY]-(n:Assignment)-[:TARGETS]->(t) "
+    f"WHERE ($history OR {active('n')}) AND {placed_in_scope('t')}",
     "id",
     ASSIGNMENT,
     Assignment.from_row,
@@ -142,6 +157,7 @@ ORGANIZATION_MEMBERS = Walk(
     "id",
     PERSON,
     Person.from_row,
+    person_visible("n"),
 )
 
 
@@ -212,10 +228,12 @@ PERSON_COVERED_HOUSEHOLDS = Walk(
     "id",
     HOUSEHOLD,
     Household.from_row,
+    placed_in_scope("n"),
 )
 
 
-# Lists over a scope: walks whose `parent` is the scope's code.
+# Lists over a scope: walks whose `parent` is the scope's code (`within`, which
+# resolvers check lies within the reader's scope).
 PARTY_MEMBERS_WITHIN = Walk(
     "MATCH (:Region {code: parent})<-[:PART_OF*0..]-(:Region)<-[:BELONGS_TO]-(:PartyOrganization)"
     f"<-[m:MEMBER_OF]-(n:Person) WHERE {active('m')}",
@@ -355,13 +373,15 @@ def _figures(
     )
 
 
-# What the ids of an assignment's holder and target name, for the role's rule.
-_ASSIGN_PARTIES = """
-OPTIONAL MATCH (person:Person {id: $holder})
-OPTIONAL MATCH (organization:PartyOrganization {id: $holder})
-OPTIONAL MATCH (grid:Grid {code: $target})
-OPTIONAL MATCH (building:Building {code: $target})
-OPTIONAL MATCH (household:Household {id: $target})
+# What the ids of an assignment's holder and target name, for the role's rule; only
+# what the reader may see is found.
+_ASSIGN_PARTIES = f"""
+OPTIONAL MATCH (person:Person {{id: $holder}}) WHERE {person_visible("person")}
+OPTIONAL MATCH (organization:PartyOrganization {{id: $holder}})
+  WHERE {organization_visible("organization")}
+OPTIONAL MATCH (grid:Grid {{code: $target}}) WHERE {placed_in_scope("grid")}
+OPTIONAL MATCH (building:Building {{code: $target}}) WHERE {placed_in_scope("building")}
+OPTIONAL MATCH (household:Household {{id: $target}}) WHERE {placed_in_scope("household")}
 RETURN person IS NOT NULL AS Person, organization IS NOT NULL AS PartyOrganization,
        grid IS NOT NULL AS Grid, grid.kind AS gridKind,
        building IS NOT NULL AS Building, household IS NOT NULL AS Household"""
@@ -385,7 +405,7 @@ async def assign(db: Database, role: Role, holder: str, target: str, since: date
 
     async def work(tx: Transaction) -> Assignment:
         (found,) = await tx.run(_ASSIGN_PARTIES, params)
-        _check_parties(role, holder, target, found)
+        _check_parties(tx, role, holder, target, found)
         # Writing (and removing) a property locks the target until commit, so two
         # identical requests cannot both create an assignment.
         existing = await tx.run(
@@ -409,17 +429,19 @@ async def assign(db: Database, role: Role, holder: str, target: str, since: date
     return await db.write_transaction(work)
 
 
-def _check_parties(role: Role, holder: str, target: str, found: Row) -> None:
+def _check_parties(tx: Transaction, role: Role, holder: str, target: str, found: Row) -> None:
     holder_kind, target_kind = ROLE_RULES[role]
     rule = f"{role_rule_text(role)}."
     if not found[holder_kind.value]:
         if any(found[kind.value] for kind in HolderKind):
             raise BadUserInput(f"{holder!r} cannot hold this role: {rule}")
-        raise NotFound(f"No {_NOUNS[holder_kind]} has the id {holder!r}.")
+        missing = NotFound(f"No {_NOUNS[holder_kind]} has the id {holder!r}.")
+        raise unseen(tx, holder, missing)
     if not found[target_kind.value]:
         if any(found[kind.value] for kind in TargetKind):
             raise BadUserInput(f"{target!r} cannot be the target: {rule}")
-        raise NotFound(f"No {_NOUNS[target_kind]} has the code or id {target!r}.")
+        missing = NotFound(f"No {_NOUNS[target_kind]} has the code or id {target!r}.")
+        raise unseen(tx, target, missing)
     if role is Role.HOUSEYARD_LEADER and found["gridKind"] != GridKind.HOUSEYARD.value:
         raise BadUserInput(f"Grid {target!r} is not a house-yard: {rule}")
 
@@ -429,10 +451,12 @@ async def end_assignment(db: Database, id: str, until: date) -> Assignment:
 
     async def work(tx: Transaction) -> Assignment:
         rows = await tx.run(
-            "MATCH (n:Assignment {id: $id}) RETURN n.since AS since, n.until AS until", {"id": id}
+            f"MATCH (n:Assignment {{id: $id}})-[:TARGETS]->(t) WHERE {placed_in_scope('t')} "
+            "RETURN n.since AS since, n.until AS until",
+            {"id": id},
         )
         if not rows:
-            raise NotFound(f"No assignment has the id {id!r}.")
+            raise unseen(tx, id, NotFound(f"No assignment has the id {id!r}."))
         since, ended = rows[0]["since"], rows[0]["until"]
         if ended is not None:
             raise BadUserInput(f"Assignment {id!r} has already ended, on {ended.isoformat()}.")

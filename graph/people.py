@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from graph.batch import Lookup, Walk
 from graph.db import Row
+from graph.scope import person_visible
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ PERSON = (
     "householdId: head([(n)-[:LIVES_IN]->(h:Household) | h.id])"
 )
 
-PEOPLE = Lookup("Person", "id", PERSON, Person.from_row)
+PEOPLE = Lookup("Person", "id", PERSON, Person.from_row, person_visible("n"))
 
 HOUSEHOLD_MEMBERS = Walk(
     "MATCH (:Household {id: parent})<-[:LIVES_IN]-(n:Person)", "id", PERSON, Person.from_row

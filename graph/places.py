@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from graph.batch import Lookup, Walk
 from graph.db import Row
 from graph.model import GridKind, HouseholdKind, RegionLevel
+from graph.scope import grid_in_scope, placed_in_scope, region_visible
 
 
 @dataclass(frozen=True)
@@ -60,19 +61,27 @@ GRID = ".code, .name, .kind, regionCode: head([(n)-[:IN]->(r:Region) | r.code])"
 BUILDING = ".code, .name, .address, gridCode: head([(n)-[:IN]->(g:Grid) | g.code])"
 HOUSEHOLD = ".id, .door, .kind, buildingCode: head([(n)-[:IN]->(b:Building) | b.code])"
 
-REGIONS = Lookup("Region", "code", REGION, Region.from_row)
-GRIDS = Lookup("Grid", "code", GRID, Grid.from_row)
-BUILDINGS = Lookup("Building", "code", BUILDING, Building.from_row)
-HOUSEHOLDS = Lookup("Household", "id", HOUSEHOLD, Household.from_row)
+REGIONS = Lookup("Region", "code", REGION, Region.from_row, region_visible("n"))
+GRIDS = Lookup("Grid", "code", GRID, Grid.from_row, grid_in_scope("n"))
+BUILDINGS = Lookup("Building", "code", BUILDING, Building.from_row, placed_in_scope("n"))
+HOUSEHOLDS = Lookup("Household", "id", HOUSEHOLD, Household.from_row, placed_in_scope("n"))
+
+# Walks down from a grid, building or household need no predicate: the reader sees
+# those only within the scope. From a region above the scope, only the way to it shows.
 
 REGION_CHILDREN = Walk(
-    "MATCH (:Region {code: parent})<-[:PART_OF]-(n:Region)", "code", REGION, Region.from_row
+    "MATCH (:Region {code: parent})<-[:PART_OF]-(n:Region)",
+    "code",
+    REGION,
+    Region.from_row,
+    region_visible("n"),
 )
 REGION_GRIDS = Walk(
     "MATCH (:Region {code: parent})<-[:PART_OF*0..]-(:Region)<-[:IN]-(n:Grid)",
     "code",
     GRID,
     Grid.from_row,
+    grid_in_scope("n"),
 )
 GRID_BUILDINGS = Walk(
     "MATCH (:Grid {code: parent})<-[:IN]-(n:Building)", "code", BUILDING, Building.from_row

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from graph.batch import Lookup, Walk
 from graph.db import Row
 from graph.model import GovernanceLevel, StationKind
+from graph.scope import center_visible
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ STATION = (
     "gridCode: head([(n)-[:IN]->(g:Grid) | g.code])"
 )
 
-CENTERS = Lookup("GovernanceCenter", "id", CENTER, GovernanceCenter.from_row)
+CENTERS = Lookup("GovernanceCenter", "id", CENTER, GovernanceCenter.from_row, center_visible("n"))
 
 REGION_CENTERS = Walk(
     "MATCH (:Region {code: parent})<-[:SERVES]-(n:GovernanceCenter)",

@@ -51,53 +51,63 @@ _EVERYWHERE = f"""
     CALL () {{ MATCH (n:Case) RETURN count(n) AS cases }}
     RETURN *"""
 
-# A scope: each figure counted on its own from the scope's regions (none for a grid)
-# or grids, so no subquery carries a large list into the next.
+# Scopes (a list of codes $within that may overlap: one `within`, or a scoped reader's
+# whole scope): each figure counted on its own from the distinct regions (none for a
+# grid) or grids, so no subquery carries a large list into the next.
+_GRIDS = f"UNWIND $within AS within {scope.grids_within('within')} WITH DISTINCT g"
+_REGIONS = (
+    "UNWIND $within AS within MATCH (:Region {code: within})<-[:PART_OF*0..]-(r:Region) "
+    "WITH DISTINCT r"
+)
 _WITHIN = f"""
-    CALL () {{ {scope.REGIONS_WITHIN} RETURN count(r) AS regions }}
-    CALL () {{ {scope.GRIDS_WITHIN} RETURN count(g) AS grids }}
-    CALL () {{ {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(b:Building) RETURN count(b) AS buildings }}
+    CALL () {{ {_REGIONS} RETURN count(r) AS regions }}
+    CALL () {{ {_GRIDS} RETURN count(g) AS grids }}
+    CALL () {{ {_GRIDS} MATCH (g)<-[:IN]-(b:Building) RETURN count(b) AS buildings }}
     CALL () {{
-      {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
+      {_GRIDS} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
       RETURN count(h) AS households
     }}
     CALL () {{
-      {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(:Household)<-[:LIVES_IN]-(p:Person)
+      {_GRIDS} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(:Household)<-[:LIVES_IN]-(p:Person)
       RETURN count(p) AS people
     }}
     CALL () {{
-      {scope.REGIONS_WITHIN} MATCH (r)<-[:BELONGS_TO]-(o:PartyOrganization)
+      {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(o:PartyOrganization)
       RETURN count(o) AS party_organizations
     }}
     CALL () {{
-      {scope.REGIONS_WITHIN} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)<-[m:MEMBER_OF]-(p:Person)
+      {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)<-[m:MEMBER_OF]-(p:Person)
       WHERE {active("m")}
       RETURN count(DISTINCT p) AS party_members
     }}
     CALL () {{
-      {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(:Household)
+      {_GRIDS} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(:Household)
             <-[:TARGETS]-(a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
       WHERE {active("a")}
       RETURN count(DISTINCT p) AS central_households
     }}
     CALL () {{
-      {scope.REGIONS_WITHIN} MATCH (r)<-[:SERVES]-(c:GovernanceCenter)
+      {_REGIONS} MATCH (r)<-[:SERVES]-(c:GovernanceCenter)
       RETURN count(c) AS governance_centers
     }}
     CALL () {{
       CALL () {{
-        {scope.REGIONS_WITHIN} MATCH (r)<-[:IN]-(s:ServiceStation) RETURN s
+        {_REGIONS} MATCH (r)<-[:IN]-(s:ServiceStation) RETURN s
         UNION
-        {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(s:ServiceStation) RETURN s
+        {_GRIDS} MATCH (g)<-[:IN]-(s:ServiceStation) RETURN s
       }}
       RETURN count(CASE s.kind WHEN 'RED_STATION' THEN 1 END) AS red_stations,
              count(CASE s.kind WHEN 'CANTEEN' THEN 1 END) AS canteens
     }}
-    CALL () {{ {scope.GRIDS_WITHIN} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}
+    CALL () {{ {_GRIDS} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}
     RETURN *"""
 
 
 async def stats(db: Database, within: str | None, as_of: date) -> Stats:
-    statement = _EVERYWHERE if within is None else _WITHIN
-    rows = await db.read(statement, {"within": within, "asOf": as_of})
+    """The figures of `within`, or of all the reader may see: the city or the scope."""
+    codes = [within] if within is not None else db.scope
+    statement = _EVERYWHERE if codes is None else _WITHIN
+    rows = await db.read(
+        statement, {"within": None if codes is None else list(codes), "asOf": as_of}
+    )
     return Stats.from_row(rows[0])

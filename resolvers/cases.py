@@ -19,12 +19,13 @@ from graph.model import CaseAction
 from graph.people import Person
 from graph.places import Grid
 from graph.services import GovernanceCenter
+from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, make_page, window
 
 
 async def case(ctx: Context, case_no: str) -> Case | None:
-    return await ctx.loaders.cases.case.load(case_no)
+    return seen(ctx, case_no, await ctx.loaders.cases.case.load(case_no))
 
 
 async def case_list(

@@ -22,9 +22,10 @@ class Context(BaseContext):
         principal: Principal = UNRESTRICTED,
     ) -> None:
         super().__init__()
-        self.db = db
+        # Every statement of this request reads the reader's scope (graph/scope.py).
+        self.db = db.scoped(principal.scope)
         self.principal = principal
-        self.loaders = Loaders(db)
+        self.loaders = Loaders(self.db)
         # Days a case may stay at one level, per category (others: graph.cases' default).
         self.overdue_days = dict(overdue_days or {})
 

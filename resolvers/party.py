@@ -10,6 +10,7 @@ from graph.party import Assignment, Coverage, Membership, PartyOrganization
 from graph.people import Person
 from graph.places import Building, Grid, Household, Region
 from loaders.batching import PagedWalk, Parameterised
+from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
 
@@ -17,11 +18,13 @@ T = TypeVar("T")
 
 
 async def organization(ctx: Context, id: str) -> PartyOrganization | None:
-    return await ctx.loaders.party.organization.load(id)
+    return seen(ctx, id, await ctx.loaders.party.organization.load(id))
 
 
 async def organization_parent(ctx: Context, child: PartyOrganization) -> PartyOrganization | None:
-    return await organization(ctx, child.parent_id) if child.parent_id else None
+    if child.parent_id is None:
+        return None
+    return await ctx.loaders.party.organization.load(child.parent_id)
 
 
 async def organization_children(ctx: Context, parent: PartyOrganization) -> list[PartyOrganization]:
@@ -115,7 +118,7 @@ async def membership_person(ctx: Context, membership: Membership) -> Person:
 
 
 async def membership_organization(ctx: Context, membership: Membership) -> PartyOrganization:
-    found = await organization(ctx, membership.organization_id)
+    found = await ctx.loaders.party.organization.load(membership.organization_id)
     assert found is not None, "a membership has an organisation"
     return found
 
@@ -129,7 +132,7 @@ async def holder_person(ctx: Context, assignment: Assignment) -> Person | None:
 async def holder_organization(ctx: Context, assignment: Assignment) -> PartyOrganization | None:
     if assignment.holder_kind is not HolderKind.ORGANIZATION:
         return None
-    return await organization(ctx, assignment.holder_id)
+    return await ctx.loaders.party.organization.load(assignment.holder_id)
 
 
 async def target_grid(ctx: Context, assignment: Assignment) -> Grid | None:
@@ -187,17 +190,24 @@ async def _within(
 
 
 async def coverage(ctx: Context, within: str, as_of: date | None) -> Coverage:
-    found = await ctx.loaders.party.coverage.on(asOf=as_of or ctx.today()).load(within)
-    if found is None:
-        raise scope.unknown(within)
-    return found
+    if ctx.db.scope is not None:
+        await scope.require(ctx.db, within)
+    return await _coverage_of(ctx, within, as_of or ctx.today())
 
 
 async def coverage_children(ctx: Context, report: Coverage) -> list[Coverage]:
-    """The parts of a report; a part's own parts are loaded, one statement per level."""
+    """The parts of a report; a part's own parts are loaded, one statement per level
+    (the parts of a scope within the reader's scope are within it too)."""
     if report.children is None:
-        report = await coverage(ctx, report.within, report.as_of)
+        report = await _coverage_of(ctx, report.within, report.as_of)
     return list(report.children or ())
+
+
+async def _coverage_of(ctx: Context, within: str, as_of: date) -> Coverage:
+    found = await ctx.loaders.party.coverage.on(asOf=as_of).load(within)
+    if found is None:
+        raise scope.unknown(within)
+    return found
 
 
 async def assign(

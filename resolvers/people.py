@@ -1,10 +1,11 @@
 from graph.people import Person
 from graph.places import Household
+from resolvers.access import seen
 from resolvers.context import Context
 
 
 async def person(ctx: Context, id: str) -> Person | None:
-    return await ctx.loaders.people.person.load(id)
+    return seen(ctx, id, await ctx.loaders.people.person.load(id))
 
 
 async def household_members(ctx: Context, household: Household) -> list[Person]:

@@ -1,26 +1,33 @@
+from graph import scope
 from graph.places import Building, Grid, Household, Region
+from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
 
 
 async def region(ctx: Context, code: str) -> Region | None:
-    return await ctx.loaders.places.region.load(code)
+    if ctx.db.scope is not None:
+        # The regions above the scope show as a grid's parents, but are not looked up.
+        await scope.require(ctx.db, code)
+    return seen(ctx, code, await ctx.loaders.places.region.load(code))
 
 
 async def grid(ctx: Context, code: str) -> Grid | None:
-    return await ctx.loaders.places.grid.load(code)
+    return seen(ctx, code, await ctx.loaders.places.grid.load(code))
 
 
 async def building(ctx: Context, code: str) -> Building | None:
-    return await ctx.loaders.places.building.load(code)
+    return seen(ctx, code, await ctx.loaders.places.building.load(code))
 
 
 async def household(ctx: Context, id: str) -> Household | None:
-    return await ctx.loaders.places.household.load(id)
+    return seen(ctx, id, await ctx.loaders.places.household.load(id))
 
 
 async def region_parent(ctx: Context, child: Region) -> Region | None:
-    return await region(ctx, child.parent_code) if child.parent_code else None
+    if child.parent_code is None:
+        return None
+    return await ctx.loaders.places.region.load(child.parent_code)
 
 
 async def region_children(
@@ -38,7 +45,7 @@ async def region_grids(
 
 
 async def grid_region(ctx: Context, child: Grid) -> Region:
-    found = await region(ctx, child.region_code)
+    found = await ctx.loaders.places.region.load(child.region_code)
     assert found is not None, "every grid lies in a region"
     return found
 
@@ -51,7 +58,7 @@ async def grid_buildings(
 
 
 async def building_grid(ctx: Context, child: Building) -> Grid:
-    found = await grid(ctx, child.grid_code)
+    found = await ctx.loaders.places.grid.load(child.grid_code)
     assert found is not None, "every building lies in a grid"
     return found
 
@@ -64,6 +71,6 @@ async def building_households(
 
 
 async def household_building(ctx: Context, child: Household) -> Building:
-    found = await building(ctx, child.building_code)
+    found = await ctx.loaders.places.building.load(child.building_code)
     assert found is not None, "every household lies in a building"
     return found

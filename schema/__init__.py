@@ -5,6 +5,7 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
+from schema.access import RoleCheck
 from schema.errors import add_code
 from schema.extensions import StatementCount
 from schema.mutation import Mutation
@@ -24,5 +25,5 @@ schema = GovgraphSchema(
     query=Query,
     mutation=Mutation,
     # Classes, not instances: each request gets its own (the caches are shared anyway).
-    extensions=[StatementCount, ParserCache, ValidationCache],
+    extensions=[StatementCount, ParserCache, ValidationCache, RoleCheck],
 )

@@ -1,17 +1,28 @@
-"""The FastAPI application: GraphQL at /graphql (GraphiQL in a browser)."""
+"""The FastAPI application: GraphQL at /graphql (GraphiQL in a browser), and the reports.
+
+Every request but the GraphiQL page needs a bearer token (server/auth.py). A missing or
+bad one is refused with HTTP 401 and a GraphQL-shaped body whose error has
+`extensions.code` UNAUTHENTICATED, before any Cypher runs."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
+from graph.access import Principal
 from graph.db import Database
+from graph.errors import Unauthenticated
 from graph.migrations import migrate
 from resolvers.context import Context
 from schema import schema
 from server import reports
+from server.auth import Authenticator
 from server.settings import Settings
+
+# Nothing runs for a GET without a query (the GraphiQL page): it needs no token.
+NOBODY = Principal(subject=None, roles=frozenset(), scope=())
 
 
 def connect(settings: Settings, timeout: float | None = None) -> Database:
@@ -26,22 +37,37 @@ def connect(settings: Settings, timeout: float | None = None) -> Database:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    authenticator = Authenticator(settings)  # refuses settings that check no token
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = connect(settings)
         await migrate(db)
         app.state.db = db
+        app.state.authenticator = authenticator
         yield
         await db.close()
 
     async def context(request: Request) -> Context:
-        return Context(request.app.state.db, settings.overdue_days)
+        if request.method == "GET" and "query" not in request.query_params:
+            principal = NOBODY
+        else:
+            principal = authenticator.principal(request.headers.get("authorization"))
+        return Context(request.app.state.db, settings.overdue_days, principal)
 
     app = FastAPI(title="govgraph", lifespan=lifespan)
+    app.add_exception_handler(Unauthenticated, unauthenticated)  # type: ignore[arg-type]
     router = GraphQLRouter(
         schema, context_getter=context, graphql_ide="graphiql" if settings.graphiql else None
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(reports.router)
     return app
+
+
+async def unauthenticated(request: Request, error: Unauthenticated) -> JSONResponse:
+    body = {
+        "data": None,
+        "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+    }
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})

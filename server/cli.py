@@ -7,16 +7,19 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph import local_server
+from graph.access import AccessRole
 from graph.bulk_import import bulk_import
 from graph.errors import GovgraphError
 from graph.importer import ImportRejected, ImportReport, import_dataset
 from graph.local_server import LocalServerError
 from server.app import connect, create_app
+from server.auth import DEV_SUBJECT, AuthSettingsError, check_listening, mint
 from server.case_commands import audit_app, case_app
 from server.generate_command import generate_command
 from server.report_command import report
@@ -47,7 +50,37 @@ Port = Annotated[int, typer.Option(help="Port to listen on.")]
 @app.command()
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql) on the configured Neo4j."""
-    uvicorn.run(create_app(Settings()), host=host, port=port)
+    settings = Settings()
+    uvicorn.run(_app(settings, host), host=host, port=port)
+
+
+def _app(settings: Settings, host: str) -> FastAPI:
+    """The app, or a clear refusal when its authentication settings would not do."""
+    try:
+        check_listening(settings, host)
+        return create_app(settings)
+    except AuthSettingsError as error:
+        raise fail(str(error)) from None
+
+
+@app.command()
+def token(
+    role: Annotated[list[AccessRole], typer.Option(help="A role; repeat the option for several.")],
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="A region or grid code; repeat it for several. Only ADMIN may omit it."),
+    ] = None,
+    sub: Annotated[str, typer.Option(help="Whom the token names (a person id).")] = DEV_SUBJECT,
+    ttl: Annotated[int, typer.Option(help="Seconds until it expires.", min=1)] = 3600,
+) -> None:
+    """Print an HS256 token signed with GOVGRAPH_JWT_SECRET, for development."""
+    settings = Settings()
+    if settings.jwt_secret is None:
+        raise fail("GOVGRAPH_JWT_SECRET is not set: there is no secret to sign a token with.")
+    if not scope and set(role) != {AccessRole.ADMIN}:
+        raise fail("Give --scope: only an ADMIN token may leave it out (the whole city).")
+    secret = settings.jwt_secret.get_secret_value()
+    sys.stdout.write(mint(secret, settings.jwt_audience, role, scope or None, sub, ttl) + "\n")
 
 
 @app.command()
@@ -57,13 +90,14 @@ def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     Ctrl-C stops the server, and the local Neo4j if this command started it.
     """
     settings = Settings()
+    served = _app(settings, host)  # before anything starts
     started = settings.uses_local_neo4j and _start_local(settings)
     try:
         if asyncio.run(_database_is_empty(settings)):
             out.print(f"The database is empty: importing the demo data from {DEMO}.")
             _import(settings, DEMO, replace=False)
         out.print(f"Serving http://{host}:{port}/graphql")
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(served, host=host, port=port)
     finally:
         if started:
             with out.status("Stopping Neo4j..."):

@@ -16,8 +16,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from graph.errors import GovgraphError
+from graph.errors import Forbidden, GovgraphError
 from resolvers import party
+from resolvers.access import refused, who_may
 from resolvers.context import Context
 from resolvers.paging import MAX_FIRST, Page
 
@@ -109,6 +110,12 @@ REPORTS: dict[ReportName, Callable[[Context, str, date], Awaitable[Report]]] = {
     ReportName.uncovered_households: uncovered_households,
 }
 
+REPORT_FIELDS = {
+    ReportName.coverage: "coverage",
+    ReportName.uncovered_buildings: "uncoveredBuildings",
+    ReportName.uncovered_households: "uncoveredHouseholds",
+}
+
 router = APIRouter()
 
 
@@ -119,11 +126,17 @@ async def download(
     within: Annotated[str, Query(description="A region or grid code.")],
     as_of: Annotated[date | None, Query(alias="asOf", description="Default: today.")] = None,
 ) -> Response:
-    ctx = Context(request.app.state.db)
+    principal = request.app.state.authenticator.principal(request.headers.get("authorization"))
+    ctx = Context(request.app.state.db, principal=principal)
     try:
+        # The same rule as the GraphQL field that gives the same figures.
+        if refused(principal, [("Query", REPORT_FIELDS[name])]):
+            raise Forbidden(
+                f"The {name.value} report needs {who_may('Query.' + REPORT_FIELDS[name])}."
+            )
         report = await REPORTS[name](ctx, within, as_of or ctx.today())
     except GovgraphError as error:
-        status = {"NOT_FOUND": 404, "BAD_USER_INPUT": 400}.get(error.code, 503)
+        status = {"NOT_FOUND": 404, "BAD_USER_INPUT": 400, "FORBIDDEN": 403}.get(error.code, 503)
         return PlainTextResponse(error.message, status_code=status)
     filename = f"{name.value}-{within}-{as_of or ctx.today()}.csv"
     return Response(

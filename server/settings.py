@@ -1,6 +1,9 @@
 """Settings from the environment (or a `.env` file); the README's table lists them."""
 
-from pydantic import Field, PositiveInt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.local_server import Instance
@@ -28,6 +31,11 @@ class Settings(BaseSettings):
     import_transaction_timeout: float = 600.0  # seconds, for each batch an import writes
     pii_key: str = DEV_PII_KEY  # keys the hashes of ID numbers and phones
     graphiql: bool = True
+    # Authentication (server/auth.py): bearer JWTs, or `off` on loopback only.
+    auth: Literal["jwt", "off"] = "jwt"
+    jwt_secret: SecretStr | None = None  # HS256
+    jwt_public_key_file: Path | None = None  # RS256, a PEM public key; wins over the secret
+    jwt_audience: str = "govgraph"
     # Days a case may stay at one level before it is overdue, per category, as JSON
     # ({"DISPUTE": 30, "HAZARD": 7}); a category not named gets 30.
     overdue_days: dict[CaseCategory, PositiveInt] = Field(default_factory=dict)

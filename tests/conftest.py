@@ -9,7 +9,7 @@ from graph import local_server
 from graph.importer import import_dataset
 from server.app import create_app
 from server.settings import Settings
-from tests.support import DEMO, TEST_PII_KEY, Api, Graph, serve_in_thread
+from tests.support import DEMO, TEST_JWT_SECRET, TEST_PII_KEY, Api, Graph, serve_in_thread
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +43,14 @@ def empty_graph(graph: Graph) -> Graph:
 
 @pytest.fixture(scope="session")
 def api(graph: Graph) -> Iterator[Api]:
-    """The real server over real HTTP, on the test database."""
+    """The real server over real HTTP, on the test database, checking tokens."""
     settings = Settings(
         NEO4J_URI=graph.uri,
         NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
         NEO4J_PASSWORD=os.environ.get("NEO4J_PASSWORD", ""),
+        auth="jwt",
+        jwt_secret=TEST_JWT_SECRET,
+        jwt_audience="govgraph",
     )
     server, thread, base_url = serve_in_thread(create_app(settings))
     yield Api(base_url)

@@ -12,13 +12,23 @@ from typing import Any, TypeVar
 import httpx
 import uvicorn
 
+from graph.access import AccessRole
 from graph.db import Database
 from graph.migrations import migrate
+from server.auth import mint
 
 T = TypeVar("T")
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
 TEST_PII_KEY = b"test-key"
+TEST_JWT_SECRET = "test-jwt-secret-of-at-least-32-bytes"
+TEST_AUDIENCE = "govgraph"
+
+
+def token(role: AccessRole | str, *scope: str, sub: str = "tester", ttl: int = 600) -> str:
+    """A token the test server accepts; no scope: the whole city (ADMIN only)."""
+    roles = [AccessRole(role)]
+    return mint(TEST_JWT_SECRET, TEST_AUDIENCE, roles, scope or None, sub, ttl)
 
 
 class Graph:
@@ -54,11 +64,19 @@ class Graph:
 
 
 class Api:
-    """A client of the running GraphQL server, over real HTTP."""
+    """A client of the running GraphQL server, over real HTTP, as an ADMIN of the whole
+    city unless made `as_` another reader."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, bearer: str | None = None) -> None:
         self.base_url = base_url
-        self.http = httpx.Client(base_url=base_url, timeout=60)
+        self.bearer = bearer or token(AccessRole.ADMIN)
+        self.http = httpx.Client(
+            base_url=base_url, timeout=60, headers={"Authorization": f"Bearer {self.bearer}"}
+        )
+
+    def as_(self, role: AccessRole | str, *scope: str, sub: str = "tester") -> "Api":
+        """A client speaking for `role` within `scope` (region or grid codes)."""
+        return Api(self.base_url, token(role, *scope, sub=sub))
 
     def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.http.post("/graphql", json={"query": query, "variables": variables or {}})

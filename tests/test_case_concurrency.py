@@ -35,7 +35,8 @@ def all_at_once(api: Api, query: str, inputs: list[dict[str, Any]]) -> list[dict
     start = threading.Barrier(len(inputs))
 
     def send(variables: dict[str, Any]) -> dict[str, Any]:
-        with httpx.Client(base_url=api.base_url, timeout=120) as client:
+        auth = {"Authorization": f"Bearer {api.bearer}"}
+        with httpx.Client(base_url=api.base_url, timeout=120, headers=auth) as client:
             client.get("/graphql", headers={"Accept": "text/html"})  # connect before the start
             start.wait()
             response = client.post("/graphql", json={"query": query, "variables": variables})
