@@ -66,9 +66,11 @@ ROLES: dict[str, frozenset[AccessRole]] = {
     "Stats": EVERYONE,
     "PageInfo": EVERYONE,
     # Connections and edges: what they hold is checked on the field that returns them.
-    **{f"{kind}{part}": EVERYONE for kind in ("Region", "Grid", "Building", "Household",
-                                              "Person", "Case") for part in ("Connection",
-                                                                             "Edge")},
+    **{
+        f"{kind}{part}": EVERYONE
+        for kind in ("Region", "Grid", "Building", "Household", "Person", "Case")
+        for part in ("Connection", "Edge")
+    },
     # ---- households and people
     "Household": HOUSEHOLDS,
     "Household.members": PEOPLE,
@@ -109,11 +111,11 @@ def refused(principal: Principal, fields: Iterable[tuple[str, str]]) -> list[str
 
 
 def who_may(coordinate: str) -> str:
-    """The roles that may select a field, for a message: "GRID_WORKER or ADMIN"."""
+    """The roles that may select a field, for a message: "PLANNER, AUDITOR or ADMIN"."""
     type_name, field_name = coordinate.split(".")
     allowed = roles_for(type_name, field_name) or ADMIN_ONLY
     names = [role.value for role in AccessRole if role in allowed or role is AccessRole.ADMIN]
-    return " or ".join(names)
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def seen(ctx: Context, key: str, found: T | None) -> T | None:

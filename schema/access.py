@@ -8,7 +8,15 @@ runs; the table of who may select what is resolvers/access.py. ADMIN is never ch
 from collections.abc import Iterator
 from functools import lru_cache
 
-from graphql import DocumentNode, FieldNode, GraphQLError, GraphQLSchema, TypeInfo, visit
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    TypeInfo,
+    visit,
+)
 from graphql.language import Visitor
 from graphql.utilities import TypeInfoVisitor
 from strawberry.extensions import SchemaExtension
@@ -52,13 +60,15 @@ def _fields_of(document: _Document) -> tuple[tuple[str, str], ...]:
 
 
 class RoleCheck(SchemaExtension):
-    def on_validate(self) -> Iterator[None]:
-        yield  # after validation: only a valid document is checked
+    def on_execute(self) -> Iterator[None]:
+        # Only a valid document gets here; a result set now is the answer, and nothing runs.
+        self._check()
+        yield
+
+    def _check(self) -> None:
         context = self.execution_context
         principal = context.context.principal
-        if AccessRole.ADMIN in principal.roles:
-            return
-        if context.pre_execution_errors or context.graphql_document is None:
+        if AccessRole.ADMIN in principal.roles or context.graphql_document is None:
             return
         schema = context.schema._schema
         if context.query is not None:
@@ -69,4 +79,5 @@ class RoleCheck(SchemaExtension):
             roles = ", ".join(sorted(role.value for role in principal.roles))
             lines = "; ".join(f"{field} needs {who_may(field)}" for field in denied)
             error = Forbidden(f"Your token's roles ({roles}) may not ask for this: {lines}.")
-            context.pre_execution_errors = [GraphQLError(error.message, original_error=error)]
+            refusal = GraphQLError(error.message, original_error=error)
+            context.result = ExecutionResult(data=None, errors=[refusal])

@@ -75,7 +75,7 @@ def token(
 ) -> None:
     """Print an HS256 token signed with GOVGRAPH_JWT_SECRET, for development."""
     settings = Settings()
-    if settings.jwt_secret is None:
+    if not settings.jwt_secret:
         raise fail("GOVGRAPH_JWT_SECRET is not set: there is no secret to sign a token with.")
     if not scope and set(role) != {AccessRole.ADMIN}:
         raise fail("Give --scope: only an ADMIN token may leave it out (the whole city).")
