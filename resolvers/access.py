@@ -102,8 +102,8 @@ def refused(principal: Principal, fields: Iterable[tuple[str, str]]) -> list[str
         return []
     out = []
     for type_name, field_name in fields:
-        if type_name.startswith("__"):
-            continue  # introspection describes the schema, not the data
+        if type_name.startswith("__") or field_name.startswith("__"):
+            continue  # introspection and __typename describe the schema, not the data
         allowed = roles_for(type_name, field_name)
         if allowed is None or not principal.roles & allowed:
             out.append(f"{type_name}.{field_name}")

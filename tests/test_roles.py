@@ -170,7 +170,8 @@ def test_a_refusal_names_every_field_refused_and_who_may_ask(api: Api) -> None:
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert error["message"] == (
         "Your token's roles (VIEWER) may not ask for this: "
-        "Person.phone needs GRID_WORKER or ADMIN; Person.household needs GRID_WORKER or ADMIN."
+        "Person.phone needs GRID_WORKER or ADMIN; Person.household needs GRID_WORKER or ADMIN; "
+        "Household.id needs PLANNER, AUDITOR, GRID_WORKER or ADMIN."
     )
 
 
@@ -182,7 +183,9 @@ def test_fragments_are_checked_like_fields(api: Api) -> None:
 
 
 def test_introspection_is_not_a_data_field(api: Api) -> None:
-    assert api.as_("VIEWER", CITY).data("{ __schema { queryType { name } } }")
+    viewer = api.as_("VIEWER", CITY)
+    assert viewer.data("{ __schema { queryType { name } } }")
+    assert viewer.data('{ grid(code: "420602001001-G01") { workers { __typename name } } }')
 
 
 def test_every_field_of_every_type_has_a_rule() -> None:

@@ -22,7 +22,8 @@ def worker(api: Api) -> Api:
 
 
 def masked(body: dict[str, Any], key: str) -> str:
-    return json.dumps(body, ensure_ascii=False, sort_keys=True).replace(key, "<KEY>")
+    """The body, the key it names (quoted, as messages quote it) masked."""
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).replace(f"'{key}'", "<KEY>")
 
 
 # Something that exists in the other grid (or above the scope), and something that
@@ -238,10 +239,12 @@ def test_a_scoped_request_costs_a_fixed_handful_of_statements(api: Api, worker: 
         household {{ id }} assignments {{ targetHousehold {{ id }} }} }} }} }} }} }} }}
       cases(first: $n) {{ totalCount nodes {{ caseNo reportedBy {{ name }}
         events {{ actor {{ name }} center {{ name }} }} }} }} }}"""
-    # The same as the city's ADMIN pays, whatever the page size.
-    counts = {worker.statements(walk, {"n": n}) for n in (1, 5, 500)}
-    assert counts == {api.statements(walk, {"n": 5})}, counts
-    assert counts.pop() <= 16
+    # No more than the city's ADMIN pays, whatever the page size (a loader's cache may
+    # save one when a small page loads the same keys twice).
+    scoped = [worker.statements(walk, {"n": n}) for n in (1, 5, 500)]
+    unscoped = [api.statements(walk, {"n": n}) for n in (1, 5, 500)]
+    assert scoped == unscoped, (scoped, unscoped)
+    assert max(scoped) <= 15
     aliases = " ".join(f'h{i}: household(id: "H{i:04d}") {{ id }}' for i in range(1, 17))
     assert worker.statements(f"{{ {aliases} }}") == 1
     assert worker.statements(STATS) == 1
