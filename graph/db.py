@@ -49,22 +49,26 @@ class Database:
         name: str,
         timeout: float,
         scope: tuple[str, ...] | None = None,
+        me: str | None = None,
     ) -> None:
         self.driver = driver
         self.name = name
         self.timeout = timeout
         # The reader's scope (graph.access.Principal.scope), given to every statement as
-        # $scope, which the predicates of graph.scope read; None: the whole city.
+        # $scope, which the predicates of graph.scope read; None: the whole city. And
+        # the person the reader is ($me), whom she always sees.
         self.scope = scope
+        self.me = me
         self.statements = 0  # since this object was made; tests take differences
 
-    def scoped(self, scope: tuple[str, ...] | None) -> "Database":
+    def scoped(self, scope: tuple[str, ...] | None, me: str | None = None) -> "Database":
         """The same connection for a reader limited to `scope`; one per request."""
-        return Database(self.driver, self.name, self.timeout, scope)
+        return Database(self.driver, self.name, self.timeout, scope, me)
 
     def parameters(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
-        """`params` and the reader's scope, which no caller can override."""
-        return {**(params or {}), "scope": None if self.scope is None else list(self.scope)}
+        """`params` and the reader's scope and self, which no caller can override."""
+        scope = None if self.scope is None else list(self.scope)
+        return {**(params or {}), "scope": scope, "me": self.me}
 
     @classmethod
     def connect(

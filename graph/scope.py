@@ -9,8 +9,9 @@ unrestricted reader pays nothing for them. What a scoped reader may see:
 - a region within the scope, and the regions above it (their names and codes are public
   divisions, and a grid must answer `region`): walking down from those shows only what
   lies within the scope, or on the way to it;
-- a person who lives within the scope, holds an assignment there, is a member of a party
-  organisation of a region within it, or reported or acted on a case there;
+- herself (the token's `sub`, as `$me`), and a person who lives within the scope, holds
+  an assignment there, is a member of a party organisation of a region within it, or
+  reported or acted on a case there;
 - a party organisation of a region within the scope or holding an assignment there, and
   the organisations above it; a governance centre of a region it may see.
 """
@@ -102,10 +103,11 @@ def organization_visible(org: str) -> str:
 
 
 def person_visible(person: str) -> str:
-    """The person lives within the scope, holds an assignment there, is a member of a party
-    organisation of a region within it, or reported or acted on a case there."""
+    """The person is the reader, or lives within the scope, holds an assignment there, is a
+    member of a party organisation of a region within it, or reported or acted on a case
+    there."""
     return (
-        f"($scope IS NULL "
+        f"($scope IS NULL OR {person}.id = $me "
         f"OR EXISTS {{ MATCH ({person})-[:LIVES_IN]->(scopeHome:Household) "
         f"WHERE {_placed('scopeHome', 'scopeHomeGrid')} }} "
         f"OR EXISTS {{ MATCH ({person})<-[:HELD_BY]-(:Assignment)-[:TARGETS]->(scopeDuty) "

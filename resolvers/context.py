@@ -23,7 +23,7 @@ class Context(BaseContext):
     ) -> None:
         super().__init__()
         # Every statement of this request reads the reader's scope (graph/scope.py).
-        self.db = db.scoped(principal.scope)
+        self.db = db.scoped(principal.scope, principal.subject)
         self.principal = principal
         self.loaders = Loaders(self.db)
         # Days a case may stay at one level, per category (others: graph.cases' default).

@@ -198,3 +198,18 @@ def test_every_field_of_every_type_has_a_rule() -> None:
         if roles_for(name, field) is None
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reports_follow_the_rule_of_their_field(api: Api, role: str) -> None:
+    reader = api if role == "ADMIN" else api.as_(role, "420602")
+    allowed = role in parse(ROOT_MATRIX)["coverage"]
+    for name in ("coverage", "uncovered-buildings", "uncovered-households"):
+        response = reader.http.get(f"/reports/{name}.csv", params={"within": "420602"})
+        assert response.status_code == (200 if allowed else 403), (role, name, response.text)
+    if role != "ADMIN" and allowed:
+        # The district's reader cannot have the city's report, nor tell it from none.
+        city = reader.http.get("/reports/coverage.csv", params={"within": "420600"})
+        nowhere = reader.http.get("/reports/coverage.csv", params={"within": "420699"})
+        assert city.status_code == nowhere.status_code == 403
+        assert city.text.replace("420600", "X") == nowhere.text.replace("420699", "X")

@@ -250,3 +250,20 @@ def test_a_scoped_request_costs_a_fixed_handful_of_statements(api: Api, worker: 
     assert worker.statements(STATS) == 1
     # A `within` of a scoped reader is checked in one statement, as any reader's.
     assert worker.statements(STATS, {"w": MINE}) == 2
+
+
+def test_a_case_handler_acts_in_her_scope_under_her_own_name(api: Api) -> None:
+    """P0267 works in 南漳县 (420624): in 襄城区 she is nobody, but herself."""
+    query = '{ person(id: "P0267") { name } }'
+    assert api.as_("CASE_HANDLER", "420602", sub="P0263").error_codes(query) == ["FORBIDDEN"]
+    handler = api.as_("CASE_HANDLER", "420602", sub="P0267")
+    assert handler.data(query) == {"person": {"name": "罗红梅"}}
+    step = """mutation($c: String!) { advanceCase(input: { caseNo: $c, action: NOTE,
+      actorId: "P0267", note: "已电话回访" }) { caseNo events { action actor { name } } } }"""
+    done = handler.data(step, {"c": "XY-2026-0004"})["advanceCase"]
+    assert done["events"][-1] == {"action": "NOTE", "actor": {"name": "罗红梅"}}
+    # A case of 南漳县 is outside her scope, whatever she was once part of there.
+    assert handler.error_codes(step, {"c": "XY-2026-0015"}) == ["FORBIDDEN"]
+    assert handler.data("{ cases { totalCount } }") == api.data(
+        '{ cases(filter: { within: "420602" }) { totalCount } }'
+    )
