@@ -68,7 +68,10 @@ def token(
     role: Annotated[list[AccessRole], typer.Option(help="A role; repeat the option for several.")],
     scope: Annotated[
         list[str] | None,
-        typer.Option(help="A region or grid code; repeat it for several. Only ADMIN may omit it."),
+        typer.Option(
+            help="A region or grid code; repeat it, or separate codes by commas, for several. "
+            "Only ADMIN may omit it."
+        ),
     ] = None,
     sub: Annotated[str, typer.Option(help="Whom the token names (a person id).")] = DEV_SUBJECT,
     ttl: Annotated[int, typer.Option(help="Seconds until it expires.", min=1)] = 3600,
@@ -77,10 +80,11 @@ def token(
     settings = Settings()
     if not settings.jwt_secret:
         raise fail("GOVGRAPH_JWT_SECRET is not set: there is no secret to sign a token with.")
-    if not scope and set(role) != {AccessRole.ADMIN}:
+    codes = [code.strip() for item in scope or () for code in item.split(",") if code.strip()]
+    if not codes and set(role) != {AccessRole.ADMIN}:
         raise fail("Give --scope: only an ADMIN token may leave it out (the whole city).")
     secret = settings.jwt_secret.get_secret_value()
-    sys.stdout.write(mint(secret, settings.jwt_audience, role, scope or None, sub, ttl) + "\n")
+    sys.stdout.write(mint(secret, settings.jwt_audience, role, codes or None, sub, ttl) + "\n")
 
 
 @app.command()

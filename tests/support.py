@@ -25,8 +25,9 @@ TEST_JWT_SECRET = "test-jwt-secret-of-at-least-32-bytes"
 TEST_AUDIENCE = "govgraph"
 
 
-def token(role: AccessRole | str, *scope: str, sub: str = "tester", ttl: int = 600) -> str:
-    """A token the test server accepts; no scope: the whole city (ADMIN only)."""
+def token(role: AccessRole | str, *scope: str, sub: str = "tester", ttl: int = 86400) -> str:
+    """A token the test server accepts, for a day (the whole run); no scope: the whole city
+    (ADMIN only)."""
     roles = [AccessRole(role)]
     return mint(TEST_JWT_SECRET, TEST_AUDIENCE, roles, scope or None, sub, ttl)
 

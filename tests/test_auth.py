@@ -190,6 +190,10 @@ def test_the_token_command_mints_a_token_the_server_accepts(api: Api) -> None:
     runner = CliRunner()
     env = cli_env(GOVGRAPH_JWT_SECRET=TEST_JWT_SECRET)
     args = ["token", "--role", "GRID_WORKER", "--scope", "420602001001-G01", "--sub", "P0262"]
+    several = runner.invoke(cli, [*args, "--scope", "420602001002,420624"], env=env)
+    assert jwt.decode(
+        several.output.strip(), TEST_JWT_SECRET, algorithms=["HS256"], audience=TEST_AUDIENCE
+    )["scope"] == ["420602001001-G01", "420602001002", "420624"]
     result = runner.invoke(cli, [*args, "--ttl", "120"], env=env)
     assert result.exit_code == 0, result.output
     minted = result.output.strip()
