@@ -25,6 +25,7 @@ from graph.scope import (
     organization_visible,
     person_visible,
     placed_in_scope,
+    region_in_scope,
     unseen,
 )
 
@@ -235,8 +236,8 @@ PERSON_COVERED_HOUSEHOLDS = Walk(
 # Lists over a scope: walks whose `parent` is the scope's code (`within`, which
 # resolvers check lies within the reader's scope).
 PARTY_MEMBERS_WITHIN = Walk(
-    "MATCH (:Region {code: parent})<-[:PART_OF*0..]-(:Region)<-[:BELONGS_TO]-(:PartyOrganization)"
-    f"<-[m:MEMBER_OF]-(n:Person) WHERE {active('m')}",
+    "MATCH (:Region {code: parent})<-[:PART_OF*0..]-(r:Region)<-[:BELONGS_TO]-(:PartyOrganization)"
+    f"<-[m:MEMBER_OF]-(n:Person) WHERE {active('m')} AND {region_in_scope('r')}",
     "id",
     PERSON,
     Person.from_row,

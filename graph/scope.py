@@ -19,24 +19,6 @@ unrestricted reader pays nothing for them. What a scoped reader may see:
 from graph.db import Database, Transaction
 from graph.errors import Forbidden, GovgraphError, NotFound
 
-
-def grids_within(scope: str) -> str:
-    """Cypher binding `g` to every grid within `scope` (a variable holding a code): the
-    grid itself, or the grids of the region and of every region below it."""
-    return f"""CALL ({scope}) {{
-      MATCH (g:Grid {{code: {scope}}}) RETURN g
-      UNION
-      MATCH (:Region {{code: {scope}}})<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
-    }}"""
-
-
-# The same, for a statement whose scope is the parameter $within.
-GRIDS_WITHIN = f"WITH $within AS within {grids_within('within')}"
-
-# Binds `r` to the region $within and every region below it (none for a grid).
-REGIONS_WITHIN = "MATCH (:Region {code: $within})<-[:PART_OF*0..]-(r:Region)"
-
-
 # Each predicate names its own variables (no two alike), so that they nest in each
 # other and in any statement without clashing.
 
@@ -127,6 +109,22 @@ def center_visible(center: str) -> str:
         f"($scope IS NULL OR EXISTS {{ MATCH ({center})-[:SERVES]->(scopeServed:Region) "
         f"WHERE {region_visible('scopeServed')} }})"
     )
+
+
+def grids_within(scope: str) -> str:
+    """Cypher binding `g` to every grid within `scope` (a variable holding a code): the
+    grid itself, or the grids of the region and of every region below it; and, whatever
+    `scope` says, only those within the reader's scope."""
+    return f"""CALL ({scope}) {{
+      MATCH (g:Grid {{code: {scope}}}) WHERE {grid_in_scope("g")} RETURN g
+      UNION
+      MATCH (:Region {{code: {scope}}})<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid)
+      WHERE {grid_in_scope("g")} RETURN g
+    }}"""
+
+
+# The same, for a statement whose scope is the parameter $within.
+GRIDS_WITHIN = f"WITH $within AS within {grids_within('within')}"
 
 
 async def require(db: Database, within: str) -> None:

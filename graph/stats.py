@@ -57,7 +57,7 @@ _EVERYWHERE = f"""
 _GRIDS = f"UNWIND $within AS within {scope.grids_within('within')} WITH DISTINCT g"
 _REGIONS = (
     "UNWIND $within AS within MATCH (:Region {code: within})<-[:PART_OF*0..]-(r:Region) "
-    "WITH DISTINCT r"
+    f"WITH DISTINCT r WHERE {scope.region_in_scope('r')}"
 )
 _WITHIN = f"""
     CALL () {{ {_REGIONS} RETURN count(r) AS regions }}

@@ -14,7 +14,7 @@ from graph.cases import (
     Unreadable,
 )
 from graph.csv_files import city_time
-from graph.errors import BadUserInput, GovgraphError
+from graph.errors import BadUserInput, Forbidden, GovgraphError
 from graph.model import CaseAction
 from graph.people import Person
 from graph.places import Grid
@@ -59,6 +59,12 @@ async def report_case(ctx: Context, new: NewCase) -> Case:
         raise BadUserInput("A case needs a title that says what it is about.")
     if new.case_no is not None and not new.case_no.strip():
         raise BadUserInput("`caseNo` is blank; leave it out to get a new case number.")
+    if new.case_no is not None and ctx.db.scope is not None:
+        # Whether a number is taken would tell of cases outside the scope.
+        raise Forbidden(
+            "A token limited to a scope cannot choose the case number; leave `caseNo` out "
+            "and one is drawn."
+        )
     return await cases.report(ctx.db, replace(new, title=title, at=_city_time(new.at)))
 
 

@@ -267,3 +267,12 @@ def test_a_case_handler_acts_in_her_scope_under_her_own_name(api: Api) -> None:
     assert handler.data("{ cases { totalCount } }") == api.data(
         '{ cases(filter: { within: "420602" }) { totalCount } }'
     )
+
+
+def test_a_scoped_reader_cannot_probe_case_numbers(worker: Api) -> None:
+    report = """mutation($n: String) { reportCase(input: { caseNo: $n, title: "x",
+      category: HAZARD, gridCode: "420602001001-G01" }) { caseNo } }"""
+    taken = worker.post(report, {"n": "XY-2026-0002"})  # a case of the other grid
+    free = worker.post(report, {"n": "XY-2026-777777"})
+    assert masked(taken, "XY-2026-0002") == masked(free, "XY-2026-777777")
+    assert [e["extensions"]["code"] for e in free["errors"]] == ["FORBIDDEN"]
