@@ -30,3 +30,9 @@ class Conflict(GovgraphError):
 
 class Unavailable(GovgraphError):
     code = "UNAVAILABLE"
+
+
+class QueryTooComplex(GovgraphError):
+    """A request beyond one of the limits of hostile requests; refused before any Cypher runs."""
+
+    code = "QUERY_TOO_COMPLEX"
