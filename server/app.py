@@ -4,13 +4,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from strawberry.fastapi import GraphQLRouter
+from starlette.exceptions import HTTPException
 
 from graph.db import Database
 from graph.migrations import migrate
 from resolvers.context import Context
-from schema import schema
+from schema import build_schema
 from server import reports
+from server.http_guard import (
+    BodyLimit,
+    GovgraphRouter,
+    coded_http_error,
+    coded_internal_error,
+)
 from server.settings import Settings
 
 
@@ -39,9 +45,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Context(request.app.state.db, settings.overdue_days)
 
     app = FastAPI(title="govgraph", lifespan=lifespan)
-    router = GraphQLRouter(
-        schema, context_getter=context, graphql_ide="graphiql" if settings.graphiql else None
+    router = GovgraphRouter(
+        build_schema(settings.limits, settings.introspection),
+        context_getter=context,
+        graphql_ide="graphiql" if settings.graphiql else None,
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(reports.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(HTTPException, coded_http_error)
+    app.add_exception_handler(Exception, coded_internal_error)
     return app
