@@ -1,7 +1,9 @@
 """One real Neo4j for the whole run: the one NEO4J_URI names, or a local "test" instance."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 
@@ -9,7 +11,7 @@ from graph import local_server
 from graph.importer import import_dataset
 from server.app import create_app
 from server.settings import Settings
-from tests.support import DEMO, TEST_PII_KEY, Api, Graph, serve_in_thread
+from tests.support import DEMO, TEST_PII_KEY, Api, Graph, running, serve_in_thread
 
 
 @pytest.fixture(scope="session")
@@ -41,18 +43,28 @@ def empty_graph(graph: Graph) -> Graph:
     return graph
 
 
-@pytest.fixture(scope="session")
-def api(graph: Graph) -> Iterator[Api]:
-    """The real server over real HTTP, on the test database."""
-    settings = Settings(
+def settings_for(graph: Graph, **overrides: Any) -> Settings:
+    return Settings(
         NEO4J_URI=graph.uri,
         NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
         NEO4J_PASSWORD=os.environ.get("NEO4J_PASSWORD", ""),
+        **overrides,
     )
-    server, thread, base_url = serve_in_thread(create_app(settings))
+
+
+@pytest.fixture(scope="session")
+def api(graph: Graph) -> Iterator[Api]:
+    """The real server over real HTTP, on the test database."""
+    server, thread, base_url = serve_in_thread(create_app(settings_for(graph)))
     yield Api(base_url)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serve(graph: Graph) -> Callable[..., AbstractContextManager[Api]]:
+    """`with serve(max_cost=…) as api:` the real server with other settings, while a block runs."""
+    return lambda **overrides: running(create_app(settings_for(graph, **overrides)))
 
 
 @pytest.fixture(scope="module")

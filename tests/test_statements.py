@@ -1,10 +1,22 @@
 """DESIGN §8: a request costs a fixed handful of statements, whatever its page sizes."""
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+
 import pytest
 
 from tests.support import Api
 
 pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture(scope="module")
+def api(serve: Callable[..., AbstractContextManager[Api]]) -> Iterator[Api]:
+    """Pages of 500 at every level cost more than GOVGRAPH_MAX_COST allows: these tests
+    are about statements, so they run without that limit."""
+    with serve(max_cost=10**18) as unlimited:
+        yield unlimited
+
 
 FRONTEND_WALK = """query($n: Int) { region(code: "420602001001") {
   grids(first: $n) { totalCount nodes { code buildings(first: $n) { totalCount nodes { code
