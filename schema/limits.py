@@ -22,7 +22,7 @@ class Limits:
     """The defaults are the settings' (README, "Limits")."""
 
     depth: int = 20
-    aliases: int = 50
+    aliases: int = 100
     tokens: int = 2000
     first: int = MAX_FIRST
     cost: int = 50_000

@@ -7,6 +7,7 @@ follows a spread, and each fragment is measured once however often it is spread.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from graphql import (
     DocumentNode,
@@ -32,6 +33,7 @@ class Tokens:
     nesting: int  # the deepest brackets ({, [, ( ) seen
 
 
+@lru_cache(maxsize=128)  # as ParserCache: a query sent again is not lexed again
 def count_tokens(query: str, limit: int) -> Tokens:
     """Tokens and bracket nesting of `query`, lexed up to `limit` + 1 tokens.
 
