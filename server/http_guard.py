@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UNSET
 
 from schema.errors import INTERNAL_MESSAGE
 
@@ -58,7 +59,7 @@ async def coded_internal_error(request: Request, error: Exception) -> Response:
 
 
 class GovgraphRouter(GraphQLRouter):
-    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             return await super().run(request, context=context, root_value=root_value)
         except HTTPException as error:
