@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 from neo4j.time import Date, DateTime
 
 from graph.errors import Unavailable
@@ -23,6 +23,10 @@ Row = dict[str, Any]
 request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
 
 UNREACHABLE = "The graph database cannot be reached right now; try again in a minute."
+TIMED_OUT = (
+    "The graph database did not answer within {timeout:g} s (GOVGRAPH_TRANSACTION_TIMEOUT); "
+    "ask a smaller question, or try again in a minute."
+)
 
 
 class Transaction:
@@ -119,12 +123,17 @@ class Database:
         """One statement in an auto-commit transaction, which `CALL { … } IN TRANSACTIONS`
         needs; not retried, so only for statements that are safe to run again."""
         self.count_statement()
+        query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
         try:
             async with self.driver.session(database=self.name) as session:
-                result = await session.run(cypher, self.parameters(params))  # type: ignore[arg-type]
+                result = await session.run(query, self.parameters(params))
                 await result.consume()
         except (ServiceUnavailable, SessionExpired) as error:
             raise Unavailable(UNREACHABLE) from error
+        except ClientError as error:
+            if not timed_out(error):
+                raise
+            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
 
     async def is_empty(self) -> bool:
         rows = await self.read("MATCH (n) RETURN count(n) = 0 AS empty")
@@ -147,6 +156,15 @@ class Database:
                 return await session.execute_read(timed)
         except (ServiceUnavailable, SessionExpired) as error:
             raise Unavailable(UNREACHABLE) from error
+        except ClientError as error:
+            if not timed_out(error):
+                raise
+            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
+
+
+def timed_out(error: ClientError) -> bool:
+    """Whether Neo4j ended the transaction at its timeout: UNAVAILABLE, naming the setting."""
+    return "TransactionTimedOut" in (error.code or "")
 
 
 def native(row: Row) -> Row:

@@ -38,3 +38,9 @@ class Unauthenticated(GovgraphError):
 
 class Forbidden(GovgraphError):
     code = "FORBIDDEN"
+
+
+class QueryTooComplex(GovgraphError):
+    """A request beyond one of the limits of hostile requests; refused before any Cypher runs."""
+
+    code = "QUERY_TOO_COMPLEX"

@@ -13,7 +13,7 @@ from loaders.batching import PagedWalk
 T = TypeVar("T")
 
 DEFAULT_FIRST = 50
-MAX_FIRST = 500
+MAX_FIRST = 500  # the default of GOVGRAPH_MAX_FIRST, which the schema's limits check
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,13 @@ def decode_cursor(cursor: str | None) -> Any:
 
 
 def window(first: int | None, after: str | None) -> tuple[Any, int]:
-    """The after-key and page size that `first` and `after` ask for, checked."""
+    """The after-key and page size that `first` and `after` ask for, checked.
+
+    A `first` above the maximum never gets here: the schema's limits refuse it first.
+    """
     size = DEFAULT_FIRST if first is None else first
-    if not 0 <= size <= MAX_FIRST:
-        raise BadUserInput(f"`first` must be between 0 and {MAX_FIRST}; it was {size}.")
+    if size < 0:
+        raise BadUserInput(f"`first` may not be negative; it was {size}.")
     return decode_cursor(after), size
 
 

@@ -1,13 +1,16 @@
 """Strawberry types, inputs and enums: views over the records that `graph/` returns."""
 
+from functools import partial
+
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.access import RoleCheck
 from schema.errors import add_code
 from schema.extensions import StatementCount
+from schema.limits import Limits, QueryLimits
 from schema.mutation import Mutation
 from schema.query import Query
 
@@ -21,9 +24,19 @@ class GovgraphSchema(strawberry.Schema):
             add_code(error)
 
 
-schema = GovgraphSchema(
-    query=Query,
-    mutation=Mutation,
-    # Classes, not instances: each request gets its own (the caches are shared anyway).
-    extensions=[StatementCount, ParserCache, ValidationCache, RoleCheck],
-)
+def build_schema(limits: Limits | None = None, introspection: bool = True) -> GovgraphSchema:
+    # Classes and factories, not instances: each request gets its own (the caches are
+    # shared anyway). The limits come first: each refuses before the step it protects.
+    extensions: list = [
+        StatementCount,
+        partial(QueryLimits, limits or Limits()),
+        ParserCache,
+        ValidationCache,
+        RoleCheck,
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return GovgraphSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+schema = build_schema()

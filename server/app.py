@@ -9,16 +9,22 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
+from starlette.exceptions import HTTPException
 
 from graph.access import Principal
 from graph.db import Database
 from graph.errors import Unauthenticated
 from graph.migrations import migrate
 from resolvers.context import Context
-from schema import schema
+from schema import build_schema
 from server import reports
 from server.auth import Authenticator
+from server.http_guard import (
+    BodyLimit,
+    GovgraphRouter,
+    coded_http_error,
+    coded_internal_error,
+)
 from server.settings import Settings
 
 # Nothing runs for a GET without a query (the GraphiQL page): it needs no token.
@@ -57,11 +63,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="govgraph", lifespan=lifespan)
     app.add_exception_handler(Unauthenticated, unauthenticated)  # type: ignore[arg-type]
-    router = GraphQLRouter(
-        schema, context_getter=context, graphql_ide="graphiql" if settings.graphiql else None
+    router = GovgraphRouter(
+        build_schema(settings.limits, settings.introspection),
+        context_getter=context,
+        graphql_ide="graphiql" if settings.graphiql else None,
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(reports.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(HTTPException, coded_http_error)
+    app.add_exception_handler(Exception, coded_internal_error)
     return app
 
 

@@ -3,13 +3,15 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, PositiveInt, SecretStr
+from pydantic import Field, NonNegativeInt, PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.local_server import Instance
 from graph.model import CaseCategory
+from schema.limits import Limits
 
 DEV_PII_KEY = "govgraph-development-key-not-for-production"
+DEFAULT_LIMITS = Limits()
 
 
 class Settings(BaseSettings):
@@ -36,9 +38,24 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = None  # HS256
     jwt_public_key_file: Path | None = None  # RS256, a PEM public key; wins over the secret
     jwt_audience: str = "govgraph"
+    introspection: bool = True  # turn off in production, with graphiql
+
+    # Limits of hostile requests (README, "Limits"): refused with QUERY_TOO_COMPLEX.
+    max_depth: PositiveInt = DEFAULT_LIMITS.depth
+    max_aliases: NonNegativeInt = DEFAULT_LIMITS.aliases
+    max_tokens: PositiveInt = DEFAULT_LIMITS.tokens
+    max_first: PositiveInt = DEFAULT_LIMITS.first
+    max_cost: PositiveInt = DEFAULT_LIMITS.cost
+    max_body_bytes: PositiveInt = 100_000
     # Days a case may stay at one level before it is overdue, per category, as JSON
     # ({"DISPUTE": 30, "HAZARD": 7}); a category not named gets 30.
     overdue_days: dict[CaseCategory, PositiveInt] = Field(default_factory=dict)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            self.max_depth, self.max_aliases, self.max_tokens, self.max_first, self.max_cost
+        )
 
     @property
     def local_neo4j(self) -> Instance:

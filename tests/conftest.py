@@ -1,7 +1,9 @@
 """One real Neo4j for the whole run: the one NEO4J_URI names, or a local "test" instance."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 
@@ -9,7 +11,15 @@ from graph import local_server
 from graph.importer import import_dataset
 from server.app import create_app
 from server.settings import Settings
-from tests.support import DEMO, TEST_JWT_SECRET, TEST_PII_KEY, Api, Graph, serve_in_thread
+from tests.support import (
+    DEMO,
+    TEST_JWT_SECRET,
+    TEST_PII_KEY,
+    Api,
+    Graph,
+    running,
+    serve_in_thread,
+)
 
 
 @pytest.fixture(scope="session")
@@ -41,21 +51,42 @@ def empty_graph(graph: Graph) -> Graph:
     return graph
 
 
-@pytest.fixture(scope="session")
-def api(graph: Graph) -> Iterator[Api]:
-    """The real server over real HTTP, on the test database, checking tokens."""
-    settings = Settings(
+def settings_for(graph: Graph, **overrides: Any) -> Settings:
+    """The server's settings for the test database: checking tokens, unless overridden."""
+    defaults: dict[str, Any] = {
+        "auth": "jwt",
+        "jwt_secret": TEST_JWT_SECRET,
+        "jwt_audience": "govgraph",
+    }
+    return Settings(
         NEO4J_URI=graph.uri,
         NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
         NEO4J_PASSWORD=os.environ.get("NEO4J_PASSWORD", ""),
-        auth="jwt",
-        jwt_secret=TEST_JWT_SECRET,
-        jwt_audience="govgraph",
+        **(defaults | overrides),
     )
-    server, thread, base_url = serve_in_thread(create_app(settings))
+
+
+@pytest.fixture(scope="session")
+def api(graph: Graph) -> Iterator[Api]:
+    """The real server over real HTTP, on the test database, checking tokens."""
+    server, thread, base_url = serve_in_thread(create_app(settings_for(graph)))
     yield Api(base_url)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serve(graph: Graph) -> Callable[..., AbstractContextManager[Api]]:
+    """`with serve(max_cost=…) as api:` the real server with other settings, while a block runs."""
+    return lambda **overrides: running(create_app(settings_for(graph, **overrides)))
+
+
+@pytest.fixture(scope="module")
+def uncapped(serve: Callable[..., AbstractContextManager[Api]]) -> Iterator[Api]:
+    """The server without GOVGRAPH_MAX_COST, for tests that ask for pages of 500 at every
+    level or for everything at once on purpose (statement counts, scope walks)."""
+    with serve(max_cost=10**18) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")

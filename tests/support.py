@@ -2,10 +2,12 @@
 
 import asyncio
 import os
+import re
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,6 +32,25 @@ def token(role: AccessRole | str, *scope: str, sub: str = "tester", ttl: int = 8
     (ADMIN only)."""
     roles = [AccessRole(role)]
     return mint(TEST_JWT_SECRET, TEST_AUDIENCE, roles, scope or None, sub, ttl)
+
+
+# The codes of DESIGN §7, and what no error message may hold: traces, paths, Neo4j's
+# codes and Cypher, exception classes.
+CODES = {
+    "BAD_USER_INPUT",
+    "NOT_FOUND",
+    "INVALID_TRANSITION",
+    "CONFLICT",
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "QUERY_TOO_COMPLEX",
+    "UNAVAILABLE",
+    "INTERNAL",
+}
+LEAKS = re.compile(
+    r"Traceback|File \"|site-packages|/work/|\.py\b|Neo\.(Client|Transient|Database)"
+    r"|\bMATCH \(|\) RETURN\b|\b[A-Z][a-z]+[A-Z]\w*(Error|Exception)\b"
+)
 
 
 class Graph:
@@ -94,11 +115,27 @@ class Api:
         body = self.post(query, variables)
         return [error["extensions"]["code"] for error in body.get("errors", [])]
 
+    def send(self, method: str = "POST", **request: Any) -> httpx.Response:
+        """A raw request to /graphql (`content`, `json`, `params`, `headers`), for those
+        that are no well-formed GraphQL request."""
+        return self.http.request(method, "/graphql", **request)
+
     def statements(self, query: str, variables: dict[str, Any] | None = None) -> int:
         """How many Cypher statements the query cost the database."""
         body = self.post(query, variables)
         assert "errors" not in body, body["errors"]
         return body["extensions"]["cypherStatements"]
+
+
+@contextmanager
+def running(app: Any) -> Iterator[Api]:
+    """A client of `app` served over real HTTP while the block runs."""
+    server, thread, base_url = serve_in_thread(app)
+    try:
+        yield Api(base_url)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def serve_in_thread(app: Any) -> tuple[uvicorn.Server, threading.Thread, str]:

@@ -245,16 +245,19 @@ class Oracle:
         )
 
 
+# Nested pages as large as a generated city gets (12 grids, 2 buildings in each, 2
+# households in each, 48 in all): pages of 500 at every level would cost more than
+# GOVGRAPH_MAX_COST allows.
 FIGURES = "within buildings coveredBuildings households coveredHouseholds grids gridsWithWorker"
 QUERY = f"""query($asOf: Date, $scope: String!) {{
   coverage(within: $scope, asOf: $asOf) {{ {FIGURES} children {{ {FIGURES} children {{ {FIGURES} }} }} }}
   uncoveredBuildings(within: $scope, asOf: $asOf, first: 500) {{ totalCount nodes {{ code }} }}
   uncoveredHouseholds(within: $scope, asOf: $asOf, first: 500) {{ totalCount nodes {{ id }} }}
   partyMembers(within: $scope, asOf: $asOf, first: 500) {{ totalCount nodes {{ id }} }}
-  region(code: "R") {{ grids(first: 500) {{ nodes {{ code buildings(first: 500) {{ nodes {{
-    code covered(asOf: $asOf) households(first: 500) {{ nodes {{
+  region(code: "R") {{ grids(first: 12) {{ nodes {{ code buildings(first: 2) {{ nodes {{
+    code covered(asOf: $asOf) households(first: 2) {{ nodes {{
       id covered(asOf: $asOf) coveredBy(asOf: $asOf) {{ id }}
-      members {{ id coveredHouseholds(asOf: $asOf, first: 500) {{ totalCount nodes {{ id }} }} }}
+      members {{ id coveredHouseholds(asOf: $asOf, first: 48) {{ totalCount nodes {{ id }} }} }}
   }} }} }} }} }} }} }}
 }}"""
 

@@ -171,6 +171,7 @@ def test_bad_requests_have_codes_and_no_internals(api: Api) -> None:
     assert api.error_codes(
         '{ region(code: "420600") { children(first: 501) { totalCount } } }'
     ) == ["BAD_USER_INPUT"]
+    assert api.error_codes("{ cases(first: -1) { totalCount } }") == ["BAD_USER_INPUT"]
     assert api.error_codes(
         '{ region(code: "420600") { children(after: "x") { totalCount } } }'
     ) == ["BAD_USER_INPUT"]

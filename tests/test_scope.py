@@ -16,6 +16,12 @@ OTHER = "420602001001-G02"  # 锦绣苑, the next compound of the same community
 
 
 @pytest.fixture(scope="module")
+def api(uncapped: Api) -> Api:
+    """The walks below ask for everything at once on purpose, beyond GOVGRAPH_MAX_COST."""
+    return uncapped
+
+
+@pytest.fixture(scope="module")
 def worker(api: Api) -> Api:
     """P0262, grid worker of both grids since 2026-06-01, with a token for one of them."""
     return api.as_("GRID_WORKER", MINE, sub="P0262")
