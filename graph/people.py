@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from graph import personal_data
 from graph.batch import Lookup, Walk
-from graph.db import Row
+from graph.db import Database, Row, Transaction
+from graph.sealing import PiiKeys
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,37 @@ PEOPLE = Lookup("Person", "id", PERSON, Person.from_row)
 HOUSEHOLD_MEMBERS = Walk(
     "MATCH (:Household {id: parent})<-[:LIVES_IN]-(n:Person)", "id", PERSON, Person.from_row
 )
+
+
+# ------------------------------------------------------------------ clear values stored before
+
+CLEAR_BATCH = 1000
+_CLEAR = """
+    MATCH (n:Person) WHERE n.idNumber IS NOT NULL OR n.phone IS NOT NULL
+    RETURN n.id AS id, toString(n.idNumber) AS idNumber, toString(n.phone) AS phone
+    LIMIT $limit"""
+_STORED = """
+    UNWIND $rows AS row MATCH (n:Person {id: row.id})
+    SET n += row.props REMOVE n.idNumber, n.phone"""
+
+
+async def seal_clear_values(db: Database, keys: PiiKeys) -> int:
+    """Clear `idNumber` and `phone` properties (written by some earlier tool) turned into
+    the stored form of DESIGN §6 and removed; how many people had them. A field without a
+    clear value keeps what it holds."""
+    converted = 0
+
+    async def batch_of(tx: Transaction) -> int:
+        rows = []
+        for found in await tx.run(_CLEAR, {"limit": CLEAR_BATCH}):
+            form = personal_data.stored_form(keys, found["id"], found["idNumber"], found["phone"])
+            kept = [name for name in ("idNumber", "phone") if found[name] is not None]
+            props = {key: value for key, value in form.items() if key.startswith(tuple(kept))}
+            rows.append({"id": found["id"], "props": props})
+        if rows:
+            await tx.run(_STORED, {"rows": rows})
+        return len(rows)
+
+    while done := await db.write_transaction(batch_of):
+        converted += done
+    return converted

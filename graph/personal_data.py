@@ -1,14 +1,19 @@
-"""Resident ID numbers and phone numbers: checks, keyed hashes and masks (DESIGN §6).
+"""Resident ID numbers and phone numbers: checks, keyed hashes, masks, and the form that
+is stored (DESIGN §6).
 
 The graph never holds these in clear. It keeps a keyed hash, to look a person up
-or find duplicates without the number, and a masked form to show. No message
+or find duplicates without the number, a masked form to show, and for phones, which
+a grid worker may need to call, the number sealed (graph/sealing.py). No message
 here repeats the number it is about.
 """
 
 import hmac
 import operator
 import re
+from collections.abc import Callable
 from datetime import date
+
+from graph.sealing import PiiKeys, seal
 
 # GB 11643-1999: the weights of the first 17 digits; the weighted sum mod 11
 # indexes the check character.
@@ -90,3 +95,29 @@ def keyed_hash(key: bytes, value: str) -> str:
     """HMAC-SHA256 of the normalised value: equal numbers match, and without the key
     nobody can test guesses against the stored hashes."""
     return hmac.digest(key, value.strip().upper().encode("utf-8"), "sha256").hex()
+
+
+PHONE_FIELD = "phone"  # the name a sealed phone is bound to (and the access log records)
+
+
+def stored_form(
+    keys: PiiKeys, person_id: str, id_number: str | None, phone: str | None
+) -> dict[str, str | None]:
+    """The properties a person's ID number and phone are stored as; None removes one.
+    A value that fails its check (only found in data stored before the checks) is
+    masked whole."""
+    return {
+        "idNumberHash": keyed_hash(keys.hashing, id_number) if id_number else None,
+        "idNumberMasked": _masked(id_number, id_number_problem, mask_id_number),
+        "phoneHash": keyed_hash(keys.hashing, normalise_phone(phone)) if phone else None,
+        "phoneMasked": _masked(phone, phone_problem, mask_phone),
+        "phoneSealed": seal(keys, person_id, PHONE_FIELD, phone.strip()) if phone else None,
+    }
+
+
+def _masked(
+    value: str | None, problem: Callable[[str], str | None], mask: Callable[[str], str]
+) -> str | None:
+    if not value:
+        return None
+    return mask(value) if problem(value) is None else "*" * len(value.strip())

@@ -8,6 +8,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from graph.db import Database
 from graph.migrations import migrate
+from graph.people import seal_clear_values
 from resolvers.context import Context
 from schema import schema
 from server import reports
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = connect(settings)
         await migrate(db)
+        await seal_clear_values(db, settings.pii_keys)
         app.state.db = db
         yield
         await db.close()

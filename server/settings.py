@@ -5,8 +5,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.local_server import Instance
 from graph.model import CaseCategory
+from graph.sealing import PiiKeys, decode_key
 
 DEV_PII_KEY = "govgraph-development-key-not-for-production"
+# base64 of the 32 bytes "govgraph-dev-phone-key-NOT-PROD!": for development only.
+DEV_PII_ENCRYPTION_KEY = "Z292Z3JhcGgtZGV2LXBob25lLWtleS1OT1QtUFJPRCE="
 
 
 class Settings(BaseSettings):
@@ -27,10 +30,22 @@ class Settings(BaseSettings):
     transaction_timeout: float = 30.0  # seconds, for every database transaction
     import_transaction_timeout: float = 600.0  # seconds, for each batch an import writes
     pii_key: str = DEV_PII_KEY  # keys the hashes of ID numbers and phones
+    # Seals phones (AES-256-GCM): base64 of 32 bytes. Retired keys (a JSON list) still
+    # open phones sealed before a rotation; new ones are sealed under the current key.
+    pii_encryption_key: str = DEV_PII_ENCRYPTION_KEY
+    pii_retired_encryption_keys: list[str] = Field(default_factory=list)
     graphiql: bool = True
     # Days a case may stay at one level before it is overdue, per category, as JSON
     # ({"DISPUTE": 30, "HAZARD": 7}); a category not named gets 30.
     overdue_days: dict[CaseCategory, PositiveInt] = Field(default_factory=dict)
+
+    @property
+    def pii_keys(self) -> PiiKeys:
+        return PiiKeys(
+            self.pii_key.encode(),
+            decode_key(self.pii_encryption_key),
+            tuple(map(decode_key, self.pii_retired_encryption_keys)),
+        )
 
     @property
     def local_neo4j(self) -> Instance:

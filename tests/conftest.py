@@ -9,7 +9,7 @@ from graph import local_server
 from graph.importer import import_dataset
 from server.app import create_app
 from server.settings import Settings
-from tests.support import DEMO, TEST_PII_KEY, Api, Graph, serve_in_thread
+from tests.support import DEMO, TEST_PII_KEYS, TEST_PII_SETTINGS, Api, Graph, serve_in_thread
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +48,7 @@ def api(graph: Graph) -> Iterator[Api]:
         NEO4J_URI=graph.uri,
         NEO4J_USER=os.environ.get("NEO4J_USER", "neo4j"),
         NEO4J_PASSWORD=os.environ.get("NEO4J_PASSWORD", ""),
+        **TEST_PII_SETTINGS,
     )
     server, thread, base_url = serve_in_thread(create_app(settings))
     yield Api(base_url)
@@ -59,5 +60,5 @@ def api(graph: Graph) -> Iterator[Api]:
 def demo(graph: Graph) -> Graph:
     """The demo dataset, freshly imported, for a module of tests that only read."""
     graph.clear()
-    graph.run(lambda db: import_dataset(db, DEMO, pii_key=TEST_PII_KEY))
+    graph.run(lambda db: import_dataset(db, DEMO, pii_keys=TEST_PII_KEYS))
     return graph
