@@ -20,6 +20,10 @@ class NotFound(GovgraphError):
     code = "NOT_FOUND"
 
 
+class Forbidden(GovgraphError):
+    code = "FORBIDDEN"
+
+
 class InvalidTransition(GovgraphError):
     code = "INVALID_TRANSITION"
 

@@ -1,10 +1,12 @@
 """People: records and the walks that reach them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph import personal_data
 from graph.batch import Lookup, Walk
 from graph.db import Database, Row, Transaction
+from graph.scope import grid_in_scope
 from graph.sealing import PiiKeys
 
 
@@ -42,6 +44,27 @@ PEOPLE = Lookup("Person", "id", PERSON, Person.from_row)
 HOUSEHOLD_MEMBERS = Walk(
     "MATCH (:Household {id: parent})<-[:LIVES_IN]-(n:Person)", "id", PERSON, Person.from_row
 )
+
+# The first person (by id) with this ID number's hash who lives within the reader's $scope.
+_BY_ID_NUMBER = f"""
+    MATCH (n:Person {{idNumberHash: $hash}})
+    OPTIONAL MATCH (n)-[:LIVES_IN]->(:Household)-[:IN]->(:Building)-[:IN]->(g:Grid)
+    WITH n, g WHERE $scope IS NULL OR (g IS NOT NULL AND {grid_in_scope("g")})
+    RETURN n {{{PERSON}}} AS row ORDER BY n.id LIMIT 1"""
+
+
+async def by_id_number(
+    db: Database, keys: PiiKeys, id_number: str, reader_scope: Sequence[str] | None
+) -> Person | None:
+    """Looked up by the keyed hash: the clear number never reaches the database."""
+    params = {
+        "hash": personal_data.keyed_hash(
+            keys.hashing, personal_data.normalise_id_number(id_number)
+        ),
+        "scope": list(reader_scope) if reader_scope is not None else None,
+    }
+    rows = await db.read(_BY_ID_NUMBER, params)
+    return Person.from_row(rows[0]["row"]) if rows else None
 
 
 # ------------------------------------------------------------------ clear values stored before

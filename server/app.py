@@ -27,18 +27,19 @@ def connect(settings: Settings, timeout: float | None = None) -> Database:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    pii_keys = settings.pii_keys  # checked before anything starts
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = connect(settings)
         await migrate(db)
-        await seal_clear_values(db, settings.pii_keys)
+        await seal_clear_values(db, pii_keys)
         app.state.db = db
         yield
         await db.close()
 
     async def context(request: Request) -> Context:
-        return Context(request.app.state.db, settings.overdue_days)
+        return Context(request.app.state.db, settings.overdue_days, pii_keys=pii_keys)
 
     app = FastAPI(title="govgraph", lifespan=lifespan)
     router = GraphQLRouter(
