@@ -35,6 +35,7 @@ class ImportRejected(BadUserInput):
     """The dataset has problems; nothing was written. `errors` lists every one of them."""
 
     def __init__(self, errors: list[str]) -> None:
+        errors = [personal_data.redact(error) for error in errors]  # a number in a wrong column
         count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
         super().__init__(
             f"Nothing was imported; fix the {count} below and import again:\n" + "\n".join(errors)

@@ -25,6 +25,24 @@ MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # 0, an area code of 2 or 3 more digits, an optional '-', a local number of 7 or 8 digits.
 LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
 
+# Anything shaped like an ID number or phone inside a text (not part of a longer word, such
+# as a hash): what `redact` masks.
+IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9A-Za-z])"
+)
+
+
+def redact(text: str) -> str:
+    """`text` with every ID number or phone in it masked: for messages that quote a value
+    someone typed where it does not belong (a phone in a date column, an ID number as an
+    Int), which would otherwise repeat it."""
+
+    def masked(found: re.Match[str]) -> str:
+        value = found.group()
+        return mask_id_number(value) if len(value) == 18 else mask_phone(value)
+
+    return IN_TEXT.sub(masked, text)
+
 
 def normalise_id_number(value: str) -> str:
     return value.strip().upper()
