@@ -2,6 +2,8 @@
 `personByIdNumber` (issue #6), with roles and scopes given to the schema directly until
 tokens carry them (the HTTP API runs unrestricted)."""
 
+import os
+import subprocess
 from typing import Any
 
 import pytest
@@ -12,7 +14,8 @@ from graph.access import AccessRole, Principal
 from graph.importer import import_dataset
 from resolvers.context import Context
 from schema import schema
-from tests.support import DEMO, TEST_PII_KEYS, Api, Graph
+from tests.support import DEMO, TEST_PII_KEYS, TEST_PII_SETTINGS, Api, Graph
+from tests.test_cli import GOVGRAPH
 
 G01, G02 = "420602001001-G01", "420602001001-G02"
 WORKER = "P0156"  # a grid worker of G01 and G02 in the demo
@@ -294,3 +297,21 @@ def test_by_id_number_over_http(fresh: Graph, api: Api) -> None:
     """Unrestricted until tokens come: one statement, by the hash."""
     assert api.data(BY_ID, {"n": P0200_ID})["personByIdNumber"]["id"] == "P0200"
     assert api.statements(BY_ID, {"n": P0200_ID}) == 1
+
+
+def test_the_audit_command_names_the_first_broken_record(fresh: Graph) -> None:
+    read_three(fresh)
+    keys = {f"GOVGRAPH_{name.upper()}": value for name, value in TEST_PII_SETTINGS.items()}
+    env = {**os.environ, "NEO4J_URI": fresh.uri, "COLUMNS": "200", **keys}
+
+    def audit() -> subprocess.CompletedProcess[str]:
+        command = [str(GOVGRAPH), "audit", "access-log"]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    intact = audit()
+    assert intact.returncode == 0, intact.stderr
+    assert "All 3 records of the access log verify." in intact.stdout
+    fresh.cypher("MATCH (n:AccessRecord {seq: 2}) SET n.readerId = 'P0001'")
+    broken = audit()
+    assert broken.returncode == 1
+    assert "broken at record 2: its content or hash was changed" in broken.stderr
