@@ -58,9 +58,7 @@ async def by_id_number(
 ) -> Person | None:
     """Looked up by the keyed hash: the clear number never reaches the database."""
     params = {
-        "hash": personal_data.keyed_hash(
-            keys.hashing, personal_data.normalise_id_number(id_number)
-        ),
+        "hash": personal_data.keyed_hash(keys.hashing, id_number),  # normalised there
         "scope": list(reader_scope) if reader_scope is not None else None,
     }
     rows = await db.read(_BY_ID_NUMBER, params)
@@ -89,8 +87,8 @@ async def seal_clear_values(db: Database, keys: PiiKeys) -> int:
         rows = []
         for found in await tx.run(_CLEAR, {"limit": CLEAR_BATCH}):
             form = personal_data.stored_form(keys, found["id"], found["idNumber"], found["phone"])
-            kept = [name for name in ("idNumber", "phone") if found[name] is not None]
-            props = {key: value for key, value in form.items() if key.startswith(tuple(kept))}
+            present = tuple(name for name in ("idNumber", "phone") if found[name] is not None)
+            props = {key: value for key, value in form.items() if key.startswith(present)}
             rows.append({"id": found["id"], "props": props})
         if rows:
             await tx.run(_STORED, {"rows": rows})

@@ -87,8 +87,8 @@ def phone_problem(value: str) -> str | None:
     if MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone):
         return None
     return (
-        "expected an 11-digit mobile number (1, then 3 to 9, then 9 digits) or a landline "
-        "with its area code, such as 0710-3456789"
+        "expected an 11-digit mobile number (1, then 3 to 9, then 9 digits) or a landline: "
+        "an area code such as 0710, an optional '-', then 7 or 8 digits"
     )
 
 
