@@ -19,6 +19,7 @@ from graph.cases import event_row
 from graph.csv_files import FILES
 from graph.import_checks import CasePlan, Checked
 from graph.importer import BATCH, ROWS, Progress, Row, case_row, reread
+from graph.sealing import PiiKeys
 
 # The column type of every property that is not a string (neo4j-admin's default).
 TYPES = {
@@ -163,7 +164,7 @@ class AdminInput:
 
 
 def write_input(
-    dataset: Path, checked: Checked, pii_key: bytes, out: AdminInput, progress: Progress
+    dataset: Path, checked: Checked, pii_keys: PiiKeys, out: AdminInput, progress: Progress
 ) -> None:
     """Every record of the checked `dataset`, in the online import's file order."""
     for spec in FILES:
@@ -176,7 +177,7 @@ def write_input(
             continue  # cases come from the fold below
         records = reread(dataset, spec.name) if total else ()
         for done, record in enumerate(records, start=1):
-            write(ROWS[spec.name](record, pii_key))
+            write(ROWS[spec.name](record, pii_keys))
             if done % BATCH == 0 or done == total:
                 progress(spec.name, done, total)
     _write_cases(out, checked.cases, progress)

@@ -24,6 +24,7 @@ from graph.import_checks import Checked, validate
 from graph.importer import ImportRejected, ImportReport, Progress, require_dataset
 from graph.local_server import Instance, LocalServerError
 from graph.migrations import migrate
+from graph.sealing import PiiKeys
 
 DATABASE = "neo4j"  # the local server's one user database
 ADMIN_STEP = "neo4j-admin import"  # the step named to `progress` while the importer runs
@@ -42,10 +43,10 @@ class BulkImportFailed(GovgraphError):
 
 
 def bulk_import(
-    instance: Instance, folder: Path, pii_key: bytes, progress: Progress | None = None
+    instance: Instance, folder: Path, pii_keys: PiiKeys, progress: Progress | None = None
 ) -> ImportReport:
     """Check, convert and import `folder`; the server runs afterwards only if it ran before."""
-    require_dataset(folder, pii_key)
+    require_dataset(folder)
     report = progress or (lambda step, done, total: None)
     started = local_server.start(instance)
     try:
@@ -53,7 +54,7 @@ def bulk_import(
         with tempfile.TemporaryDirectory(prefix="bulk-import-", dir=instance.home) as scratch:
             admin_input = AdminInput(Path(scratch))
             try:
-                write_input(folder, checked, pii_key, admin_input, report)
+                write_input(folder, checked, pii_keys, admin_input, report)
             finally:
                 admin_input.close()
             local_server.stop(instance)

@@ -6,7 +6,8 @@ dependency order, in batches of `UNWIND $rows` statements that MERGE on keys, so
 second import of the same dataset leaves the same graph. A link that places a record
 (a region's parent, a household's building …) is structure, not history: a re-import
 that moves the record replaces it. Resident ID and phone numbers are stored only as
-keyed hashes and masks (DESIGN §6).
+keyed hashes and masks,
+phones also sealed (DESIGN §6); clear values stored before are converted first.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -22,7 +23,8 @@ from graph.errors import BadUserInput
 from graph.import_checks import CasePlan, Checked, assignment_id, validate
 from graph.migrations import migrate
 from graph.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
-from graph.personal_data import normalise_phone
+from graph.people import seal_clear_values
+from graph.sealing import PiiKeys
 
 BATCH = 5000
 Progress = Callable[[str, int, int], None]
@@ -33,6 +35,7 @@ class ImportRejected(BadUserInput):
     """The dataset has problems; nothing was written. `errors` lists every one of them."""
 
     def __init__(self, errors: list[str]) -> None:
+        errors = [personal_data.redact(error) for error in errors]  # a number in a wrong column
         count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
         super().__init__(
             f"Nothing was imported; fix the {count} below and import again:\n" + "\n".join(errors)
@@ -55,30 +58,29 @@ async def import_dataset(
     db: Database,
     folder: Path,
     *,
-    pii_key: bytes,
+    pii_keys: PiiKeys,
     replace: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    require_dataset(folder, pii_key)
+    require_dataset(folder)
     checked = await validate(db, folder, replace=replace)
     if checked.problems:
         raise ImportRejected(checked.problems)
     await migrate(db)
+    await seal_clear_values(db, pii_keys)
     if replace:
         await db.empty()
     writer = Writer(db, progress or (lambda file, done, total: None))
     for spec in FILES:
         if spec.name in NODE_WRITES and spec.name in checked.counts:
-            rows = (ROWS[spec.name](record, pii_key) for record in reread(folder, spec.name))
+            rows = (ROWS[spec.name](record, pii_keys) for record in reread(folder, spec.name))
             await writer.write(spec.name, NODE_WRITES[spec.name], rows, checked.counts[spec.name])
     await _write_cases(writer, checked)
     return ImportReport(dict(checked.counts))
 
 
-def require_dataset(folder: Path, pii_key: bytes) -> None:
+def require_dataset(folder: Path) -> None:
     """Refuse what cannot be a dataset before anything is read."""
-    if not pii_key:
-        raise ValueError("a key is needed to hash resident ID and phone numbers")
     if not folder.is_dir():
         raise ImportRejected([f"{folder}: is not a folder"])
     if not any((folder / spec.name).is_file() for spec in FILES):
@@ -142,10 +144,21 @@ class Link:
         )
 
 
-def node_write(label: str, key: str, *links: Link) -> str:
+def node_write(label: str, key: str, *links: Link, sealed: str | None = None) -> str:
     """Rows of {key, props, <link fields>}: the node MERGEd on its key, its properties set
-    (a null removes one), its links made to match the row."""
-    merge = f"UNWIND $rows AS row\nMERGE (n:{label} {{{key}: row.key}})\nSET n += row.props\n"
+    (a null removes one), its links made to match the row. The sealed value of the field
+    `sealed` is kept while the field's hash stays the same: sealing draws a new nonce each
+    time, and a second import of the same dataset must leave the same graph."""
+    merge = f"UNWIND $rows AS row\nMERGE (n:{label} {{{key}: row.key}})\n"
+    if sealed:
+        hashed, stored = f"{sealed}Hash", f"{sealed}Sealed"
+        merge += (
+            f"WITH n, row, CASE WHEN n.{hashed} = row.props.{hashed} "
+            f"THEN coalesce(n.{stored}, row.props.{stored}) ELSE row.props.{stored} END AS kept\n"
+            f"SET n += row.props\nSET n.{stored} = kept\n"
+        )
+    else:
+        merge += "SET n += row.props\n"
     return merge + "".join(link.cypher() for link in links)
 
 
@@ -170,7 +183,9 @@ NODE_WRITES = {
     "grids.csv": node_write("Grid", "code", Link("IN", "Region", "code", "region")),
     "buildings.csv": node_write("Building", "code", Link("IN", "Grid", "code", "grid")),
     "households.csv": node_write("Household", "id", Link("IN", "Building", "code", "building")),
-    "people.csv": node_write("Person", "id", Link("LIVES_IN", "Household", "id", "household")),
+    "people.csv": node_write(
+        "Person", "id", Link("LIVES_IN", "Household", "id", "household"), sealed="phone"
+    ),
     "party_orgs.csv": node_write(
         "PartyOrganization", "id",
         Link("UNDER", "PartyOrganization", "id", "parent"),
@@ -213,41 +228,37 @@ def _name(value: Any) -> str | None:
     return value.value if value is not None else None
 
 
-def region_row(record: Record, pii_key: bytes) -> Row:
+def region_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {"name": record["name"], "level": _name(record["level"])}
     return {"key": record["code"], "props": props, "parent": record["parent_code"]}
 
 
-def grid_row(record: Record, pii_key: bytes) -> Row:
+def grid_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {"name": record["name"], "kind": _name(record["kind"])}
     return {"key": record["code"], "props": props, "region": record["region_code"]}
 
 
-def building_row(record: Record, pii_key: bytes) -> Row:
+def building_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {"name": record["name"], "address": record["address"]}
     return {"key": record["code"], "props": props, "grid": record["grid_code"]}
 
 
-def household_row(record: Record, pii_key: bytes) -> Row:
+def household_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {"door": record["door"], "kind": (record["kind"] or HouseholdKind.FAMILY).value}
     return {"key": record["id"], "props": props, "building": record["building_code"]}
 
 
-def person_row(record: Record, pii_key: bytes) -> Row:
-    id_number, phone = record["id_number"], record["phone"]
+def person_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {
         "name": record["name"],
         "gender": record["gender"],
         "birthYear": record["birth_year"],
-        "idNumberHash": personal_data.keyed_hash(pii_key, id_number) if id_number else None,
-        "idNumberMasked": personal_data.mask_id_number(id_number) if id_number else None,
-        "phoneHash": personal_data.keyed_hash(pii_key, normalise_phone(phone)) if phone else None,
-        "phoneMasked": personal_data.mask_phone(phone) if phone else None,
+        **personal_data.stored_form(pii_keys, record["id"], record["id_number"], record["phone"]),
     }
     return {"key": record["id"], "props": props, "household": record["household_id"]}
 
 
-def party_org_row(record: Record, pii_key: bytes) -> Row:
+def party_org_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {"name": record["name"], "level": _name(record["level"])}
     return {
         "key": record["id"],
@@ -257,7 +268,7 @@ def party_org_row(record: Record, pii_key: bytes) -> Row:
     }
 
 
-def membership_row(record: Record, pii_key: bytes) -> Row:
+def membership_row(record: Record, pii_keys: PiiKeys) -> Row:
     return {
         "person": record["person_id"],
         "org": record["org_id"],
@@ -267,7 +278,7 @@ def membership_row(record: Record, pii_key: bytes) -> Row:
     }
 
 
-def assignment_row(record: Record, pii_key: bytes) -> Row:
+def assignment_row(record: Record, pii_keys: PiiKeys) -> Row:
     role, holder, target = record["role"], record["holder"], record["target"]
     holder_kind, target_kind = ROLE_RULES[role]
     key = record["id"] or assignment_id(role, holder, target, record["since"])
@@ -283,12 +294,12 @@ def assignment_row(record: Record, pii_key: bytes) -> Row:
     }
 
 
-def center_row(record: Record, pii_key: bytes) -> Row:
+def center_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {"name": record["name"], "level": _name(record["level"])}
     return {"key": record["id"], "props": props, "region": record["region_code"]}
 
 
-def station_row(record: Record, pii_key: bytes) -> Row:
+def station_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {"name": record["name"], "kind": _name(record["kind"]), "address": record["address"]}
     return {
         "key": record["id"],
@@ -298,7 +309,7 @@ def station_row(record: Record, pii_key: bytes) -> Row:
     }
 
 
-def organisation_row(record: Record, pii_key: bytes) -> Row:
+def organisation_row(record: Record, pii_keys: PiiKeys) -> Row:
     props = {"name": record["name"], "kind": _name(record["kind"])}
     return {
         "key": record["id"],
@@ -308,7 +319,7 @@ def organisation_row(record: Record, pii_key: bytes) -> Row:
     }
 
 
-def volunteer_row(record: Record, pii_key: bytes) -> Row:
+def volunteer_row(record: Record, pii_keys: PiiKeys) -> Row:
     return {
         "person": record["person_id"],
         "org": record["org_id"],
@@ -317,7 +328,7 @@ def volunteer_row(record: Record, pii_key: bytes) -> Row:
     }
 
 
-ROWS: dict[str, Callable[[Record, bytes], Row]] = {
+ROWS: dict[str, Callable[[Record, PiiKeys], Row]] = {
     "regions.csv": region_row,
     "grids.csv": grid_row,
     "buildings.csv": building_row,

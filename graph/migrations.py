@@ -16,6 +16,8 @@ UNIQUE_KEYS = {
     "Case": ("caseNo",),
     "CaseEvent": ("caseNo", "seq"),
     "CaseCounter": ("year",),  # the last case number generated per year
+    "AccessLog": ("name",),  # the head of the access log: its last seq and hash
+    "AccessRecord": ("seq",),
 }
 
 # Properties that scoped questions filter on.
@@ -25,6 +27,7 @@ INDEXES = {
     "Assignment": "role",
     "Person": "idNumberHash",
     "Case": "reportedAt",
+    "AccessRecord": "gridCode",
 }
 
 

@@ -1,5 +1,12 @@
-from graph import people
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from graph import access_log, people
+from graph.access import Principal
+from graph.access_log import PhoneRead
 from graph.db import Database
+from graph.sealing import PiiKeys
 from loaders.batching import list_loader, lookup_loader
 
 
@@ -7,3 +14,15 @@ class PeopleLoaders:
     def __init__(self, db: Database) -> None:
         self.person = lookup_loader(db, people.PEOPLE)
         self.household_members = list_loader(db, people.HOUSEHOLD_MEMBERS)
+
+
+def contact_phone_loader(
+    db: Database, keys: PiiKeys, reader: Principal
+) -> DataLoader[PhoneRead, str | None]:
+    """Clear phones, each read logged: one write transaction for the request's whole batch."""
+
+    async def load(reads: Sequence[PhoneRead]) -> list[str | Exception | None]:
+        assert reader.subject is not None, "the resolver lets only a named reader through"
+        return await access_log.read_phones(db, keys, reader.subject, reader.scope, reads)
+
+    return DataLoader(load_fn=load)

@@ -30,6 +30,7 @@ HISTORY = frozenset({AUDITOR, GRID_WORKER})  # assignments, with their history
 CASES = frozenset({AUDITOR, GRID_WORKER, CASE_HANDLER})
 CASE_FIGURES = frozenset({PLANNER, AUDITOR, GRID_WORKER, CASE_HANDLER})
 CASE_WORK = frozenset({GRID_WORKER, CASE_HANDLER})  # report and advance
+ACCESS_LOG = frozenset({AUDITOR})  # who read whose personal data in clear
 
 # "Type": roles for its fields, or "Type.field": roles for that field.
 ROLES: dict[str, frozenset[AccessRole]] = {
@@ -48,6 +49,8 @@ ROLES: dict[str, frozenset[AccessRole]] = {
     "Query.case": CASES,
     "Query.cases": CASES,
     "Query.caseStats": CASE_FIGURES,
+    "Query.personByIdNumber": PEOPLE,
+    "Query.accessLog": ACCESS_LOG,
     "Mutation.reportCase": CASE_WORK,
     "Mutation.advanceCase": CASE_WORK,
     "Mutation.assign": ADMIN_ONLY,
@@ -68,7 +71,7 @@ ROLES: dict[str, frozenset[AccessRole]] = {
     # Connections and edges: what they hold is checked on the field that returns them.
     **{
         f"{kind}{part}": EVERYONE
-        for kind in ("Region", "Grid", "Building", "Household", "Person", "Case")
+        for kind in ("Region", "Grid", "Building", "Household", "Person", "Case", "AccessLogEntry")
         for part in ("Connection", "Edge")
     },
     # ---- households and people
@@ -79,6 +82,8 @@ ROLES: dict[str, frozenset[AccessRole]] = {
     "Person.id": PERSON_IDS,
     "Person.assignments": HISTORY,
     "Person.coveredHouseholds": HOUSEHOLDS,
+    # Only the resident's own grid worker, not even ADMIN: resolvers/people.contact_phone.
+    "Person.contactPhone": PEOPLE,
     "PartyMembership": PEOPLE,
     "Assignment": HISTORY,
     # ---- coverage and cases
@@ -87,6 +92,7 @@ ROLES: dict[str, frozenset[AccessRole]] = {
     "CaseEvent": CASES,
     "CaseStats": CASE_FIGURES,
     "LevelCount": CASE_FIGURES,
+    "AccessLogEntry": ACCESS_LOG,
 }  # fmt: skip
 
 

@@ -2,14 +2,20 @@
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from graph.access import UNRESTRICTED, Principal
+from graph.access_log import PhoneRead
 from graph.db import Database
+from graph.errors import GovgraphError
 from graph.model import CaseCategory
+from graph.sealing import PiiKeys
 from loaders import Loaders
+from loaders.people import contact_phone_loader
 
 CITY_TIME = ZoneInfo("Asia/Shanghai")
 
@@ -20,14 +26,28 @@ class Context(BaseContext):
         db: Database,
         overdue_days: Mapping[CaseCategory, int] | None = None,
         principal: Principal = UNRESTRICTED,
+        pii_keys: PiiKeys | None = None,
     ) -> None:
         super().__init__()
         # Every statement of this request reads the reader's scope (graph/scope.py).
         self.db = db.scoped(principal.scope, principal.subject)
         self.principal = principal
         self.loaders = Loaders(self.db)
+        # Hash look-ups and clear phones need them; without them, these fields refuse.
+        self.pii_keys = pii_keys
         # Days a case may stay at one level, per category (others: graph.cases' default).
         self.overdue_days = dict(overdue_days or {})
+
+    @property
+    def keys(self) -> PiiKeys:
+        if self.pii_keys is None:
+            raise GovgraphError("This server was started without the keys of personal data.")
+        return self.pii_keys
+
+    @cached_property
+    def contact_phones(self) -> DataLoader[PhoneRead, str | None]:
+        """Clear phones for this request's reader, each read logged (graph.access_log)."""
+        return contact_phone_loader(self.db, self.keys, self.principal)
 
     def today(self) -> date:
         """`asOf` defaults to today in Asia/Shanghai (DESIGN §3)."""

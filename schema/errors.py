@@ -1,10 +1,12 @@
-"""Every error gets `extensions.code` (DESIGN §7); unexpected faults show no details."""
+"""Every error gets `extensions.code` (DESIGN §7); unexpected faults show no details, and no
+message shows an ID number or phone in clear."""
 
 import logging
 
 from graphql import GraphQLError
 
 from graph.errors import GovgraphError
+from graph.personal_data import redact
 
 log = logging.getLogger("govgraph")
 
@@ -16,11 +18,15 @@ def add_code(error: GraphQLError) -> None:
     original = error.original_error
     if isinstance(original, GovgraphError):
         code = original.code
-    elif original is None:
-        # Syntax, validation and variable errors: the request itself is wrong.
+    elif original is None or isinstance(original, GraphQLError):
+        # Syntax, validation and variable errors (a variable's value that its type refuses
+        # wraps GraphQL's own error): the request itself is wrong.
         code = "BAD_USER_INPUT"
     else:
         code = "INTERNAL"
         log.error("unexpected error at %s", error.path, exc_info=original)
         error.message = INTERNAL_MESSAGE
+    # A number sent where it does not belong (an ID number as an Int) is quoted by GraphQL's
+    # own messages: never repeated in clear (DESIGN §6).
+    error.message = redact(error.message)
     error.extensions = {**(error.extensions or {}), "code": code}

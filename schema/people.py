@@ -34,6 +34,14 @@ class Person:
     def phone(self) -> str | None:
         return self.phone_masked  # type: ignore[attr-defined]
 
+    @strawberry.field(
+        description="The phone in clear, for a grid worker of this person's grid who calls her "
+        "(only GRID_WORKER, with the person's grid in scope; not ADMIN). Every read is "
+        "recorded in the access log, with `purpose`; null when the person has no phone."
+    )
+    async def contact_phone(self, info: Info, purpose: str) -> str | None:
+        return await resolve.contact_phone(info.context, self, purpose)  # type: ignore[arg-type]
+
     @strawberry.field
     async def household(self, info: Info) -> HouseholdType | None:
         return await resolve.person_household(info.context, self)

@@ -1,13 +1,14 @@
 """The root query: look-ups, scoped lists and figures."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
 
 from graph.cases import CaseFilter as CaseFilterRecord
-from resolvers import cases, party, people, places
+from resolvers import access_log, cases, party, people, places
 from resolvers.stats import stats_within
+from schema.access_log import AccessLogEntry
 from schema.cases import Case, CaseFilter, CaseStats
 from schema.context import Info
 from schema.paging import Connection
@@ -38,6 +39,13 @@ class Query:
     @strawberry.field
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:
         return await people.person(info.context, id)
+
+    @strawberry.field(
+        description="The person with this resident ID number, looked up by its keyed hash: "
+        "for GRID_WORKER (people of her grids; anyone else is FORBIDDEN) and ADMIN."
+    )
+    async def person_by_id_number(self, info: Info, id_number: str) -> Person | None:
+        return await people.person_by_id_number(info.context, id_number)
 
     @strawberry.field
     async def party_organization(self, info: Info, id: strawberry.ID) -> PartyOrganization | None:
@@ -116,6 +124,22 @@ class Query:
         to: date | None = None,
     ) -> CaseStats:
         return await cases.case_stats(info.context, within, from_, to)
+
+    @strawberry.field(
+        description="Clear reads of personal data in grids within the scope (and the reader's), "
+        "at from..to; for AUDITOR and ADMIN; ordered by seq."
+    )
+    async def access_log(
+        self,
+        info: Info,
+        within: str,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[AccessLogEntry]:
+        page = await access_log.access_log_page(info.context, within, from_, to, first, after)
+        return page  # type: ignore[return-value]  # the entries are graph records
 
     @strawberry.field(description="Counts within a region or grid, or in the whole graph.")
     async def stats(

@@ -15,6 +15,7 @@ from graph.access import Principal
 from graph.db import Database
 from graph.errors import Unauthenticated
 from graph.migrations import migrate
+from graph.people import seal_clear_values
 from resolvers.context import Context
 from schema import build_schema
 from server import reports
@@ -44,11 +45,13 @@ def connect(settings: Settings, timeout: float | None = None) -> Database:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     authenticator = Authenticator(settings)  # refuses settings that check no token
+    pii_keys = settings.pii_keys  # checked before anything starts
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = connect(settings)
         await migrate(db)
+        await seal_clear_values(db, pii_keys)
         app.state.db = db
         app.state.authenticator = authenticator
         yield
@@ -59,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             principal = NOBODY
         else:
             principal = authenticator.principal(request.headers.get("authorization"))
-        return Context(request.app.state.db, settings.overdue_days, principal)
+        return Context(request.app.state.db, settings.overdue_days, principal, pii_keys)
 
     app = FastAPI(title="govgraph", lifespan=lifespan)
     app.add_exception_handler(Unauthenticated, unauthenticated)  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""`govgraph case show` and `govgraph audit verify`: one case's timeline, every history's audit."""
+"""`govgraph case show`, `govgraph audit verify` and `govgraph audit access-log`: one case's
+timeline, every history's audit, and the audit of the access log of personal data."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -12,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from graph import cases
+from graph import access_log, cases
 from graph.cases import Audit, Timeline, Unreadable
 from graph.csv_files import SHANGHAI
 from graph.db import Database
@@ -65,6 +66,18 @@ def verify(
         return
     out.print(_audit_table(report))
     raise _fail(f"{len(report.broken)} of {report.cases:,} case histories are broken.")
+
+
+@audit_app.command("access-log")
+def verify_access_log() -> None:
+    """Recompute the hash chain of the access log of personal data and name its first
+    edited or deleted record; exit 1 when there is one."""
+    keys = Settings().pii_keys
+    records, broken = _run(lambda db: access_log.verify(db, keys))
+    if broken is None:
+        out.print(f"All {records:,} records of the access log verify.")
+        return
+    raise _fail(f"The access log is broken at record {broken.seq}: {broken.reason}.")
 
 
 def _timeline_table(timeline: Timeline) -> Table:

@@ -217,15 +217,14 @@ def _import(settings: Settings, folder: Path, replace: bool, bulk: bool = False)
             db = connect(settings, settings.import_transaction_timeout)
             try:
                 return await import_dataset(
-                    db, folder, pii_key=settings.pii_key.encode(), replace=replace, progress=advance
+                    db, folder, pii_keys=settings.pii_keys, replace=replace, progress=advance
                 )
             finally:
                 await db.close()
 
         try:
             if bulk:
-                pii_key = settings.pii_key.encode()
-                report = bulk_import(settings.local_neo4j, folder, pii_key, advance)
+                report = bulk_import(settings.local_neo4j, folder, settings.pii_keys, advance)
             else:
                 report = asyncio.run(run())
         except ImportRejected as rejected:

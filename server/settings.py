@@ -8,9 +8,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.local_server import Instance
 from graph.model import CaseCategory
+from graph.sealing import PiiKeys, decode_key
 from schema.limits import Limits
 
 DEV_PII_KEY = "govgraph-development-key-not-for-production"
+# base64 of the 32 bytes "govgraph-dev-phone-key-NOT-PROD!": for development only.
+DEV_PII_ENCRYPTION_KEY = "Z292Z3JhcGgtZGV2LXBob25lLWtleS1OT1QtUFJPRCE="
 DEFAULT_LIMITS = Limits()
 
 
@@ -32,6 +35,10 @@ class Settings(BaseSettings):
     transaction_timeout: float = 30.0  # seconds, for every database transaction
     import_transaction_timeout: float = 600.0  # seconds, for each batch an import writes
     pii_key: str = DEV_PII_KEY  # keys the hashes of ID numbers and phones
+    # Seals phones (AES-256-GCM): base64 of 32 bytes. Retired keys (a JSON list) still
+    # open phones sealed before a rotation; new ones are sealed under the current key.
+    pii_encryption_key: str = DEV_PII_ENCRYPTION_KEY
+    pii_retired_encryption_keys: list[str] = Field(default_factory=list)
     graphiql: bool = True
     # Authentication (server/auth.py): bearer JWTs, or `off` on loopback only.
     auth: Literal["jwt", "off"] = "jwt"
@@ -55,6 +62,14 @@ class Settings(BaseSettings):
     def limits(self) -> Limits:
         return Limits(
             self.max_depth, self.max_aliases, self.max_tokens, self.max_first, self.max_cost
+        )
+
+    @property
+    def pii_keys(self) -> PiiKeys:
+        return PiiKeys(
+            self.pii_key.encode(),
+            decode_key(self.pii_encryption_key),
+            tuple(map(decode_key, self.pii_retired_encryption_keys)),
         )
 
     @property

@@ -14,7 +14,8 @@ from server.settings import Settings
 from tests.support import (
     DEMO,
     TEST_JWT_SECRET,
-    TEST_PII_KEY,
+    TEST_PII_KEYS,
+    TEST_PII_SETTINGS,
     Api,
     Graph,
     running,
@@ -57,6 +58,7 @@ def settings_for(graph: Graph, **overrides: Any) -> Settings:
         "auth": "jwt",
         "jwt_secret": TEST_JWT_SECRET,
         "jwt_audience": "govgraph",
+        **TEST_PII_SETTINGS,
     }
     return Settings(
         NEO4J_URI=graph.uri,
@@ -93,5 +95,5 @@ def uncapped(serve: Callable[..., AbstractContextManager[Api]]) -> Iterator[Api]
 def demo(graph: Graph) -> Graph:
     """The demo dataset, freshly imported, for a module of tests that only read."""
     graph.clear()
-    graph.run(lambda db: import_dataset(db, DEMO, pii_key=TEST_PII_KEY))
+    graph.run(lambda db: import_dataset(db, DEMO, pii_keys=TEST_PII_KEYS))
     return graph

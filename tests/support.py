@@ -1,6 +1,7 @@
 """Synchronous helpers over the async graph layer, for tests."""
 
 import asyncio
+import base64
 import os
 import re
 import socket
@@ -17,12 +18,32 @@ import uvicorn
 from graph.access import AccessRole
 from graph.db import Database
 from graph.migrations import migrate
+from graph.sealing import PiiKeys, unseal
 from server.auth import mint
 
 T = TypeVar("T")
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
-TEST_PII_KEY = b"test-key"
+TEST_PII_KEYS = PiiKeys(hashing=b"test-key", sealing=bytes(range(32)))
+# The same keys as the server's settings take them.
+TEST_PII_SETTINGS = {
+    "pii_key": TEST_PII_KEYS.hashing.decode(),
+    "pii_encryption_key": base64.b64encode(TEST_PII_KEYS.sealing).decode(),
+}
+
+
+def open_seals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of a dump with each sealed phone shown opened: each sealing draws a random
+    nonce, so two imports store different ciphertexts, which must open (bound to their
+    person) to the same number."""
+    for row in rows:
+        for props in row.values():
+            if isinstance(props, dict) and "phoneSealed" in props:
+                opened = unseal(TEST_PII_KEYS, props["id"], "phone", props["phoneSealed"])
+                props["phoneSealed"] = f"opens to {opened}"
+    return rows
+
+
 TEST_JWT_SECRET = "test-jwt-secret-of-at-least-32-bytes"
 TEST_AUDIENCE = "govgraph"
 

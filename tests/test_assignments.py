@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from graph.importer import import_dataset
-from tests.support import DEMO, TEST_PII_KEY, Api, Graph
+from tests.support import DEMO, TEST_PII_KEYS, Api, Graph
 
 ASSIGN = """mutation($input: AssignInput!) { assign(input: $input) {
   id role since until holderPerson { id } holderOrganization { id }
@@ -17,7 +17,7 @@ DUMP = "MATCH (a:Assignment) OPTIONAL MATCH (a)-[r]->(x) RETURN a.id AS id, prop
 
 @pytest.fixture
 def demo_graph(empty_graph: Graph) -> Graph:
-    empty_graph.run(lambda db: import_dataset(db, DEMO, pii_key=TEST_PII_KEY))
+    empty_graph.run(lambda db: import_dataset(db, DEMO, pii_keys=TEST_PII_KEYS))
     return empty_graph
 
 

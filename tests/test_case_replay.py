@@ -6,7 +6,7 @@ from typing import Any
 
 from graph.importer import import_dataset
 from tests.case_support import ADVANCE, REPORT
-from tests.support import DEMO, TEST_PII_KEY, Api, Graph
+from tests.support import DEMO, TEST_PII_KEYS, Api, Graph
 
 
 def everything_of_cases(graph: Graph) -> dict[str, list[dict[str, Any]]]:
@@ -27,7 +27,7 @@ def everything_of_cases(graph: Graph) -> dict[str, list[dict[str, Any]]]:
 def test_replaying_the_demo_through_the_api_writes_what_the_import_wrote(
     empty_graph: Graph, api: Api
 ) -> None:
-    empty_graph.run(lambda db: import_dataset(db, DEMO, pii_key=TEST_PII_KEY))
+    empty_graph.run(lambda db: import_dataset(db, DEMO, pii_keys=TEST_PII_KEYS))
     imported = everything_of_cases(empty_graph)
     assert len(imported["cases"]) == 23 and len(imported["events"]) == 23 + 110
     empty_graph.cypher("MATCH (n) WHERE n:Case OR n:CaseEvent DETACH DELETE n")

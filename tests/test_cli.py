@@ -34,6 +34,7 @@ def test_every_command_has_help(graph: Graph) -> None:
         ["neo4j", "status"],
         ["case", "show"],
         ["audit", "verify"],
+        ["audit", "access-log"],
     ):
         done = govgraph(graph, *command, "--help")
         assert done.returncode == 0, done.stderr

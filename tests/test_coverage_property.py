@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.importer import import_dataset
-from tests.support import TEST_PII_KEY, Api, Graph
+from tests.support import TEST_PII_KEYS, Api, Graph
 
 START = date(2026, 1, 1)
 DAYS = 12  # intervals and asOf dates fall in the first days of 2026, so they overlap often
@@ -299,7 +299,7 @@ def test_coverage_equals_the_brute_force_reading(
 ) -> None:
     with TemporaryDirectory() as folder:
         city.write(Path(folder))
-        graph.run(lambda db: import_dataset(db, Path(folder), pii_key=TEST_PII_KEY, replace=True))
+        graph.run(lambda db: import_dataset(db, Path(folder), pii_keys=TEST_PII_KEYS, replace=True))
     scopes = ["R"] + [r["code"] for r in city.regions[1:]] + [g["code"] for g in city.grids]
     for day in days:
         as_of = START + timedelta(days=day)

@@ -1,8 +1,10 @@
-"""Resident ID and phone checks, keyed hashes and masks (DESIGN §6)."""
+"""Resident ID and phone checks, keyed hashes, masks and sealed phones (DESIGN §6)."""
 
+import base64
 import hashlib
 import hmac
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,7 +16,9 @@ from graph.personal_data import (
     mask_phone,
     normalise_phone,
     phone_problem,
+    stored_form,
 )
+from graph.sealing import PiiKeys, Unsealable, decode_key, key_id, seal, unseal
 
 # The examples printed in GB 11643-1999 itself.
 STANDARD_EXAMPLES = ["11010519491231002X", "440524188001010014"]
@@ -92,3 +96,67 @@ def test_keyed_hash_is_hmac_sha256_of_the_normalised_value() -> None:
     assert keyed_hash(b"key", " 11010519491231002x ") == expected
     assert keyed_hash(b"other key", "11010519491231002X") != expected
     assert keyed_hash(b"key", normalise_phone("0710-3456789")) == keyed_hash(b"key", "07103456789")
+
+
+# ------------------------------------------------------------------ sealed phones
+
+KEYS = PiiKeys(hashing=b"key", sealing=bytes(32))
+
+
+def test_a_sealed_phone_opens_for_its_person_only() -> None:
+    sealed = seal(KEYS, "P1", "phone", "13812345678")
+    assert "13812345678" not in sealed
+    assert sealed.startswith(key_id(KEYS.sealing) + ":")
+    assert unseal(KEYS, "P1", "phone", sealed) == "13812345678"
+    # A fresh 96-bit nonce every time: the same number never seals alike.
+    assert seal(KEYS, "P1", "phone", "13812345678") != sealed
+    for person, field in (("P2", "phone"), ("P1", "idNumber")):
+        with pytest.raises(Unsealable) as caught:
+            unseal(KEYS, person, field, sealed)
+        assert "13812345678" not in caught.value.message
+
+
+def test_an_altered_or_foreign_sealed_value_does_not_open() -> None:
+    sealed = seal(KEYS, "P1", "phone", "13812345678")
+    kid, body = sealed.split(":")
+    raw = bytearray(base64.b64decode(body))
+    raw[-1] ^= 1
+    for bad in (f"{kid}:{base64.b64encode(bytes(raw)).decode()}", f"{kid}:not base64!", "x"):
+        with pytest.raises(Unsealable):
+            unseal(KEYS, "P1", "phone", bad)
+    other = PiiKeys(hashing=b"key", sealing=bytes(range(32)))
+    with pytest.raises(Unsealable, match="a key this server does not hold"):
+        unseal(other, "P1", "phone", sealed)
+
+
+def test_a_retired_key_still_opens_what_it_sealed() -> None:
+    rotated = PiiKeys(hashing=b"key", sealing=bytes(range(32)), retired=(KEYS.sealing,))
+    old = seal(KEYS, "P1", "phone", "0710-3456789")
+    assert unseal(rotated, "P1", "phone", old) == "0710-3456789"
+    assert seal(rotated, "P1", "phone", "x").startswith(key_id(rotated.sealing))
+
+
+def test_keys_are_checked() -> None:
+    with pytest.raises(ValueError, match="32 bytes"):
+        PiiKeys(hashing=b"key", sealing=b"short")
+    with pytest.raises(ValueError, match="a key is needed"):
+        PiiKeys(hashing=b"", sealing=bytes(32))
+    assert decode_key(base64.b64encode(bytes(32)).decode()) == bytes(32)
+    for bad in ("not base64!", base64.b64encode(bytes(16)).decode()):
+        with pytest.raises(ValueError):
+            decode_key(bad)
+
+
+def test_the_stored_form() -> None:
+    form = stored_form(KEYS, "P1", "11010519491231002x", "0710-3456789")
+    assert unseal(KEYS, "P1", "phone", form.pop("phoneSealed") or "") == "0710-3456789"
+    assert form == {
+        "idNumberHash": keyed_hash(b"key", "11010519491231002X"),
+        "idNumberMasked": "110105********002X",
+        "phoneHash": keyed_hash(b"key", "07103456789"),
+        "phoneMasked": "0710-***6789",
+    }
+    assert set(stored_form(KEYS, "P1", None, "").values()) == {None}
+    # Values stored before the checks existed, and failing them, are masked whole.
+    legacy = stored_form(KEYS, "P1", "12345", "555-1234")
+    assert (legacy["idNumberMasked"], legacy["phoneMasked"]) == ("*****", "********")

@@ -34,6 +34,8 @@ uncoveredHouseholds     .      x       x        .           .          x
 case                    .      .       x        x           x          x
 cases                   .      .       x        x           x          x
 caseStats               .      x       x        x           x          x
+personByIdNumber        .      .       .        x           .          x
+accessLog               .      .       x        .           .          x
 reportCase              .      .       .        x           x          x
 advanceCase             .      .       .        x           x          x
 assign                  .      .       .        .           .          x
@@ -87,6 +89,8 @@ ROOT_OPERATIONS = {
     "case": '{ case(caseNo: "XY-2026-0006") { title } }',
     "cases": "{ cases(first: 1) { totalCount } }",
     "caseStats": '{ caseStats(within: "420602") { reported } }',
+    "personByIdNumber": '{ personByIdNumber(idNumber: "420602199007259993") { name } }',
+    "accessLog": '{ accessLog(within: "420602") { totalCount } }',
     "reportCase": 'mutation { reportCase(input: { title: "matrix", category: HAZARD, '
     'gridCode: "420602001001-G01" }) { caseNo } }',
     "advanceCase": 'mutation { advanceCase(input: { caseNo: "XY-2026-0011", action: NOTE, '
@@ -213,3 +217,24 @@ def test_reports_follow_the_rule_of_their_field(api: Api, role: str) -> None:
         nowhere = reader.http.get("/reports/coverage.csv", params={"within": "420699"})
         assert city.status_code == nowhere.status_code == 403
         assert city.text.replace("420600", "X") == nowhere.text.replace("420699", "X")
+
+
+def test_only_the_residents_grid_worker_reads_her_phone_in_clear(api: Api) -> None:
+    """Person.contactPhone: the one clear read (DESIGN §6), logged for the auditor."""
+    query = '{ person(id: "P0001") { contactPhone(purpose: "通知停水检修") } }'
+    worker = api.as_("GRID_WORKER", "420602001001-G01", sub="P0262")
+    assert worker.data(query) == {"person": {"contactPhone": "19900001034"}}
+    assert api.error_codes(query) == ["FORBIDDEN"]  # not even ADMIN: no purpose needs it
+    for role in ("VIEWER", "PLANNER", "AUDITOR", "CASE_HANDLER"):
+        assert api.as_(role, CITY).error_codes(query) == ["FORBIDDEN"], role
+    elsewhere = api.as_("GRID_WORKER", "420602001001-G02", sub="P0262")
+    assert elsewhere.error_codes(query) == ["FORBIDDEN"]
+    log = api.as_("AUDITOR", "420602").data(
+        '{ accessLog(within: "420602001001-G01") { nodes { readerId personId field purpose } } }'
+    )
+    assert log["accessLog"]["nodes"][-1] == {
+        "readerId": "P0262",
+        "personId": "P0001",
+        "field": "phone",
+        "purpose": "通知停水检修",
+    }

@@ -15,7 +15,7 @@ from graph.importer import import_dataset
 from graph.stats import stats
 from graph.synthetic import TODAY, XIANGYANG, generate
 from server.cli import app
-from tests.support import TEST_PII_KEY, Graph
+from tests.support import TEST_PII_KEYS, Graph
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -115,7 +115,7 @@ def test_the_city_imports_without_a_problem(
     empty_graph: Graph, tmp_path: Path, city: tuple[Path, dict[str, int]], scale: float
 ) -> None:
     folder, counts = city if scale == 0.01 else (tmp_path, generate(scale, 1, tmp_path))
-    report = empty_graph.run(lambda db: import_dataset(db, folder, pii_key=TEST_PII_KEY))
+    report = empty_graph.run(lambda db: import_dataset(db, folder, pii_keys=TEST_PII_KEYS))
     assert dict(report.counts) == counts
     # The city's own scope holds everything the generator wrote (issue 5, item 3).
     figures = empty_graph.run(lambda db: stats(db, "420600", TODAY))
