@@ -19,6 +19,7 @@ from graph.people import seal_clear_values
 from resolvers.context import Context
 from schema import build_schema
 from server import reports
+from server.access_log_lines import keep_query_strings_out_of_the_log
 from server.auth import Authenticator
 from server.http_guard import (
     BodyLimit,
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     authenticator = Authenticator(settings)  # refuses settings that check no token
     pii_keys = settings.pii_keys  # checked before anything starts
+    keep_query_strings_out_of_the_log()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
