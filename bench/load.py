@@ -2,6 +2,7 @@
 until a cell has run long enough, recording each request's latency."""
 
 import asyncio
+import contextlib
 import json
 import statistics
 import time
@@ -26,9 +27,13 @@ class Cell:
     latencies: list[float] = field(default_factory=list)  # seconds, in completion order
     statements: list[int] = field(default_factory=list)
     elapsed: float = 0.0
+    errors: int = 0  # requests that failed (timed out, refused): counted, not timed
+    first_error: str | None = None
 
     def percentile(self, q: float) -> float:
-        """Milliseconds at quantile q (nearest rank)."""
+        """Milliseconds at quantile q (nearest rank); NaN when nothing succeeded."""
+        if not self.latencies:
+            return float("nan")
         ordered = sorted(self.latencies)
         rank = max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))
         return ordered[rank] * 1000
@@ -45,6 +50,8 @@ class Cell:
             "p99_ms": self.percentile(0.99),
             "rps": self.rps,
             "statements": statistics.fmean(self.statements) if self.statements else 0.0,
+            "errors": self.errors,
+            "first_error": self.first_error,
         }
 
 
@@ -69,7 +76,12 @@ async def run_cell(
     async def worker() -> None:
         while more():
             t0 = time.perf_counter()
-            statements = await call()
+            try:
+                statements = await call()
+            except Exception as error:  # a failed request is a result too
+                cell.errors += 1
+                cell.first_error = cell.first_error or f"{type(error).__name__}: {error}"[:300]
+                continue
             cell.latencies.append(time.perf_counter() - t0)
             cell.statements.append(statements)
 
@@ -85,7 +97,8 @@ async def warm_up(call: Call, concurrency: int, requests: int) -> None:
         nonlocal remaining
         while remaining > 0:
             remaining -= 1
-            await call()
+            with contextlib.suppress(Exception):  # failures are counted when timed
+                await call()
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
 
@@ -117,13 +130,13 @@ def graphql_call(
 def cypher_call(
     driver: neo4j.AsyncDriver, statement: str, params: dict[str, Any]
 ) -> tuple[Call, Callable[[], Awaitable[list[dict[str, Any]]]]]:
-    """The floor: one statement in a managed read transaction, its records fetched."""
+    """The floor: one statement in an auto-commit read transaction (one round trip), its
+    records fetched as plain dicts."""
 
     async def records() -> list[dict[str, Any]]:
-        result = await driver.execute_query(
-            statement, params, database_="neo4j", routing_=neo4j.RoutingControl.READ
-        )
-        return [record.data() for record in result.records]
+        async with driver.session(database="neo4j", default_access_mode=neo4j.READ_ACCESS) as s:
+            result = await s.run(statement, params)
+            return [dict(record.items()) async for record in result]
 
     async def call() -> int:
         await records()

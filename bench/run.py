@@ -46,9 +46,7 @@ class Calls:
 
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 0.01))
-    )
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 0.01)))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--neo4j-uri",
@@ -127,7 +125,7 @@ async def measure(
             for concurrency in CONCURRENCY:
                 for system in SYSTEMS:
                     call = calls.timed[system]
-                    await load.warm_up(call, concurrency, max(5, concurrency))
+                    await load.warm_up(call, concurrency, max(3, concurrency))
                     cell = await load.run_cell(
                         call, concurrency, seconds, args.min_requests, args.max_requests
                     )
@@ -137,9 +135,11 @@ async def measure(
                     out.print(
                         f"  {op.name:10} {system:14} c{concurrency:<3} "
                         f"p50 {row['p50_ms']:8.1f} ms  p99 {row['p99_ms']:8.1f} ms  "
-                        f"{row['rps']:7.1f} req/s  {row['statements']:.1f} stmt",
+                        f"{row['rps']:7.1f} req/s  {row['statements']:.1f} stmt"
+                        + (f"  [red]{row['errors']} errors: {row['first_error']}[/red]"
+                           if row["errors"] else ""),
                         highlight=False,
-                    )
+                    )  # fmt: skip
         memory = {server.name: server.peak_rss_mib() for server in started}
     finally:
         await session.close()
@@ -182,11 +182,13 @@ def make_calls(
 
 async def check(op: Operation, calls: Calls) -> bool:
     """The three answers agree; a disagreement is printed and recorded, not hidden."""
-    answers = {
-        "govgraph": op.ours.answer(await calls.answer["govgraph"]()),
-        "neo4j-graphql": op.peer.answer(await calls.answer["neo4j-graphql"]()),
-        "floor": op.floor.answer(await calls.answer["floor"]()),
-    }
+    forms = {"govgraph": op.ours, "neo4j-graphql": op.peer, "floor": op.floor}
+    answers = {}
+    for system, form in forms.items():
+        try:
+            answers[system] = form.answer(await calls.answer[system]())
+        except Exception as error:
+            answers[system] = f"failed: {type(error).__name__}: {error}"
     agree = answers["govgraph"] == answers["neo4j-graphql"] == answers["floor"]
     mark = "[green]agree[/green]" if agree else "[red]DISAGREE[/red]"
     out.print(f"{op.name}: {op.title}: the three answers {mark}")
@@ -292,8 +294,9 @@ def report(results: dict[str, Any]) -> None:
 
 
 def _figures(row: dict[str, Any]) -> list[str]:
+    failed = f" ({row['errors']} failed)" if row["errors"] else ""
     return [f"{row['p50_ms']:.1f}", f"{row['p95_ms']:.1f}", f"{row['p99_ms']:.1f}",
-            f"{row['rps']:.0f}"]  # fmt: skip
+            f"{row['rps']:.0f}{failed}"]  # fmt: skip
 
 
 def markdown(results: dict[str, Any]) -> str:

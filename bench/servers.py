@@ -65,6 +65,8 @@ def start_govgraph(neo4j_uri: str, port: int) -> Server:
         "NEO4J_URI": neo4j_uri,
         "GOVGRAPH_AUTH": "off",  # access control, once merged: off on loopback
         "GOVGRAPH_GRAPHIQL": "false",
+        # The peer sets no timeout: city-wide questions under load may take long.
+        "GOVGRAPH_TRANSACTION_TIMEOUT": "300",
     }
     command = [str(Path(sys.executable).parent / "govgraph"), "serve", "--port", str(port)]
     return _start("govgraph", command, env, ROOT, f"http://127.0.0.1:{port}/graphql")

@@ -5,7 +5,7 @@
 //
 //   NEO4J_URI=bolt://127.0.0.1:7694 PORT=8102 node server.mjs
 
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { Neo4jGraphQL } from "@neo4j/graphql";
@@ -18,6 +18,16 @@ const typeDefs = readFileSync(new URL("./typeDefs.graphql", import.meta.url), "u
 // The server runs without authentication (dbms.security.auth_enabled=false).
 const driver = neo4j.driver(uri, undefined, { maxConnectionPoolSize: 50 });
 
+// With BENCH_CYPHER_LOG=FILE, every statement and its parameters are appended to FILE as
+// JSON lines (temporal values as {"$temporal": "ISO text"}), for bench/profile.py.
+const cypherLog = process.env.BENCH_CYPHER_LOG;
+const plain = (_key, value) =>
+  neo4j.isInt(value)
+    ? value.toNumber()
+    : neo4j.isDate(value) || neo4j.isDateTime(value)
+      ? { $temporal: value.toString() }
+      : value;
+
 // A driver for one request: the library opens its sessions through it, and every
 // statement run in their transactions is counted.
 function countingDriver(counter) {
@@ -25,6 +35,9 @@ function countingDriver(counter) {
     work({
       run(query, parameters, config) {
         counter.statements += 1;
+        if (cypherLog) {
+          appendFileSync(cypherLog, JSON.stringify({ query, parameters }, plain) + "\n");
+        }
         return tx.run(query, parameters, config);
       },
     });
