@@ -134,16 +134,22 @@ async def measure(
                 for system in SYSTEMS:
                     call = calls.timed[system]
                     await load.warm_up(call, concurrency, max(3, concurrency))
+                    server = {"govgraph": govgraph, "neo4j-graphql": peer}.get(system)
+                    cpu = server.cpu_seconds() if server else 0.0
                     cell = await load.run_cell(
                         call, concurrency, seconds, args.min_requests, args.max_requests
                     )
                     row = {"op": op.name, "system": system, "concurrency": concurrency}
                     row.update(cell.summary())
+                    # The server's own CPU per request: its Python or JavaScript time.
+                    used = server.cpu_seconds() - cpu if server else 0.0
+                    row["server_cpu_ms"] = used * 1000 / max(1, len(cell.latencies))
                     rows.append(row)
                     out.print(
                         f"  {op.name:10} {system:14} c{concurrency:<3} "
                         f"p50 {row['p50_ms']:8.1f} ms  p99 {row['p99_ms']:8.1f} ms  "
-                        f"{row['rps']:7.1f} req/s  {row['statements']:.1f} stmt"
+                        f"{row['rps']:7.1f} req/s  {row['statements']:.1f} stmt  "
+                        f"server CPU {row['server_cpu_ms']:.1f} ms/req"
                         + (f"  [red]{row['errors']} errors: {row['first_error']}[/red]"
                            if row["errors"] else ""),
                         highlight=False,
@@ -307,6 +313,10 @@ def report(results: dict[str, Any]) -> None:
     out.print(f"Written {stem}.json and {stem}.md")
 
 
+def _cpu(row: dict[str, Any]) -> str:
+    return f"{row['server_cpu_ms']:.1f}" if row.get("server_cpu_ms") else "–"
+
+
 def _mark(ok: bool | None) -> str:
     return "–" if ok is None else "✓" if ok else "✗"
 
@@ -325,8 +335,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['counts']['households']:,} households, {results['counts']['cases']:,} cases)",
         "",
         "| operation | system | c1 p50 | c1 p95 | c1 p99 | c1 req/s | c16 p50 | c16 p95 | "
-        "c16 p99 | c16 req/s | statements/req |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "c16 p99 | c16 req/s | statements/req | server CPU ms/req |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for name in names:
         for system in SYSTEMS:
@@ -334,7 +344,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {name} | {system} | "
                 + " | ".join(_figures(one) + _figures(many))
-                + f" | {one['statements']:.1f} |"
+                + f" | {one['statements']:.1f} | {_cpu(one)} |"
             )
     lines += [
         "",
