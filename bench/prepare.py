@@ -4,6 +4,7 @@ bench instance of its own (or an existing Neo4j named by --neo4j-uri, used as it
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,11 +49,11 @@ def instance_for(city: City, bolt_port: int | None) -> Instance:
     port = bolt_port or PORTS.get(city.scale)
     if port is None:
         raise SystemExit(f"No bench port for scale {city.label}: pass --bolt-port.")
-    heap, cache = ("1g", "1g") if city.scale <= 0.01 else ("2g", "3g")
+    heap, cache = ("1g", "1g") if city.scale <= 0.01 else ("2g", "3g" if city.scale < 1 else "4g")
     return Instance(f"bench-{city.label}", port, heap, cache)
 
 
-def ensure_loaded(city: City, instance: Instance, folder: Path) -> bool:
+def ensure_loaded(city: City, instance: Instance, dataset: Callable[[], Path]) -> bool:
     """Start the instance with the city loaded and APOC installed; True when this call
     started it.
 
@@ -66,6 +67,7 @@ def ensure_loaded(city: City, instance: Instance, folder: Path) -> bool:
         local_server.stop(instance)
         for part in ("data", "run"):
             shutil.rmtree(instance.home / part, ignore_errors=True)
+        folder = dataset()  # generated only now, when it is to be imported
         print(f"Bulk-importing {folder} into {instance.name} (bolt {instance.bolt_port}) ...")
         bulk_import(instance, folder, Settings().pii_key.encode())
         marker.write_text(wanted)

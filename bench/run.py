@@ -57,6 +57,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--bolt-port", type=int, help="the bench instance's port")
     parser.add_argument("--seconds", type=float, help="per cell (default by scale)")
     parser.add_argument("--min-requests", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3, help="requests (at least one per client)")
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--ops", help="comma-separated operation names (default all)")
     parser.add_argument(
@@ -81,9 +82,10 @@ def main() -> None:
         if args.neo4j_uri:
             uri = args.neo4j_uri
         else:
-            folder = prepare.ensure_dataset(city, args.data or city.folder())
             instance = prepare.instance_for(city, args.bolt_port)
-            started_neo4j = prepare.ensure_loaded(city, instance, folder)
+            started_neo4j = prepare.ensure_loaded(
+                city, instance, lambda: prepare.ensure_dataset(city, args.data or city.folder())
+            )
             uri = instance.uri
         counts = prepare.database_counts(uri)
         out.print(f"Neo4j {uri}: {counts['people']:,} people, {counts['households']:,} households")
@@ -133,7 +135,7 @@ async def measure(
             for concurrency in args.concurrency:
                 for system in SYSTEMS:
                     call = calls.timed[system]
-                    await load.warm_up(call, concurrency, max(3, concurrency))
+                    await load.warm_up(call, concurrency, max(args.warmup, concurrency))
                     server = {"govgraph": govgraph, "neo4j-graphql": peer}.get(system)
                     cpu = server.cpu_seconds() if server else 0.0
                     cell = await load.run_cell(
