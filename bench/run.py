@@ -309,9 +309,9 @@ def report(results: dict[str, Any]) -> None:
     out.print(ratio_table)
     out.print(f"Peak RSS (MiB): {results['peak_rss_mib']}")
     RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / results["label"]
-    stem.with_suffix(".json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    stem.with_suffix(".md").write_text(markdown(results))
+    stem = RESULTS / results["label"]  # "scale-0.1": no with_suffix, which would eat ".1"
+    Path(f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    Path(f"{stem}.md").write_text(markdown(results))
     out.print(f"Written {stem}.json and {stem}.md")
 
 
