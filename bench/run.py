@@ -323,10 +323,14 @@ def _mark(ok: bool | None) -> str:
     return "–" if ok is None else "✓" if ok else "✗"
 
 
+def _number(value: float, digits: int) -> str:
+    return "–" if value != value else f"{value:.{digits}f}"  # NaN: a cell not run
+
+
 def _figures(row: dict[str, Any]) -> list[str]:
     failed = f" ({row['errors']} failed)" if row["errors"] else ""
-    return [f"{row['p50_ms']:.1f}", f"{row['p95_ms']:.1f}", f"{row['p99_ms']:.1f}",
-            f"{row['rps']:.0f}{failed}"]  # fmt: skip
+    return [_number(row["p50_ms"], 1), _number(row["p95_ms"], 1), _number(row["p99_ms"], 1),
+            _number(row["rps"], 0) + failed]  # fmt: skip
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -360,11 +364,10 @@ def markdown(results: dict[str, Any]) -> str:
     for name in names:
         r, t = results["ratios"][name], results["targets"][name]
         marks = " | ".join(_mark(ok) for ok in t.values())
-        lines.append(
-            f"| {name} | {r['p50_vs_peer']:.2f} | {r['p99_vs_peer']:.2f} | "
-            f"{r['p50_c16_vs_peer']:.2f} | {r['p99_c16_vs_peer']:.2f} | "
-            f"{r['rps_c16_vs_peer']:.2f} | {r['p50_vs_floor']:.2f} | {marks} |"
-        )
+        keys = ("p50_vs_peer", "p99_vs_peer", "p50_c16_vs_peer", "p99_c16_vs_peer",
+                "rps_c16_vs_peer", "p50_vs_floor")  # fmt: skip
+        figures = " | ".join(_number(r[key], 2) for key in keys)
+        lines.append(f"| {name} | {figures} | {marks} |")
     memory = ", ".join(f"{name} {mib:.0f} MiB" for name, mib in results["peak_rss_mib"].items())
     lines += ["", f"Peak RSS: {memory}.", ""]
     lines += [f"- `{name}`: {titles[name]}" for name in names]
