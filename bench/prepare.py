@@ -18,7 +18,7 @@ from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 # Bolt ports of the bench's own instances; another scale takes the --bolt-port given.
-PORTS = {0.01: 7694, 0.1: 7696}
+PORTS = {0.01: 7694, 0.1: 7696, 1.0: 7698}
 COMPLETE = ".complete"  # written once `generate` has finished
 APOC_POM = Path(__file__).parent / "apoc-pom.xml"
 
