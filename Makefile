@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint schema
+.PHONY: run test lint schema bench
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,3 +28,10 @@ lint: $(INSTALLED)
 # Export the served schema to schema.graphql (a test fails when it is stale).
 schema: $(INSTALLED)
 	$(BIN)/govgraph schema --out schema.graphql
+
+# The benchmark of issue #5 (BENCHMARKS.md): govgraph, @neo4j/graphql 7 and hand-written
+# Cypher on one Neo4j. SCALE=0.01 (default, minutes), 0.1 or 1; BENCH_NEO4J_URI uses a
+# database already holding that scale instead of the bench's own instance.
+SCALE ?= $(or $(BENCH_SCALE),0.01)
+bench: $(INSTALLED)
+	$(BIN)/python -m bench.run --scale $(SCALE) $(BENCH_ARGS)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.time import Date, DateTime
 
 from graph.errors import Unavailable
@@ -100,6 +100,26 @@ class Database:
             counter[0] += 1
 
     async def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """One statement in an auto-commit read transaction: one round trip, where a managed
+        transaction takes two (BEGIN and RUN, then COMMIT). A failure that the driver would
+        retry (the server unreachable, a transient error) is run again as a managed read
+        transaction, which retries it as long as the driver is configured to."""
+        self.count_statement()
+        query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
+        try:
+            async with self.driver.session(
+                database=self.name, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                result = await session.run(query, self.parameters(params))
+                # Rows are maps of plain values (no statement returns nodes): no transform.
+                return [native(dict(record.items())) async for record in result]
+        except (ServiceUnavailable, SessionExpired, TransientError):
+            pass  # the managed path below retries it
+        except ClientError as error:
+            if not timed_out(error):
+                raise
+            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
+
         async def work(tx: AsyncManagedTransaction) -> list[Row]:
             return await Transaction(tx, self).run(cypher, params)
 

@@ -1,0 +1,561 @@
+"""The benchmark's questions, each in three forms asking the same thing of the same graph:
+govgraph's GraphQL, @neo4j/graphql's GraphQL (the peer's type definitions are in
+bench/neo4j-graphql/typeDefs.graphql) and one hand-written Cypher statement (the floor).
+
+Each form also says how to read its answer into one plain value, so that the three can be
+checked to agree before anything is timed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from graph.csv_files import SHANGHAI
+
+Answer = Any  # a plain value (tuples, ints, strings) that compares equal across forms
+Json = dict[str, Any]
+
+UTC_8 = timezone(timedelta(hours=8), "+08:00")
+PAGE = 20  # the page size of every list asked for
+WALK_PAGE = 10  # per level of the frontend walk: up to 10 x 10 x 10 households
+LEVELS = ("GRID", "COMMUNITY", "TOWNSHIP", "COUNTY", "CITY")
+
+
+@dataclass(frozen=True)
+class Picks:
+    """What the questions are asked about, chosen from the data the same way every run."""
+
+    city: str
+    county: str
+    community: str
+    person: str
+    case_no: str
+    as_of: date
+    year: int
+
+    # A fixed +08:00 offset (Shanghai has no summer time): the driver packs it directly.
+    @property
+    def year_start(self) -> datetime:
+        return datetime(self.year, 1, 1, tzinfo=UTC_8)
+
+    @property
+    def year_end(self) -> datetime:
+        return datetime(self.year + 1, 1, 1, tzinfo=UTC_8)
+
+
+@dataclass(frozen=True)
+class GraphQL:
+    query: str
+    variables: Callable[[Picks], Json]
+    answer: Callable[[Json], Answer]  # from the response's `data`
+
+
+@dataclass(frozen=True)
+class Cypher:
+    statement: str
+    params: Callable[[Picks], Json]
+    answer: Callable[[list[Json]], Answer]  # from the records, as dicts
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    title: str
+    ours: GraphQL
+    peer: GraphQL
+    floor: Cypher
+
+
+# ------------------------------------------------------------------ shared Cypher
+
+
+def active(name: str) -> str:
+    """An assignment `name` active at $asOf (DESIGN §3)."""
+    return (
+        f"({name}.since IS NULL OR {name}.since <= $asOf) "
+        f"AND ({name}.until IS NULL OR $asOf < {name}.until)"
+    )
+
+
+GRIDS_WITHIN = """CALL () {
+  MATCH (g:Grid {code: $within}) RETURN g
+  UNION
+  MATCH (:Region {code: $within})<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
+}"""
+
+# ------------------------------------------------------------------ 1 the frontend walk
+
+WALK_OURS = """query Walk($code: String!, $first: Int!) {
+  region(code: $code) { code name
+    grids(first: $first) { nodes { code name kind
+      buildings(first: $first) { nodes { code name
+        households(first: $first) { nodes { id door members { id name } } } } } } } } }"""
+
+WALK_PEER = """query Walk($code: String!, $first: Int!) {
+  regions(where: { code: { eq: $code } }) { code name
+    grids(limit: $first, sort: [{ code: ASC }]) { code name kind
+      buildings(limit: $first, sort: [{ code: ASC }]) { code name
+        households(limit: $first, sort: [{ id: ASC }]) { id door
+          members(sort: [{ id: ASC }]) { id name } } } } } }"""
+
+WALK_FLOOR = """
+MATCH (r:Region {code: $code})
+RETURN r.code AS code, r.name AS name, COLLECT {
+  MATCH (r)<-[:IN]-(g:Grid) WITH g ORDER BY g.code LIMIT $first
+  RETURN g {.code, .name, .kind, buildings: COLLECT {
+    MATCH (g)<-[:IN]-(b:Building) WITH b ORDER BY b.code LIMIT $first
+    RETURN b {.code, .name, households: COLLECT {
+      MATCH (b)<-[:IN]-(h:Household) WITH h ORDER BY h.id LIMIT $first
+      RETURN h {.id, .door, members: COLLECT {
+        MATCH (h)<-[:LIVES_IN]-(p:Person) WITH p ORDER BY p.id RETURN p {.id, .name}
+      }}
+    }}
+  }}
+} AS grids"""
+
+
+def _walk(grids: list[Json], items: Callable[[Json, str], list[Json]]) -> Answer:
+    return tuple(
+        (
+            g["code"],
+            tuple(
+                (
+                    b["code"],
+                    tuple(
+                        (h["id"], tuple(p["id"] for p in h["members"]))
+                        for h in items(b, "households")
+                    ),
+                )
+                for b in items(g, "buildings")
+            ),
+        )
+        for g in grids
+    )
+
+
+def _nodes(parent: Json, field: str) -> list[Json]:
+    return parent[field]["nodes"]
+
+
+def _plain(parent: Json, field: str) -> list[Json]:
+    return parent[field]
+
+
+WALK = Operation(
+    "walk",
+    "frontend walk: community → grids → buildings → households → people",
+    GraphQL(
+        WALK_OURS,
+        lambda p: {"code": p.community, "first": WALK_PAGE},
+        lambda d: _walk(d["region"]["grids"]["nodes"], _nodes),
+    ),
+    GraphQL(
+        WALK_PEER,
+        lambda p: {"code": p.community, "first": WALK_PAGE},
+        lambda d: _walk(d["regions"][0]["grids"], _plain),
+    ),
+    Cypher(
+        WALK_FLOOR,
+        lambda p: {"code": p.community, "first": WALK_PAGE},
+        lambda rows: _walk(rows[0]["grids"], _plain),
+    ),
+)
+
+# ------------------------------------------------------------------ 2 covered households
+
+COVERED_FLOOR = f"""
+MATCH (holder:Person {{id: $id}})
+CALL (holder) {{
+  MATCH (holder)<-[:HELD_BY]-(a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:TARGETS]->(n:Household)
+  WHERE {active("a")}
+  RETURN n
+  UNION
+  MATCH (holder)<-[:HELD_BY]-(a:Assignment {{role: 'HOUSEYARD_LEADER'}})
+        -[:TARGETS]->(:Grid {{kind: 'HOUSEYARD'}})<-[:IN]-(:Building)<-[:IN]-(n:Household)
+  WHERE {active("a")}
+  RETURN n
+}}
+WITH holder, n ORDER BY n.id
+WITH holder, collect(n {{.id, .door}}) AS covered
+RETURN holder.id AS id, size(covered) AS totalCount, covered[..$first] AS nodes"""
+
+
+def _ids(nodes: list[Json], key: str = "id") -> tuple[str, ...]:
+    return tuple(node[key] for node in nodes)
+
+
+COVERED = Operation(
+    "covered",
+    "a party member's covered households (first page, totalCount)",
+    GraphQL(
+        """query Covered($id: ID!, $asOf: Date!, $first: Int!) {
+  person(id: $id) { id name
+    coveredHouseholds(asOf: $asOf, first: $first) { totalCount nodes { id door } } } }""",
+        lambda p: {"id": p.person, "asOf": p.as_of.isoformat(), "first": PAGE},
+        lambda d: (
+            d["person"]["coveredHouseholds"]["totalCount"],
+            _ids(d["person"]["coveredHouseholds"]["nodes"]),
+        ),
+    ),
+    GraphQL(
+        """query Covered($id: ID!, $asOf: Date!, $first: Int!) {
+  people(where: { id: { eq: $id } }) { id name
+    coveredHouseholds(asOf: $asOf, first: $first) { id door }
+    coveredHouseholdsCount(asOf: $asOf) } }""",
+        lambda p: {"id": p.person, "asOf": p.as_of.isoformat(), "first": PAGE},
+        lambda d: (
+            d["people"][0]["coveredHouseholdsCount"],
+            _ids(d["people"][0]["coveredHouseholds"]),
+        ),
+    ),
+    Cypher(
+        COVERED_FLOOR,
+        lambda p: {"id": p.person, "asOf": p.as_of, "first": PAGE},
+        lambda rows: (rows[0]["totalCount"], _ids(rows[0]["nodes"])),
+    ),
+)
+
+# ------------------------------------------------------------------ 3 uncovered buildings
+
+UNCOVERED_FLOOR = f"""
+{GRIDS_WITHIN}
+MATCH (g)<-[:IN]-(n:Building)
+WHERE NOT EXISTS {{
+  MATCH (n)<-[:TARGETS]-(a:Assignment {{role: 'BUILDING_GROUP'}}) WHERE {active("a")}
+}}
+WITH n ORDER BY n.code
+WITH collect(n {{.code, .name}}) AS uncovered
+RETURN size(uncovered) AS totalCount, uncovered[..$first] AS nodes"""
+
+UNCOVERED = Operation(
+    "uncovered",
+    "uncovered buildings in a district (first page, totalCount)",
+    GraphQL(
+        """query Uncovered($within: String!, $asOf: Date!, $first: Int!) {
+  uncoveredBuildings(within: $within, asOf: $asOf, first: $first) {
+    totalCount nodes { code name } } }""",
+        lambda p: {"within": p.county, "asOf": p.as_of.isoformat(), "first": PAGE},
+        lambda d: (
+            d["uncoveredBuildings"]["totalCount"],
+            _ids(d["uncoveredBuildings"]["nodes"], "code"),
+        ),
+    ),
+    GraphQL(
+        """query Uncovered($within: String!, $asOf: Date!, $first: Int!) {
+  uncoveredBuildings(within: $within, asOf: $asOf, first: $first) { code name }
+  uncoveredBuildingsCount(within: $within, asOf: $asOf) }""",
+        lambda p: {"within": p.county, "asOf": p.as_of.isoformat(), "first": PAGE},
+        lambda d: (d["uncoveredBuildingsCount"], _ids(d["uncoveredBuildings"], "code")),
+    ),
+    Cypher(
+        UNCOVERED_FLOOR,
+        lambda p: {"within": p.county, "asOf": p.as_of, "first": PAGE},
+        lambda rows: (rows[0]["totalCount"], _ids(rows[0]["nodes"], "code")),
+    ),
+)
+
+# ------------------------------------------------------------------ 4 coverage report
+
+FIGURES = (
+    "buildings",
+    "coveredBuildings",
+    "households",
+    "coveredHouseholds",
+    "grids",
+    "gridsWithWorker",
+)
+_FIGURE_FIELDS = " ".join(FIGURES)
+
+# For each part of the scope (its child regions, or the grids of a community), the figures
+# counted grid by grid over indexed relationships; the scope's own are their sums.
+COVERAGE_FLOOR = f"""
+MATCH (scope:Region {{code: $within}})
+CALL (scope) {{
+  MATCH (scope)<-[:PART_OF]-(c:Region) RETURN c.code AS part, c.name AS partName
+  UNION
+  MATCH (scope)<-[:IN]-(c:Grid) RETURN c.code AS part, c.name AS partName
+}}
+CALL (part) {{
+  CALL (part) {{
+    MATCH (g:Grid {{code: part}}) RETURN g
+    UNION
+    MATCH (:Region {{code: part}})<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
+  }}
+  CALL (g) {{
+    MATCH (g)<-[:IN]-(b:Building)
+    RETURN count(b) AS buildings, count(CASE WHEN EXISTS {{
+      MATCH (b)<-[:TARGETS]-(a:Assignment {{role: 'BUILDING_GROUP'}}) WHERE {active("a")}
+    }} THEN 1 END) AS coveredBuildings
+  }}
+  CALL (g) {{
+    WITH g, g.kind = 'HOUSEYARD' AND EXISTS {{
+      MATCH (g)<-[:TARGETS]-(a:Assignment {{role: 'HOUSEYARD_LEADER'}}) WHERE {active("a")}
+    }} AS led
+    MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
+    RETURN count(h) AS households, count(CASE WHEN led OR EXISTS {{
+      MATCH (h)<-[:TARGETS]-(a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}}) WHERE {active("a")}
+    }} THEN 1 END) AS coveredHouseholds
+  }}
+  RETURN sum(buildings) AS buildings, sum(coveredBuildings) AS coveredBuildings,
+         sum(households) AS households, sum(coveredHouseholds) AS coveredHouseholds,
+         count(g) AS grids,
+         count(CASE WHEN EXISTS {{
+           MATCH (g)<-[:TARGETS]-(a:Assignment {{role: 'GRID_WORKER'}}) WHERE {active("a")}
+         }} THEN 1 END) AS gridsWithWorker
+}}
+RETURN scope.code AS within, scope.name AS name, part, partName, {", ".join(FIGURES)}
+ORDER BY part"""
+
+
+def _figures(report: Json) -> tuple[int, ...]:
+    return tuple(report[key] for key in FIGURES)
+
+
+def _coverage(report: Json) -> Answer:
+    children = tuple((c["within"], _figures(c)) for c in report["children"])
+    return report["within"], _figures(report), children
+
+
+def _coverage_rows(rows: list[Json]) -> Answer:
+    totals = tuple(sum(row[key] for row in rows) for key in FIGURES)
+    return rows[0]["within"], totals, tuple((row["part"], _figures(row)) for row in rows)
+
+
+COVERAGE = Operation(
+    "coverage",
+    "coverage report of the city with its children",
+    GraphQL(
+        f"""query Coverage($within: String!, $asOf: Date!) {{
+  coverage(within: $within, asOf: $asOf) {{ within name {_FIGURE_FIELDS}
+    children {{ within name {_FIGURE_FIELDS} }} }} }}""",
+        lambda p: {"within": p.city, "asOf": p.as_of.isoformat()},
+        lambda d: _coverage(d["coverage"]),
+    ),
+    GraphQL(
+        f"""query Coverage($within: String!, $asOf: Date!) {{
+  coverage(within: $within, asOf: $asOf) {{ within name {_FIGURE_FIELDS}
+    children {{ within name {_FIGURE_FIELDS} }} }} }}""",
+        lambda p: {"within": p.city, "asOf": p.as_of.isoformat()},
+        lambda d: _coverage(d["coverage"]),
+    ),
+    Cypher(
+        COVERAGE_FLOOR,
+        lambda p: {"within": p.city, "asOf": p.as_of},
+        _coverage_rows,
+    ),
+)
+
+# ------------------------------------------------------------------ 5 one case's timeline
+# DateTime fields (`at`, `reportedAt`) are asked for only when the database has APOC, which
+# @neo4j/graphql formats them with; without it, none of the three forms asks for them.
+
+
+def _timeline(case: Json) -> Answer:
+    return (
+        case["caseNo"],
+        case["state"],
+        tuple(
+            (
+                e["seq"],
+                e["action"],
+                e["toState"],
+                e["actor"] and e["actor"]["id"],
+                e["center"] and e["center"]["id"],
+            )
+            for e in case["events"]
+        ),
+    )
+
+
+def timeline(times: bool) -> Operation:
+    at, at_field = ("at ", ".at, ") if times else ("", "")
+    fields = f"seq {at}action fromState toState level note actor {{ id name }} center {{ id name }}"
+    floor = f"""
+MATCH (c:Case {{caseNo: $caseNo}})
+RETURN c.caseNo AS caseNo, c.title AS title, c.state AS state, c.level AS level, COLLECT {{
+  MATCH (c)-[:HAS_EVENT]->(e:CaseEvent) WITH e ORDER BY e.seq
+  RETURN e {{.seq, {at_field}.action, .fromState, .toState, .level, .note,
+            actor: COLLECT {{ MATCH (e)-[:BY]->(p:Person) RETURN p {{.id, .name}} }}[0],
+            center: COLLECT {{ MATCH (e)-[:AT]->(x:GovernanceCenter) RETURN x {{.id, .name}} }}[0]}}
+}} AS events"""
+    return Operation(
+        "timeline",
+        "one case's timeline",
+        GraphQL(
+            f"""query Timeline($caseNo: String!) {{
+  case(caseNo: $caseNo) {{ caseNo title state level events {{ {fields} }} }} }}""",
+            lambda p: {"caseNo": p.case_no},
+            lambda d: _timeline(d["case"]),
+        ),
+        GraphQL(
+            f"""query Timeline($caseNo: String!) {{
+  cases(where: {{ caseNo: {{ eq: $caseNo }} }}) {{ caseNo title state level
+    events(sort: [{{ seq: ASC }}]) {{ {fields} }} }} }}""",
+            lambda p: {"caseNo": p.case_no},
+            lambda d: _timeline(d["cases"][0]),
+        ),
+        Cypher(floor, lambda p: {"caseNo": p.case_no}, lambda rows: _timeline(rows[0])),
+    )
+
+
+# ------------------------------------------------------------------ 6 a filtered case list
+
+LIST_STATE, LIST_CATEGORY = "CLOSED", "DISPUTE"
+
+
+def _case_vars(p: Picks) -> Json:
+    return {"within": p.county, "state": LIST_STATE, "category": LIST_CATEGORY, "first": PAGE}
+
+
+def cases(times: bool) -> Operation:
+    fields = "caseNo title state level" + (" reportedAt" if times else "")
+    projection = ".caseNo, .title, .state, .level" + (", .reportedAt" if times else "")
+    floor = f"""
+{GRIDS_WITHIN}
+MATCH (n:Case)-[:IN]->(g)
+WHERE n.state = $state AND n.category = $category
+WITH n ORDER BY n.caseNo
+WITH collect(n) AS found
+RETURN size(found) AS totalCount, [c IN found[..$first] | c {{{projection}}}] AS nodes"""
+    return Operation(
+        "cases",
+        f"case list: within a county, {LIST_STATE}, {LIST_CATEGORY}, first {PAGE}, totalCount",
+        GraphQL(
+            f"""query Cases($within: String!, $state: CaseState!, $category: CaseCategory!,
+             $first: Int!) {{
+  cases(filter: {{ within: $within, state: $state, category: $category }}, first: $first) {{
+    totalCount nodes {{ {fields} }} }} }}""",
+            _case_vars,
+            lambda d: (d["cases"]["totalCount"], _ids(d["cases"]["nodes"], "caseNo")),
+        ),
+        # Regions nest county > township > community or village > grid: the county is the
+        # grandparent of a case's grid's region, which the library's filters can say.
+        GraphQL(
+            f"""query Cases($within: String!, $state: CaseState!, $category: CaseCategory!,
+             $first: Int!) {{
+  casesConnection(
+    where: {{ state: {{ eq: $state }}, category: {{ eq: $category }},
+             grid: {{ region: {{ parent: {{ parent: {{ code: {{ eq: $within }} }} }} }} }} }}
+    first: $first, sort: [{{ caseNo: ASC }}]) {{
+    totalCount edges {{ node {{ {fields} }} }} }} }}""",
+            _case_vars,
+            lambda d: (
+                d["casesConnection"]["totalCount"],
+                tuple(e["node"]["caseNo"] for e in d["casesConnection"]["edges"]),
+            ),
+        ),
+        Cypher(
+            floor,
+            _case_vars,
+            lambda rows: (rows[0]["totalCount"], _ids(rows[0]["nodes"], "caseNo")),
+        ),
+    )
+
+
+# ------------------------------------------------------------------ 7 case figures
+
+STATS_FLOOR = f"""
+{GRIDS_WITHIN}
+MATCH (n:Case)-[:IN]->(g)
+WHERE n.reportedAt >= $from AND n.reportedAt < $until
+WITH count(n) AS reported,
+     collect(CASE WHEN n.state = 'CLOSED' THEN n.resolvedLevel END) AS settled
+RETURN reported, size(settled) AS closed,
+       [level IN $levels | {{level: level, count: size([x IN settled WHERE x = level])}}]
+         AS resolvedAt"""
+
+
+def _stats(stats: Json) -> Answer:
+    levels = tuple((row["level"], row["count"]) for row in stats["resolvedAt"])
+    return stats["reported"], stats["closed"], levels
+
+
+STATS = Operation(
+    "caseStats",
+    "caseStats for a county over a year",
+    GraphQL(
+        """query Stats($within: String!, $from: Date!, $to: Date!) {
+  caseStats(within: $within, from: $from, to: $to) {
+    reported closed resolvedAt { level count } } }""",
+        lambda p: {
+            "within": p.county,
+            "from": p.year_start.date().isoformat(),
+            "to": (p.year_end.date() - timedelta(days=1)).isoformat(),
+        },
+        lambda d: _stats(d["caseStats"]),
+    ),
+    GraphQL(
+        """query Stats($within: String!, $from: DateTime!, $until: DateTime!) {
+  caseStats(within: $within, from: $from, until: $until) {
+    reported closed resolvedAt { level count } } }""",
+        lambda p: {
+            "within": p.county,
+            "from": p.year_start.isoformat(),
+            "until": p.year_end.isoformat(),
+        },
+        lambda d: _stats(d["caseStats"]),
+    ),
+    Cypher(
+        STATS_FLOOR,
+        lambda p: {
+            "within": p.county,
+            "from": p.year_start,
+            "until": p.year_end,
+            "levels": list(LEVELS),
+        },
+        lambda rows: _stats(rows[0]),
+    ),
+)
+
+
+def operations(times: bool = True) -> tuple[Operation, ...]:
+    """The seven questions; `times`: ask for DateTime fields (needs APOC for the peer)."""
+    return (WALK, COVERED, UNCOVERED, COVERAGE, timeline(times), cases(times), STATS)
+
+
+# ------------------------------------------------------------------ the picks
+
+PICKS = f"""
+MATCH (city:Region {{level: 'CITY'}})
+CALL () {{
+  MATCH (county:Region {{level: 'COUNTY'}})
+  RETURN county.code AS county ORDER BY county.code LIMIT 1
+}}
+CALL (county) {{
+  MATCH (:Region {{code: county}})<-[:PART_OF]-(:Region)
+        <-[:PART_OF]-(c:Region {{level: 'COMMUNITY'}})
+  WHERE EXISTS {{ (c)<-[:IN]-(:Grid {{kind: 'COMPOUND'}}) }}
+  RETURN c.code AS community ORDER BY c.code LIMIT 1
+}}
+CALL () {{
+  MATCH (a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
+  WHERE {active("a")}
+  RETURN p.id AS person ORDER BY a.id LIMIT 1
+}}
+CALL (county) {{
+  MATCH (:Region {{code: county}})<-[:PART_OF*0..]-(:Region)<-[:IN]-(:Grid)<-[:IN]-(c:Case)
+  WHERE c.lastSeq >= 6
+  RETURN c.caseNo AS caseNo ORDER BY c.caseNo LIMIT 1
+}}
+RETURN city.code AS city, county, community, person, caseNo"""
+
+
+def pick_params(as_of: date) -> Json:
+    return {"asOf": as_of}
+
+
+def picks_from(row: Json, as_of: date) -> Picks:
+    return Picks(
+        row["city"],
+        row["county"],
+        row["community"],
+        row["person"],
+        row["caseNo"],
+        as_of,
+        as_of.year,
+    )
+
+
+def today() -> date:
+    return datetime.now(SHANGHAI).date()
