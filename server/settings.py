@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     jwt_audience: str = "govgraph"
     introspection: bool = True  # turn off in production, with graphiql
 
-    # Limits of hostile requests (README, "Limits"): refused with QUERY_TOO_COMPLEX.
+    # Limits of hostile requests (README, "Limits"): refused before any Cypher runs.
     max_depth: PositiveInt = DEFAULT_LIMITS.depth
     max_aliases: NonNegativeInt = DEFAULT_LIMITS.aliases
     max_tokens: PositiveInt = DEFAULT_LIMITS.tokens
