@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from graph.csv_files import SHANGHAI
+from graph.core import clock
 
 Answer = Any  # a plain value (tuples, ints, strings) that compares equal across forms
 Json = dict[str, Any]
@@ -558,4 +558,4 @@ def picks_from(row: Json, as_of: date) -> Picks:
 
 
 def today() -> date:
-    return datetime.now(SHANGHAI).date()
+    return clock.today()

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import neo4j
 
-from graph import local_server
-from graph.bulk_import import bulk_import
-from graph.local_server import Instance
+from graph.importing.bulk import bulk_import
+from graph.store import local_server
+from graph.store.local_server import Instance
 from graph.synthetic import generate
 from server.settings import Settings
 

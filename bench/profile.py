@@ -31,7 +31,7 @@ Statement = tuple[str, dict[str, Any]]
 def govgraph_statements(uri: str, op: Operation, picks: Picks) -> list[Statement]:
     """The statements govgraph runs for the question, in order."""
     os.environ.update(NEO4J_URI=uri, GOVGRAPH_GRAPHIQL="false", GOVGRAPH_AUTH="off")
-    from graph import db as graph_db
+    from graph.core import db as graph_db
     from server.app import create_app
 
     recorded: list[Statement] = []

@@ -108,7 +108,7 @@ def main() -> None:
         for server in started:
             server.stop()
         if started_neo4j and instance is not None:
-            from graph import local_server
+            from graph.store import local_server
 
             local_server.stop(instance)
 

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from graph import scope
-from graph.csv_files import SHANGHAI, city_time
-from graph.db import Database, Row, Transaction
-from graph.errors import Forbidden
-from graph.personal_data import PHONE_FIELD
-from graph.sealing import PiiKeys, Unsealable, unseal
+from graph.core import clock
+from graph.core.db import Database, Row, Transaction
+from graph.core.errors import Forbidden
+from graph.security import scope
+from graph.security.personal_data import PHONE_FIELD
+from graph.security.sealing import PiiKeys, Unsealable, unseal
 
 LOG = "personal-data"
 CHAIN_KEY_PURPOSE = "access-log chain"
@@ -55,10 +55,6 @@ def record_hash(key: bytes, previous_hash: str, record: AccessRecord) -> str:
     ]  # fmt: skip
     canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hmac.digest(key, canonical.encode("utf-8"), hashlib.sha256).hex()
-
-
-def now() -> datetime:
-    return city_time(datetime.now(SHANGHAI))
 
 
 # ------------------------------------------------------------------ clear reads
@@ -106,7 +102,7 @@ async def read_phones(
         found = {row["id"]: row for row in await tx.run(_LOCK_AND_READ, params)}
         head = next(iter(found.values()))  # every row carries the head's last seq and hash
         last_seq, last_hash = head["lastSeq"], head["lastHash"]
-        chain_key, at = keys.derived(CHAIN_KEY_PURPOSE), now()
+        chain_key, at = keys.derived(CHAIN_KEY_PURPOSE), clock.now()
         answers: list[str | Exception | None] = []
         records = []
         for read in reads:

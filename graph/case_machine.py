@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from graph.errors import BadUserInput, InvalidTransition
-from graph.model import CaseAction, CaseState, GovernanceLevel
+from graph.core.errors import BadUserInput, InvalidTransition
+from graph.core.model import CaseAction, CaseState, GovernanceLevel
 
 LEVELS = list(GovernanceLevel)  # lowest first
 

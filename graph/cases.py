@@ -10,14 +10,16 @@ from datetime import date, datetime, time, timedelta
 
 from neo4j.exceptions import ConstraintError
 
-from graph import batch, case_machine, scope
-from graph.batch import Lookup, Walk
+from graph import case_machine
 from graph.case_machine import Break, CaseFacts, Event
-from graph.csv_files import SHANGHAI, city_time
-from graph.db import Database, Row, Transaction
-from graph.errors import Conflict, NotFound
-from graph.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from graph.core import batch
+from graph.core.batch import Lookup, Walk
+from graph.core.clock import CITY_ZONE, city_time, now
+from graph.core.db import Database, Row, Transaction
+from graph.core.errors import Conflict, NotFound
+from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
 from graph.people import PEOPLE
+from graph.security import scope
 from graph.services import CENTERS
 
 CASE_NO_PREFIX = "XY"  # Xiangyang, as the city's own case numbers begin
@@ -170,11 +172,6 @@ def history_break(case: Case, stored: Sequence[StoredEvent]) -> Break | None:
             return earlier or Break(item.seq, "holds a value that no event can have")
         events.append(item)
     return case_machine.verify(case.case_no, events, case.last_seq, case.last_hash)
-
-
-def now() -> datetime:
-    """The time in the city, to the second."""
-    return city_time(datetime.now(SHANGHAI).replace(microsecond=0))
 
 
 CASE = (
@@ -395,7 +392,7 @@ async def report(db: Database, new: NewCase) -> Case:
     """A new case and its REPORT event, in one transaction; NOT_FOUND for a grid or reporter
     that does not exist, CONFLICT for a case number that does."""
     at = new.at or now()
-    year = at.astimezone(SHANGHAI).year
+    year = at.astimezone(CITY_ZONE).year
 
     async def work(tx: Transaction) -> Case:
         case_no = new.case_no or await _draw_number(tx, year)

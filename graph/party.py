@@ -5,10 +5,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from graph.batch import Lookup, Walk
-from graph.db import Database, Row, Transaction
-from graph.errors import BadUserInput, NotFound
-from graph.model import (
+from graph.core.batch import Lookup, Walk
+from graph.core.db import Database, Row, Transaction
+from graph.core.errors import BadUserInput, NotFound
+from graph.core.model import (
     ROLE_RULES,
     GridKind,
     HolderKind,
@@ -20,7 +20,7 @@ from graph.model import (
 )
 from graph.people import PERSON, Person
 from graph.places import BUILDING, HOUSEHOLD, Building, Household
-from graph.scope import (
+from graph.security.scope import (
     grids_within,
     organization_visible,
     person_visible,

@@ -3,11 +3,11 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph import personal_data
-from graph.batch import Lookup, Walk
-from graph.db import Database, Row, Transaction
-from graph.scope import grid_in_scope, person_visible
-from graph.sealing import PiiKeys
+from graph.core.batch import Lookup, Walk
+from graph.core.db import Database, Row, Transaction
+from graph.security import personal_data
+from graph.security.scope import grid_in_scope, person_visible
+from graph.security.sealing import PiiKeys
 
 
 @dataclass(frozen=True)

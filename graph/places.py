@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from graph.batch import Lookup, Walk
-from graph.db import Row
-from graph.model import GridKind, HouseholdKind, RegionLevel
-from graph.scope import grid_in_scope, placed_in_scope, region_visible
+from graph.core.batch import Lookup, Walk
+from graph.core.db import Row
+from graph.core.model import GridKind, HouseholdKind, RegionLevel
+from graph.security.scope import grid_in_scope, placed_in_scope, region_visible
 
 
 @dataclass(frozen=True)

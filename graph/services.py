@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from graph.batch import Lookup, Walk
-from graph.db import Row
-from graph.model import GovernanceLevel, StationKind
-from graph.scope import center_visible
+from graph.core.batch import Lookup, Walk
+from graph.core.db import Row
+from graph.core.model import GovernanceLevel, StationKind
+from graph.security.scope import center_visible
 
 
 @dataclass(frozen=True)

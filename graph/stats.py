@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
-from graph import scope
-from graph.db import Database, Row
+from graph.core.db import Database, Row
 from graph.party import active
+from graph.security import scope
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Per-request DataLoaders: one batched Cypher statement per relationship a field walks."""
 
-from graph.db import Database
+from graph.core.db import Database
 from loaders.cases import CasesLoaders
 from loaders.party import PartyLoaders
 from loaders.people import PeopleLoaders

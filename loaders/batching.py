@@ -1,4 +1,4 @@
-"""DataLoaders over the statement shapes of graph.batch: one statement per batch."""
+"""DataLoaders over the statement shapes of graph.core.batch: one statement per batch."""
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -7,9 +7,9 @@ from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph import batch
-from graph.batch import Lookup, Walk
-from graph.db import Database
+from graph.core import batch
+from graph.core.batch import Lookup, Walk
+from graph.core.db import Database
 
 R = TypeVar("R")
 L = TypeVar("L")

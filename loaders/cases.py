@@ -1,5 +1,5 @@
 from graph import cases
-from graph.db import Database
+from graph.core.db import Database
 from loaders.batching import list_loader, lookup_loader
 
 

@@ -3,8 +3,8 @@ from datetime import date
 from strawberry.dataloader import DataLoader
 
 from graph import party
-from graph.batch import Walk
-from graph.db import Database
+from graph.core.batch import Walk
+from graph.core.db import Database
 from graph.party import Coverage
 from loaders.batching import (
     Parameterised,

@@ -3,10 +3,10 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from graph import access_log, people
-from graph.access import Principal
 from graph.access_log import PhoneRead
-from graph.db import Database
-from graph.sealing import PiiKeys
+from graph.core.db import Database
+from graph.security.principal import Principal
+from graph.security.sealing import PiiKeys
 from loaders.batching import list_loader, lookup_loader
 
 

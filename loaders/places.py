@@ -1,5 +1,5 @@
 from graph import places
-from graph.db import Database
+from graph.core.db import Database
 from loaders.batching import lookup_loader, paged_walk
 
 

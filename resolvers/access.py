@@ -11,8 +11,8 @@ What lies outside the reader's scope is kept out by the Cypher itself (graph/sco
 from collections.abc import Iterable
 from typing import TypeVar
 
-from graph.access import AccessRole, Principal
-from graph.scope import outside
+from graph.security.principal import AccessRole, Principal
+from graph.security.scope import outside
 from resolvers.context import Context
 
 T = TypeVar("T")

@@ -1,12 +1,13 @@
 from datetime import datetime
 
-from graph import access_log, scope
-from graph.access import AccessRole
+from graph import access_log
 from graph.access_log import AccessRecord, LogFilter
-from graph.csv_files import city_time
-from graph.errors import BadUserInput, Forbidden
+from graph.core.clock import optional_city_time
+from graph.core.errors import BadUserInput, Forbidden
 from graph.people import Person
 from graph.places import Grid
+from graph.security import scope
+from graph.security.principal import AccessRole
 from resolvers.context import Context
 from resolvers.paging import Page, make_page, window
 
@@ -25,17 +26,13 @@ async def access_log_page(
     after_seq, size = window(first, after)
     if after_seq is not None and not isinstance(after_seq, int):
         raise BadUserInput("`after` must be a cursor this list returned.")
-    start, end = _city_time(start), _city_time(end)
+    start, end = optional_city_time(start), optional_city_time(end)
     if start is not None and end is not None and start > end:
         raise BadUserInput("`from` is after `to`.")
     await scope.require(ctx.db, within)
     where = LogFilter(within, ctx.principal.scope, start, end)
     rows = await access_log.page(ctx.db, where, after_seq, size + 1)
     return make_page(rows, size, lambda r: r.seq, lambda: access_log.count(ctx.db, where))
-
-
-def _city_time(moment: datetime | None) -> datetime | None:
-    return city_time(moment) if moment is not None else None
 
 
 async def record_person(ctx: Context, record: AccessRecord) -> Person | None:

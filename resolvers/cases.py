@@ -1,7 +1,7 @@
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
-from graph import cases, scope
+from graph import cases
 from graph.case_machine import Event
 from graph.cases import (
     Case,
@@ -13,11 +13,12 @@ from graph.cases import (
     StoredEvent,
     Unreadable,
 )
-from graph.csv_files import city_time
-from graph.errors import BadUserInput, Forbidden, GovgraphError
-from graph.model import CaseAction
+from graph.core.clock import optional_city_time
+from graph.core.errors import BadUserInput, Forbidden, GovgraphError
+from graph.core.model import CaseAction
 from graph.people import Person
 from graph.places import Grid
+from graph.security import scope
 from graph.services import GovernanceCenter
 from resolvers.access import seen
 from resolvers.context import Context
@@ -36,8 +37,8 @@ async def case_list(
         await scope.require(ctx.db, case_filter.within)
     case_filter = replace(
         case_filter,
-        reported_from=_city_time(case_filter.reported_from),
-        reported_to=_city_time(case_filter.reported_to),
+        reported_from=optional_city_time(case_filter.reported_from),
+        reported_to=optional_city_time(case_filter.reported_to),
     )
     overdue = OverdueRule(ctx.overdue_days, cases.now())
     rows = await cases.page(ctx.db, case_filter, after_key, size + 1, overdue)
@@ -65,17 +66,13 @@ async def report_case(ctx: Context, new: NewCase) -> Case:
             "A token limited to a scope cannot choose the case number; leave `caseNo` out "
             "and one is drawn."
         )
-    return await cases.report(ctx.db, replace(new, title=title, at=_city_time(new.at)))
+    return await cases.report(ctx.db, replace(new, title=title, at=optional_city_time(new.at)))
 
 
 async def advance_case(ctx: Context, step: Step) -> Case:
     if step.action is CaseAction.REPORT:
         raise BadUserInput("REPORT opens a case (reportCase); advanceCase takes any other action.")
-    return await cases.advance(ctx.db, replace(step, at=_city_time(step.at)))
-
-
-def _city_time(moment: datetime | None) -> datetime | None:
-    return city_time(moment) if moment is not None else None
+    return await cases.advance(ctx.db, replace(step, at=optional_city_time(step.at)))
 
 
 async def case_events(ctx: Context, parent: Case) -> list[Event]:

@@ -1,23 +1,21 @@
 """What every resolver receives: the database, this request's loaders, and today."""
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from graph.access import UNRESTRICTED, Principal
 from graph.access_log import PhoneRead
-from graph.db import Database
-from graph.errors import GovgraphError
-from graph.model import CaseCategory
-from graph.sealing import PiiKeys
+from graph.core import clock
+from graph.core.db import Database
+from graph.core.errors import GovgraphError
+from graph.core.model import CaseCategory
+from graph.security.principal import UNRESTRICTED, Principal
+from graph.security.sealing import PiiKeys
 from loaders import Loaders
 from loaders.people import contact_phone_loader
-
-CITY_TIME = ZoneInfo("Asia/Shanghai")
 
 
 class Context(BaseContext):
@@ -51,4 +49,4 @@ class Context(BaseContext):
 
     def today(self) -> date:
         """`asOf` defaults to today in Asia/Shanghai (DESIGN §3)."""
-        return datetime.now(CITY_TIME).date()
+        return clock.today()

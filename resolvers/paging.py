@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from graph.errors import BadUserInput
+from graph.core.errors import BadUserInput
 from loaders.batching import PagedWalk
 
 T = TypeVar("T")

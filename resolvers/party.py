@@ -4,11 +4,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from graph import party, scope
-from graph.model import HolderKind, Role, TargetKind
+from graph import party
+from graph.core.model import HolderKind, Role, TargetKind
 from graph.party import Assignment, Coverage, Membership, PartyOrganization
 from graph.people import Person
 from graph.places import Building, Grid, Household, Region
+from graph.security import scope
 from loaders.batching import PagedWalk, Parameterised
 from resolvers.access import seen
 from resolvers.context import Context

@@ -1,10 +1,10 @@
 from graph import people
-from graph.access import AccessRole
 from graph.access_log import PhoneRead
-from graph.errors import BadUserInput, Forbidden
+from graph.core.errors import BadUserInput, Forbidden
 from graph.people import Person
-from graph.personal_data import id_number_problem
 from graph.places import Household
+from graph.security.personal_data import id_number_problem
+from graph.security.principal import AccessRole
 from resolvers.access import seen
 from resolvers.context import Context
 

@@ -1,5 +1,5 @@
-from graph import scope
 from graph.places import Building, Grid, Household, Region
+from graph.security import scope
 from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page

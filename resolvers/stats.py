@@ -1,6 +1,7 @@
 from datetime import date
 
-from graph import scope, stats
+from graph import stats
+from graph.security import scope
 from resolvers.context import Context
 
 

@@ -21,8 +21,8 @@ from graphql.language import Visitor
 from graphql.utilities import TypeInfoVisitor
 from strawberry.extensions import SchemaExtension
 
-from graph.access import AccessRole
-from graph.errors import Forbidden
+from graph.core.errors import Forbidden
+from graph.security.principal import AccessRole
 from resolvers.access import refused, who_may
 
 

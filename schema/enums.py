@@ -1,8 +1,8 @@
-"""The domain enums of graph.model, exposed under the contract's names."""
+"""The domain enums of graph.core.model, exposed under the contract's names."""
 
 import strawberry
 
-from graph import model
+from graph.core import model
 
 RegionLevel = strawberry.enum(model.RegionLevel)
 GridKind = strawberry.enum(model.GridKind)

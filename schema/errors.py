@@ -5,8 +5,8 @@ import logging
 
 from graphql import GraphQLError
 
-from graph.errors import GovgraphError
-from graph.personal_data import redact
+from graph.core.errors import GovgraphError
+from graph.security.personal_data import redact
 
 log = logging.getLogger("govgraph")
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from strawberry.extensions import SchemaExtension
 
-from graph.db import request_statements
+from graph.core.db import request_statements
 
 
 class StatementCount(SchemaExtension):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from graphql import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from graph.errors import BadUserInput, QueryTooComplex
+from graph.core.errors import BadUserInput, QueryTooComplex
 from resolvers.paging import DEFAULT_FIRST, MAX_FIRST
 from schema.cost import operation_cost
 from schema.shape import count_tokens, fragment_spreads, measure

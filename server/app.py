@@ -11,11 +11,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from graph.access import Principal
-from graph.db import Database
-from graph.errors import Unauthenticated
-from graph.migrations import migrate
+from graph.core.db import Database
+from graph.core.errors import Unauthenticated
 from graph.people import seal_clear_values
+from graph.security.principal import Principal
+from graph.store.migrations import migrate
 from resolvers.context import Context
 from schema import build_schema
 from server import reports

@@ -2,7 +2,7 @@
 
 HS256 tokens are checked with GOVGRAPH_JWT_SECRET, RS256 ones with the public key in
 GOVGRAPH_JWT_PUBLIC_KEY_FILE; both for signature, expiry and audience. Claims: `sub`
-(a person id), `roles` (names of graph.access.AccessRole) and `scope` (region or grid
+(a person id), `roles` (names of graph.security.principal.AccessRole) and `scope` (region or grid
 codes; required unless the token is an ADMIN's, for whom none means the whole city).
 With GOVGRAPH_AUTH=off every request is the developer's, unrestricted: allowed only on
 loopback.
@@ -16,8 +16,8 @@ from typing import Any
 
 import jwt
 
-from graph.access import UNRESTRICTED, AccessRole, Principal
-from graph.errors import Unauthenticated
+from graph.core.errors import Unauthenticated
+from graph.security.principal import UNRESTRICTED, AccessRole, Principal
 from server.settings import Settings
 
 log = logging.getLogger("govgraph")

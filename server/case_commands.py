@@ -15,9 +15,9 @@ from rich.text import Text
 
 from graph import access_log, cases
 from graph.cases import Audit, Timeline, Unreadable
-from graph.csv_files import SHANGHAI
-from graph.db import Database
-from graph.errors import GovgraphError
+from graph.core.clock import CITY_ZONE
+from graph.core.db import Database
+from graph.core.errors import GovgraphError
 from server.app import connect
 from server.settings import Settings
 
@@ -140,7 +140,7 @@ def _audit_table(report: Audit) -> Table:
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(CITY_ZONE).strftime("%Y-%m-%d %H:%M")
 
 
 def _time(stored: object) -> str:

@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph import local_server
-from graph.access import AccessRole
-from graph.bulk_import import bulk_import
-from graph.errors import GovgraphError
-from graph.importer import ImportRejected, ImportReport, import_dataset
-from graph.local_server import LocalServerError
+from graph.core.errors import GovgraphError
+from graph.importing.bulk import bulk_import
+from graph.importing.online import ImportRejected, ImportReport, import_dataset
+from graph.security.principal import AccessRole
+from graph.store import local_server
+from graph.store.local_server import LocalServerError
 from server.app import connect, create_app
 from server.auth import DEV_SUBJECT, AuthSettingsError, check_listening, mint
 from server.case_commands import audit_app, case_app

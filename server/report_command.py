@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph.errors import GovgraphError
+from graph.core.errors import GovgraphError
 from resolvers.context import Context
 from server.app import connect
 from server.reports import REPORTS, Report, ReportName

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from graph.errors import Forbidden, GovgraphError
+from graph.core.errors import Forbidden, GovgraphError
 from resolvers import party
 from resolvers.access import refused, who_may
 from resolvers.context import Context

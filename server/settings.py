@@ -6,9 +6,9 @@ from typing import Literal
 from pydantic import Field, NonNegativeInt, PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.local_server import Instance
-from graph.model import CaseCategory
-from graph.sealing import PiiKeys, decode_key
+from graph.core.model import CaseCategory
+from graph.security.sealing import PiiKeys, decode_key
+from graph.store.local_server import Instance
 from schema.limits import Limits
 
 DEV_PII_KEY = "govgraph-development-key-not-for-production"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from graph import local_server
-from graph.importer import import_dataset
+from graph.importing.online import import_dataset
+from graph.store import local_server
 from server.app import create_app
 from server.settings import Settings
 from tests.support import (

@@ -5,6 +5,8 @@ import base64
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -14,11 +16,14 @@ from typing import Any, TypeVar
 
 import httpx
 import uvicorn
+from strawberry.types import ExecutionResult
 
-from graph.access import AccessRole
-from graph.db import Database
-from graph.migrations import migrate
-from graph.sealing import PiiKeys, unseal
+from graph.core.db import Database
+from graph.security.principal import AccessRole, Principal
+from graph.security.sealing import PiiKeys, unseal
+from graph.store.migrations import migrate
+from resolvers.context import Context
+from schema import schema
 from server.auth import mint
 
 T = TypeVar("T")
@@ -171,3 +176,21 @@ def serve_in_thread(app: Any) -> tuple[uvicorn.Server, threading.Thread, str]:
         assert thread.is_alive() and time.monotonic() < deadline, "the API server did not start"
         time.sleep(0.05)
     return server, thread, f"http://127.0.0.1:{port}"
+
+
+GOVGRAPH = Path(sys.executable).with_name("govgraph")
+
+
+def govgraph(graph: Graph, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEO4J_URI": graph.uri, "GOVGRAPH_PII_KEY": "test-key", "COLUMNS": "200"}
+    return subprocess.run(
+        [str(GOVGRAPH), *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def execute(graph: Graph, reader: Principal, query: str, **variables: Any) -> ExecutionResult:
+    async def work(db: Any) -> ExecutionResult:
+        context = Context(db, principal=reader, pii_keys=TEST_PII_KEYS)
+        return await schema.execute(query, variable_values=variables, context_value=context)
+
+    return graph.run(work)

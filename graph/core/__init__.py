@@ -1,0 +1,1 @@
+"""The driver wrapper, batched statement shapes, errors, the vocabulary and the city's clock."""

@@ -1,0 +1,202 @@
+"""The connection to Neo4j: managed transactions, statement counting, error mapping.
+
+Every statement goes through `Database.read`, `Database.write` or a transaction
+from `Database.write_transaction`, so each one is counted (DESIGN §8: tests and
+the response's `extensions.cypherStatements` assert how many a request costs).
+"""
+
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.time import Date, DateTime
+
+from graph.core.errors import Unavailable
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+# Statements run by the current request (a GraphQL operation sets it to [0]).
+request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
+
+UNREACHABLE = "The graph database cannot be reached right now; try again in a minute."
+TIMED_OUT = (
+    "The graph database did not answer within {timeout:g} s (GOVGRAPH_TRANSACTION_TIMEOUT); "
+    "ask a smaller question, or try again in a minute."
+)
+
+
+class Transaction:
+    """One open write transaction; counts what it runs."""
+
+    def __init__(self, tx: AsyncManagedTransaction, database: "Database") -> None:
+        self._tx = tx
+        self._database = database
+
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        return self._database.scope
+
+    async def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        self._database.count_statement()
+        result = await self._tx.run(cypher, self._database.parameters(params))
+        return [native(row) for row in await result.data()]
+
+
+class Database:
+    def __init__(
+        self,
+        driver: neo4j.AsyncDriver,
+        name: str,
+        timeout: float,
+        scope: tuple[str, ...] | None = None,
+        me: str | None = None,
+    ) -> None:
+        self.driver = driver
+        self.name = name
+        self.timeout = timeout
+        # The reader's scope (graph.security.principal.Principal.scope), given to every statement as
+        # $scope, which the predicates of graph.security.scope read; None: the whole city. And
+        # the person the reader is ($me), whom she always sees.
+        self.scope = scope
+        self.me = me
+        self.statements = 0  # since this object was made; tests take differences
+
+    def scoped(self, scope: tuple[str, ...] | None, me: str | None = None) -> "Database":
+        """The same connection for a reader limited to `scope`; one per request."""
+        return Database(self.driver, self.name, self.timeout, scope, me)
+
+    def parameters(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """`params` and the reader's scope and self, which no caller can override."""
+        scope = None if self.scope is None else list(self.scope)
+        return {**(params or {}), "scope": scope, "me": self.me}
+
+    @classmethod
+    def connect(
+        cls, uri: str, user: str, password: str, name: str = "neo4j", timeout: float = 30.0
+    ) -> "Database":
+        auth = (user, password) if password else None
+        # Notifications (deprecations, unknown labels in an empty graph) are for
+        # developers reading plans, not for every clerk's console.
+        driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=auth,
+            max_connection_pool_size=50,
+            max_transaction_retry_time=10,
+            notifications_min_severity="OFF",
+        )
+        return cls(driver, name, timeout)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    def count_statement(self) -> None:
+        self.statements += 1
+        counter = request_statements.get()
+        if counter is not None:
+            counter[0] += 1
+
+    async def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """One statement in an auto-commit read transaction: one round trip, where a managed
+        transaction takes two (BEGIN and RUN, then COMMIT). A failure that the driver would
+        retry (the server unreachable, a transient error) is run again as a managed read
+        transaction, which retries it as long as the driver is configured to."""
+        self.count_statement()
+        query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
+        try:
+            async with self.driver.session(
+                database=self.name, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                result = await session.run(query, self.parameters(params))
+                # Rows are maps of plain values (no statement returns nodes): no transform.
+                return [native(dict(record.items())) async for record in result]
+        except (ServiceUnavailable, SessionExpired, TransientError):
+            pass  # the managed path below retries it
+        except ClientError as error:
+            if not timed_out(error):
+                raise
+            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
+
+        async def work(tx: AsyncManagedTransaction) -> list[Row]:
+            return await Transaction(tx, self).run(cypher, params)
+
+        return await self._execute(work, write=False)
+
+    async def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        async def work(tx: AsyncManagedTransaction) -> list[Row]:
+            return await Transaction(tx, self).run(cypher, params)
+
+        return await self._execute(work, write=True)
+
+    async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run several statements in one write transaction: all of them or none."""
+
+        async def managed(tx: AsyncManagedTransaction) -> T:
+            return await work(Transaction(tx, self))
+
+        return await self._execute(managed, write=True)
+
+    async def run_autocommit(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """One statement in an auto-commit transaction, which `CALL { … } IN TRANSACTIONS`
+        needs; not retried, so only for statements that are safe to run again."""
+        self.count_statement()
+        query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
+        try:
+            async with self.driver.session(database=self.name) as session:
+                result = await session.run(query, self.parameters(params))
+                await result.consume()
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise Unavailable(UNREACHABLE) from error
+        except ClientError as error:
+            if not timed_out(error):
+                raise
+            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
+
+    async def is_empty(self) -> bool:
+        rows = await self.read("MATCH (n) RETURN count(n) = 0 AS empty")
+        return rows[0]["empty"]
+
+    async def empty(self) -> None:
+        """Delete every node and relationship, in small transactions however large the graph."""
+        await self.run_autocommit(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        )
+
+    async def _execute(
+        self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], write: bool
+    ) -> T:
+        timed = neo4j.unit_of_work(timeout=self.timeout)(work)
+        try:
+            async with self.driver.session(database=self.name) as session:
+                if write:
+                    return await session.execute_write(timed)
+                return await session.execute_read(timed)
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise Unavailable(UNREACHABLE) from error
+        except ClientError as error:
+            if not timed_out(error):
+                raise
+            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
+
+
+def timed_out(error: ClientError) -> bool:
+    """Whether Neo4j ended the transaction at its timeout: UNAVAILABLE, naming the setting."""
+    return "TransactionTimedOut" in (error.code or "")
+
+
+def native(row: Row) -> Row:
+    """Neo4j temporal values as Python's date and datetime."""
+    return {key: _native_value(value) for key, value in row.items()}
+
+
+def _native_value(value: Any) -> Any:
+    if isinstance(value, Date | DateTime):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_native_value(item) for item in value]
+    if isinstance(value, dict):
+        return native(value)
+    return value

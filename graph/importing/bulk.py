@@ -1,0 +1,137 @@
+"""`govgraph import --bulk`: a dataset into the local server's EMPTY database through
+Neo4j's offline importer (`neo4j-admin database import full`), the fastest path there is.
+
+The dataset is checked exactly as the online import checks it (with nothing in the
+database, only the dataset counts), written as the offline importer's CSV files
+(graph/bulk_files.py), and imported with the server stopped, since the offline
+importer writes the store files itself. The server then starts again and the
+migrations add the constraints and indexes, so the graph is the one the online
+import would have made.
+"""
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from graph.core.db import Database
+from graph.core.errors import BadUserInput, GovgraphError
+from graph.importing.bulk_files import AdminInput, write_input
+from graph.importing.checks import Checked, validate
+from graph.importing.online import ImportRejected, ImportReport, Progress, require_dataset
+from graph.security.sealing import PiiKeys
+from graph.store import local_server
+from graph.store.local_server import Instance, LocalServerError
+from graph.store.migrations import migrate
+
+DATABASE = "neo4j"  # the local server's one user database
+ADMIN_STEP = "neo4j-admin import"  # the step named to `progress` while the importer runs
+NOT_EMPTY = (
+    "The database is not empty, and --bulk is for an empty database: import without "
+    "--bulk, or empty it first (govgraph import --replace)."
+)
+
+
+class NotEmpty(BadUserInput):
+    """The database holds nodes; the offline importer would overwrite them."""
+
+
+class BulkImportFailed(GovgraphError):
+    """neo4j-admin refused the files; the message holds the end of its output."""
+
+
+def bulk_import(
+    instance: Instance, folder: Path, pii_keys: PiiKeys, progress: Progress | None = None
+) -> ImportReport:
+    """Check, convert and import `folder`; the server runs afterwards only if it ran before."""
+    require_dataset(folder)
+    report = progress or (lambda step, done, total: None)
+    started = local_server.start(instance)
+    try:
+        checked = asyncio.run(_check(instance, folder))
+        with tempfile.TemporaryDirectory(prefix="bulk-import-", dir=instance.home) as scratch:
+            admin_input = AdminInput(Path(scratch))
+            try:
+                write_input(folder, checked, pii_keys, admin_input, report)
+            finally:
+                admin_input.close()
+            local_server.stop(instance)
+            report(ADMIN_STEP, 0, 1)
+            _run_admin_import(instance, admin_input)
+            report(ADMIN_STEP, 1, 1)
+        local_server.start(instance)
+        asyncio.run(_migrate(instance))
+    except BaseException:
+        # Up again (or down again) even when a step failed, without hiding why it failed.
+        with contextlib.suppress(LocalServerError):
+            _leave_as_found(instance, started)
+        raise
+    _leave_as_found(instance, started)
+    return ImportReport(dict(checked.counts))
+
+
+def _leave_as_found(instance: Instance, started: bool) -> None:
+    if started:
+        local_server.stop(instance)
+    else:
+        local_server.start(instance)
+
+
+def _connect(instance: Instance) -> Database:
+    return Database.connect(instance.uri, "neo4j", "", DATABASE, timeout=600)
+
+
+async def _check(instance: Instance, folder: Path) -> Checked:
+    db = _connect(instance)
+    try:
+        if not await db.is_empty():
+            raise NotEmpty(NOT_EMPTY)
+        checked = await validate(db, folder, replace=True)
+    finally:
+        await db.close()
+    if checked.problems:
+        raise ImportRejected(checked.problems)
+    return checked
+
+
+async def _migrate(instance: Instance) -> None:
+    db = _connect(instance)
+    try:
+        await migrate(db)
+    finally:
+        await db.close()
+
+
+def _run_admin_import(instance: Instance, admin_input: AdminInput) -> None:
+    home = instance.home
+    log = home / "logs" / "bulk-import.log"
+    command = [
+        "java", "-cp", f"{instance.lib}/*",
+        "org.neo4j.server.startup.Neo4jAdminCommand", "database", "import", "full",
+        DATABASE,  # before the options: --nodes and --relationships take any number of files
+        "--overwrite-destination",
+        # The machine's cores; a virtual disk gains nothing from parallel writes.
+        f"--threads={os.cpu_count() or 2}", "--high-parallel-io=off",
+        f"--max-off-heap-memory={instance.page_cache}",
+        f"--report-file={admin_input.folder / 'import.report'}",
+        *admin_input.arguments,
+    ]  # fmt: skip
+    if admin_input.multiline:  # only then: multi-line parsing gives up parallel reading
+        command.append("--multiline-fields=true")
+    environment = {
+        **os.environ,
+        "NEO4J_HOME": str(home),
+        "NEO4J_CONF": str(home / "conf"),
+        "HEAP_SIZE": instance.heap,
+    }
+    with log.open("w", encoding="utf-8") as output:
+        done = subprocess.run(
+            command, cwd=home, env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
+    if done.returncode != 0:
+        lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        raise BulkImportFailed(
+            f"neo4j-admin could not import the dataset (log: {log}):\n" + "\n".join(lines[-15:])
+        )

@@ -1,0 +1,224 @@
+"""A checked dataset written as the input files of `neo4j-admin database import full`.
+
+The rows come from the online import's own row functions (graph/importer.py) and case
+fold (graph/import_checks.py, graph/case_machine.py), so personal data is hashed and
+masked and case facts and event hashes are computed exactly as there; this module only
+lays the rows out as the offline importer reads them: one node file per label (its key
+the ID column, in an ID space named after the label) and one relationship file per
+type and pair of ID spaces. Files are written row by row, so memory stays bounded.
+"""
+
+import csv
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from graph.cases import event_row
+from graph.importing.checks import CasePlan, Checked
+from graph.importing.csv_files import FILES
+from graph.importing.online import BATCH, ROWS, Progress, Row, case_row, reread
+from graph.security.sealing import PiiKeys
+
+# The column type of every property that is not a string (neo4j-admin's default).
+TYPES = {
+    "birthYear": "long",
+    "seq": "long",
+    "lastSeq": "long",
+    "since": "date",
+    "until": "date",
+    "at": "datetime",
+    "reportedAt": "datetime",
+    "closedAt": "datetime",
+    "levelSince": "datetime",
+}
+PYTHON_TYPES: dict[str, type] = {"string": str, "long": int, "date": date, "datetime": datetime}
+
+
+@dataclass(frozen=True)
+class To:
+    """A link from the row's node to the `label` node keyed by row[field] (none when null)."""
+
+    rel: str
+    label: str
+    field: str
+
+
+@dataclass(frozen=True)
+class NodeFile:
+    label: str
+    key: str | None  # the key property, stored from the ID column; None stores no ID
+    links: tuple[To, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatedFile:
+    """A person's time-bounded link (DESIGN §2); the row's other fields are its properties."""
+
+    rel: str
+    label: str
+
+
+# The same nodes and links as the importer's NODE_WRITES, CASE_WRITE and EVENTS_APPEND.
+NODES = {
+    "regions.csv": NodeFile("Region", "code", (To("PART_OF", "Region", "parent"),)),
+    "grids.csv": NodeFile("Grid", "code", (To("IN", "Region", "region"),)),
+    "buildings.csv": NodeFile("Building", "code", (To("IN", "Grid", "grid"),)),
+    "households.csv": NodeFile("Household", "id", (To("IN", "Building", "building"),)),
+    "people.csv": NodeFile("Person", "id", (To("LIVES_IN", "Household", "household"),)),
+    "party_orgs.csv": NodeFile("PartyOrganization", "id", (
+        To("UNDER", "PartyOrganization", "parent"), To("BELONGS_TO", "Region", "region"),
+    )),
+    "assignments.csv": NodeFile("Assignment", "id", (
+        To("HELD_BY", "Person", "holderPerson"),
+        To("HELD_BY", "PartyOrganization", "holderOrganization"),
+        To("TARGETS", "Grid", "targetGrid"),
+        To("TARGETS", "Building", "targetBuilding"),
+        To("TARGETS", "Household", "targetHousehold"),
+    )),
+    "centers.csv": NodeFile("GovernanceCenter", "id", (To("SERVES", "Region", "region"),)),
+    "stations.csv": NodeFile("ServiceStation", "id", (
+        To("IN", "Region", "region"), To("IN", "Grid", "grid"),
+    )),
+    "organisations.csv": NodeFile("Organisation", "id", (
+        To("BASED_IN", "Region", "region"), To("STATIONED_AT", "GovernanceCenter", "center"),
+    )),
+}  # fmt: skip
+DATED = {
+    "memberships.csv": DatedFile("MEMBER_OF", "PartyOrganization"),
+    "volunteers.csv": DatedFile("VOLUNTEERS_IN", "Organisation"),
+}
+CASES = NodeFile(
+    "Case", "caseNo", (To("IN", "Grid", "grid"), To("REPORTED_BY", "Person", "reporter"))
+)
+EVENTS = NodeFile(
+    "CaseEvent", None, (To("BY", "Person", "actor"), To("AT", "GovernanceCenter", "center"))
+)
+
+
+class _OutFile:
+    """One input file: its header written on opening, its property columns fixed by it."""
+
+    def __init__(self, path: Path, fixed: list[str], properties: Iterable[str]) -> None:
+        self.path = path
+        self.properties = list(properties)
+        self.stream: IO[str] = path.open("w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.stream)
+        self.writer.writerow([*fixed, *map(_column, self.properties)])
+
+
+def _column(name: str) -> str:
+    kind = TYPES.get(name)
+    return f"{name}:{kind}" if kind else name
+
+
+class AdminInput:
+    """The input files written into `folder`, and the arguments that name them to neo4j-admin."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: dict[str, _OutFile] = {}
+        self.arguments: list[str] = []
+        self.multiline = False  # a value holds a line break: the importer must be told
+
+    def node(self, label: str, key: str | None, node_id: str, props: Mapping[str, Any]) -> None:
+        header = [f"{key or ''}:ID({label})"]
+        self._write(f"--nodes={label}=", f"nodes-{label}.csv", header, [node_id], props)
+
+    def relationship(
+        self, rel: str, start: tuple[str, str], end: tuple[str, str], props: Mapping[str, Any]
+    ) -> None:
+        """From `start` to `end`, each an (ID space, ID) pair."""
+        header = [f":START_ID({start[0]})", f":END_ID({end[0]})"]
+        name = f"rels-{rel}-{start[0]}-{end[0]}.csv"
+        self._write(f"--relationships={rel}=", name, header, [start[1], end[1]], props)
+
+    def close(self) -> None:
+        for out in self.files.values():
+            out.stream.close()
+
+    def _write(
+        self, option: str, name: str, header: list[str], ids: list[str], props: Mapping[str, Any]
+    ) -> None:
+        out = self.files.get(name)
+        if out is None:
+            out = self.files[name] = _OutFile(self.folder / name, header, props)
+            self.arguments.append(f"{option}{out.path}")
+        cells = [self._text(value) for value in ids]
+        cells += [self._cell(column, props[column]) for column in out.properties]
+        out.writer.writerow(cells)
+
+    def _cell(self, name: str, value: Any) -> str:
+        if value is None:
+            return ""  # an empty unquoted field: no property, as a null in `SET n += props`
+        kind = TYPES.get(name, "string")
+        if type(value) is not PYTHON_TYPES[kind]:
+            raise TypeError(f"property {name} holds a {type(value).__name__}; add it to TYPES")
+        return value.isoformat() if kind in ("date", "datetime") else self._text(str(value))
+
+    def _text(self, value: str) -> str:
+        if not self.multiline and ("\n" in value or "\r" in value):
+            self.multiline = True
+        return value
+
+
+def write_input(
+    dataset: Path, checked: Checked, pii_keys: PiiKeys, out: AdminInput, progress: Progress
+) -> None:
+    """Every record of the checked `dataset`, in the online import's file order."""
+    for spec in FILES:
+        total = checked.counts.get(spec.name, 0)
+        if spec.name in NODES:
+            write = _node_writer(out, NODES[spec.name])
+        elif spec.name in DATED:
+            write = _dated_writer(out, DATED[spec.name])
+        else:
+            continue  # cases come from the fold below
+        records = reread(dataset, spec.name) if total else ()
+        for done, record in enumerate(records, start=1):
+            write(ROWS[spec.name](record, pii_keys))
+            if done % BATCH == 0 or done == total:
+                progress(spec.name, done, total)
+    _write_cases(out, checked.cases, progress)
+
+
+def _node_writer(out: AdminInput, spec: NodeFile) -> Callable[[Row], None]:
+    def write(row: Row) -> None:
+        out.node(spec.label, spec.key, row["key"], row["props"])
+        for link in spec.links:
+            if (end := row[link.field]) is not None:
+                out.relationship(link.rel, (spec.label, row["key"]), (link.label, end), {})
+
+    return write
+
+
+def _dated_writer(out: AdminInput, spec: DatedFile) -> Callable[[Row], None]:
+    def write(row: Row) -> None:
+        props = {name: value for name, value in row.items() if name not in ("person", "org")}
+        out.relationship(spec.rel, ("Person", row["person"]), (spec.label, row["org"]), props)
+
+    return write
+
+
+def _write_cases(out: AdminInput, plans: list[CasePlan], progress: Progress) -> None:
+    """Each case with its events, numbered in one ID space: a case's events are
+    consecutive, so an event's predecessor (NEXT) is the number before its own."""
+    write_case, write_event = _node_writer(out, CASES), _node_writer(out, EVENTS)
+    total_events = sum(len(plan.new_events) for plan in plans)
+    number = 0
+    for done, plan in enumerate(plans, start=1):
+        write_case(case_row(plan))
+        for event in plan.new_events:
+            number += 1
+            row = event_row(event)
+            event_id = str(number)
+            props = {"caseNo": row["caseNo"], "seq": row["seq"], **row["props"]}
+            write_event({**row, "key": event_id, "props": props})
+            out.relationship("HAS_EVENT", ("Case", plan.case_no), ("CaseEvent", event_id), {})
+            if event.seq > 1:
+                previous = ("CaseEvent", str(number - 1))
+                out.relationship("NEXT", previous, ("CaseEvent", event_id), {})
+        if done % BATCH == 0 or done == len(plans):
+            progress("cases.csv", done, len(plans))
+            progress("case_events.csv", number, total_events)

@@ -1,0 +1,685 @@
+"""Pass one of the import: every check of contract/import.md, before anything is written.
+
+Each file is streamed once, in dependency order, keeping only what later checks
+need: the keys each file defines (with their line, for duplicates), region levels,
+grid kinds, parent links and the cases. A reference to a key the dataset does not
+hold is looked up in the database afterwards, in one statement per label. Cases are
+then folded through the state machine (graph/case_machine.py), after whatever
+history the database already holds for them.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from graph.case_machine import CaseFacts, Event, advance, report
+from graph.core.db import Database
+from graph.core.errors import BadUserInput, InvalidTransition
+from graph.core.model import (
+    REGION_RANK,
+    ROLE_RULES,
+    CaseAction,
+    CaseCategory,
+    CaseState,
+    GovernanceLevel,
+    GridKind,
+    RegionLevel,
+    Role,
+    role_rule_text,
+)
+from graph.importing.csv_files import FILES, WHOLE_FILE, FileReading, FileSpec, Problems, Record
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of record that others refer to: its label, key property, file and name."""
+
+    label: str
+    key: str
+    file: str
+    noun: str
+
+
+KINDS = {
+    kind.label: kind
+    for kind in (
+        Kind("Region", "code", "regions.csv", "region"),
+        Kind("Grid", "code", "grids.csv", "grid"),
+        Kind("Building", "code", "buildings.csv", "building"),
+        Kind("Household", "id", "households.csv", "household"),
+        Kind("Person", "id", "people.csv", "person"),
+        Kind("PartyOrganization", "id", "party_orgs.csv", "party organisation"),
+        Kind("GovernanceCenter", "id", "centers.csv", "governance centre"),
+        Kind("Organisation", "id", "organisations.csv", "organisation"),
+        Kind("Case", "caseNo", "cases.csv", "case"),
+    )
+}
+LABEL_OF_FILE = {kind.file: kind.label for kind in KINDS.values()}
+
+# What a look-up returns besides the key, for the checks that need it. Party
+# organisations bring their ancestry as (child, parent) pairs, for the cycle check.
+LOOKUP_INFO = {
+    "Region": "n.level",
+    "Grid": "n.kind",
+    "PartyOrganization": "[(n)-[:UNDER*0..]->(a)-[:UNDER]->(b) | [a.id, b.id]]",
+}
+INFO_FROM_DATABASE: dict[str, Callable[[Any], Any]] = {
+    "Region": lambda level: RegionLevel.__members__.get(level),
+    "Grid": lambda kind: GridKind.__members__.get(kind),
+}
+
+STORED_CASES = """
+UNWIND $keys AS k
+MATCH (c:Case {caseNo: k})-[:HAS_EVENT]->(e:CaseEvent)
+WITH c, e ORDER BY e.seq
+RETURN c.caseNo AS key, c.closedAt AS closedAt, c.resolvedLevel AS resolvedLevel,
+       collect(e {.seq, .at, .action, .toState, .level, .hash}) AS events
+"""
+
+LATER_EVENTS_UNCHECKED = " (the case's later events are checked once this one is right)"
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    line: int
+    column: str
+
+
+# Given what is known of a referenced record (a region's level, a grid's kind), what
+# is wrong with referring to it, if anything.
+Check = Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class Reference:
+    label: str
+    key: str
+    where: Where
+    check: Check | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    line: int
+    title: str | None
+    category: CaseCategory | None
+    grid_code: str | None
+    reported_at: datetime
+    reported_by: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    line: int
+    at: datetime
+    action: CaseAction
+    actor_id: str | None
+    center_id: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    facts: CaseFacts
+    history: list[tuple[CaseAction, datetime]]  # by seq, from 1
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    """What the import does to one case: its facts after the fold and the events to add."""
+
+    case_no: str
+    row: CaseRow | None  # None when the dataset only adds events to a stored case
+    facts: CaseFacts
+    new_events: list[Event]
+
+
+@dataclass
+class Checked:
+    problems: list[str]
+    counts: dict[str, int]  # records per file read, in file order
+    cases: list[CasePlan] = field(default_factory=list)
+
+
+def assignment_id(role: Role, holder: str, target: str, since: date | None) -> str:
+    """The id of an assignment given without one: the same row gets the same id on every
+    import, so importing twice does not duplicate it."""
+    identity = f"{role.value}|{holder}|{target}|{since.isoformat() if since else ''}"
+    return "A-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+
+
+async def validate(db: Database, folder: Path, *, replace: bool) -> Checked:
+    return await Validation(folder, replace).run(db)
+
+
+class Validation:
+    def __init__(self, folder: Path, replace: bool) -> None:
+        self.folder = folder
+        self.replace = replace  # then the database is emptied: only the dataset counts
+        self.problems = Problems()
+        self.counts: dict[str, int] = {}
+        self.lines: dict[str, dict[str, int]] = {label: {} for label in KINDS}
+        self.info: dict[str, dict[str, Any]] = {"Region": {}, "Grid": {}}
+        self.unreadable: set[str] = set()  # labels whose file could not be read whole
+        self.pending: list[Reference] = []
+        self.found: dict[str, dict[str, Any]] = {}  # looked up in the database
+        self.region_parents: dict[str, tuple[str, int]] = {}  # code -> (parent, line)
+        self.org_parents: dict[str, tuple[str, int]] = {}
+        self.case_rows: dict[str, CaseRow] = {}
+        self.events: dict[str, list[EventRow]] = {}
+        self.unfoldable: set[str] = set()  # cases with a bad time or action: no fold
+
+    async def run(self, db: Database) -> Checked:
+        for spec, path in self._files():
+            reading = FileReading(spec, path, self.problems)
+            CHECKS[spec.name](self, reading.records())
+            self.counts[spec.name] = reading.count
+            if not reading.complete and spec.name in LABEL_OF_FILE:
+                self.unreadable.add(LABEL_OF_FILE[spec.name])
+        await self._look_up(db)
+        self._resolve_pending()
+        self._check_org_cycles()
+        plans = self._fold_cases()
+        return Checked(self.problems.messages(), self.counts, plans)
+
+    def _files(self) -> Iterator[tuple[FileSpec, Path]]:
+        known = {spec.name for spec in FILES}
+        for path in sorted(self.folder.glob("*.csv")):
+            if path.name not in known:
+                self.problems.add(
+                    path.name,
+                    1,
+                    WHOLE_FILE,
+                    f"not a file the import reads; the files are: {', '.join(sorted(known))}",
+                )
+        for spec in FILES:
+            path = self.folder / spec.name
+            if path.is_file():
+                yield spec, path
+
+    # ---------------------------------------------------------- keys and references
+
+    def define(self, label: str, key: str | None, where: Where, info: Any = None) -> bool:
+        """Record a key the file defines; False (and a problem) when it is a duplicate."""
+        if not self.unique(self.lines[label], key, where, where.column):
+            return False
+        if label in self.info:
+            self.info[label][key] = info
+        return True
+
+    def unique(self, lines: dict[Any, int], identity: Any, where: Where, what: str) -> bool:
+        """Remember where `identity` is first met; False (and a problem) on a repeat.
+        None is no identity: a cell it needs was empty or wrong, reported already."""
+        if identity is None:
+            return False
+        if identity in lines:
+            self.problems.add(
+                where.file,
+                where.line,
+                where.column,
+                f"the same {what} as line {lines[identity]}; each appears once",
+            )
+            return False
+        lines[identity] = where.line
+        return True
+
+    def refer(
+        self,
+        label: str,
+        key: str | None,
+        where: Where,
+        check: Check | None = None,
+        hint: str | None = None,
+    ) -> None:
+        if key is None or label in self.unreadable:
+            return  # nothing to look for, or the file that would say was unreadable
+        reference = Reference(label, key, where, check, hint)
+        if key in self.lines[label]:
+            self._check(reference, self.info.get(label, {}).get(key))
+        elif self.replace:
+            self._missing(reference)
+        else:
+            self.pending.append(reference)
+
+    def _check(self, reference: Reference, info: Any) -> None:
+        if reference.check and info is not None and (problem := reference.check(info)):
+            where = reference.where
+            self.problems.add(where.file, where.line, where.column, problem)
+
+    def _missing(self, reference: Reference) -> None:
+        kind = KINDS[reference.label]
+        where = reference.where
+        elsewhere = "" if self.replace else " or in the database"
+        text = f"no {kind.noun} {reference.key} in {kind.file}{elsewhere}"
+        if reference.hint:
+            text += f"; {reference.hint}"
+        self.problems.add(where.file, where.line, where.column, text)
+
+    async def _look_up(self, db: Database) -> None:
+        if self.replace:
+            return
+        wanted: dict[str, set[str]] = {}
+        for reference in self.pending:
+            wanted.setdefault(reference.label, set()).add(reference.key)
+        # Cases in cases.csv may hold history already, which the fold continues.
+        wanted.setdefault("Case", set()).update(self.case_rows)
+        for label, keys in wanted.items():
+            if not keys:
+                continue
+            if label == "Case":
+                rows = await db.read(STORED_CASES, {"keys": sorted(keys)})
+                self.found[label] = {row["key"]: stored_case(row) for row in rows}
+                continue
+            kind = KINDS[label]
+            info = LOOKUP_INFO.get(label, "null")
+            rows = await db.read(
+                f"UNWIND $keys AS k MATCH (n:{label} {{{kind.key}: k}}) "
+                f"RETURN k AS key, {info} AS info",
+                {"keys": sorted(keys)},
+            )
+            convert = INFO_FROM_DATABASE.get(label, lambda info: info)
+            self.found[label] = {row["key"]: convert(row["info"]) for row in rows}
+
+    def _resolve_pending(self) -> None:
+        for reference in self.pending:
+            found = self.found.get(reference.label, {})
+            if reference.key in found:
+                self._check(reference, found[reference.key])
+            else:
+                self._missing(reference)
+
+    def check_period(self, record: Record, file: str) -> None:
+        since, until = record["since"], record["until"]
+        if since and until and not since < until:
+            self.problems.add(
+                file,
+                record.line,
+                "until",
+                f"{until} is not after since {since}; a period ends after it begins",
+            )
+
+    # ---------------------------------------------------------- parents and cycles
+
+    def check_region_parents(self) -> None:
+        """A parent exists and is of a higher level, which rules out cycles through the
+        database too; a cycle within the file is named as such."""
+        in_cycle = self._report_cycles("regions.csv", "parent_code", self.region_parents, {})
+        for code, (parent, line) in self.region_parents.items():
+            where = Where("regions.csv", line, "parent_code")
+            level = self.info["Region"].get(code)
+            check = None if code in in_cycle or level is None else _above(level)
+            self.refer("Region", parent, where, check)
+
+    def _check_org_cycles(self) -> None:
+        """Through the dataset's parents and, beyond them, the database's."""
+        stored: dict[str, str] = {}
+        for pairs in self.found.get("PartyOrganization", {}).values():
+            stored.update((child, parent) for child, parent in pairs or [])
+        self._report_cycles("party_orgs.csv", "parent_id", self.org_parents, stored)
+
+    def _report_cycles(
+        self, file: str, column: str, parents: dict[str, tuple[str, int]], stored: dict[str, str]
+    ) -> set[str]:
+        def parent_of(key: str) -> str | None:
+            return parents[key][0] if key in parents else stored.get(key)
+
+        in_cycle: set[str] = set()
+        for cycle in cycles(parent_of, parents):
+            chain = " → ".join([*cycle, cycle[0]])
+            for key in cycle:
+                if key in parents:
+                    in_cycle.add(key)
+                    self.problems.add(
+                        file,
+                        parents[key][1],
+                        column,
+                        f"the parents form a cycle: {chain}; one must be the top",
+                    )
+        return in_cycle
+
+    # ---------------------------------------------------------- cases
+
+    def _fold_cases(self) -> list[CasePlan]:
+        stored: dict[str, StoredCase] = self.found.get("Case", {})
+        plans = []
+        only_events = [case_no for case_no in self.events if case_no not in self.case_rows]
+        for case_no in [*self.case_rows, *only_events]:
+            if case_no in self.unfoldable:
+                continue
+            if plan := self._fold(case_no, self.case_rows.get(case_no), stored.get(case_no)):
+                plans.append(plan)
+        return plans
+
+    def _fold(self, case_no: str, row: CaseRow | None, old: StoredCase | None) -> CasePlan | None:
+        # Per case, events are applied in time order; sorted() keeps file order for ties.
+        events = sorted(self.events.get(case_no, []), key=lambda event: event.at)
+        new_events: list[Event] = []
+        if old is not None:
+            first_seq = 1 if row else 2
+            mine = [(CaseAction.REPORT, row.reported_at, row.line)] if row else []
+            mine += [(event.action, event.at, event.line) for event in events]
+            for seq, (action, at, line) in enumerate(mine, start=first_seq):
+                if seq <= len(old.history) and (action, at) != old.history[seq - 1]:
+                    self._contradiction(case_no, row, seq, old.history[seq - 1], (action, at, line))
+                    return None
+            facts = old.facts
+            events = events[max(0, len(old.history) - first_seq + 1) :]
+        elif row is not None:
+            facts, opening = report(case_no, row.reported_at, row.reported_by, row.note)
+            new_events.append(opening)
+        else:
+            return None  # a case in neither the dataset nor the database, reported already
+        for event in events:
+            try:
+                facts, made = advance(
+                    facts, event.action, event.at, event.actor_id, event.center_id, event.note
+                )
+            except InvalidTransition as refused:
+                self.problems.add(
+                    "case_events.csv",
+                    event.line,
+                    "action",
+                    refused.message + LATER_EVENTS_UNCHECKED,
+                )
+                return None
+            except BadUserInput as refused:
+                self.problems.add(
+                    "case_events.csv", event.line, "at", refused.message + LATER_EVENTS_UNCHECKED
+                )
+                return None
+            new_events.append(made)
+        return CasePlan(case_no, row, facts, new_events)
+
+    def _contradiction(
+        self,
+        case_no: str,
+        row: CaseRow | None,
+        seq: int,
+        held: tuple[CaseAction, datetime],
+        given: tuple[Any, datetime, int],
+    ) -> None:
+        action, at, line = given
+        source = "cases.csv" if seq == 1 else "case_events.csv"
+        where = ("cases.csv", row.line) if row else ("case_events.csv", line)
+        self.problems.add(
+            *where,
+            "case_no",
+            f"the database already holds event {seq} of case {case_no} as {held[0].value} at "
+            f"{held[1].isoformat()}, but {source} line {line} makes it {action.value} at "
+            f"{at.isoformat()}; recorded events cannot be changed, only followed by new ones",
+        )
+
+
+def _above(level: RegionLevel) -> Check:
+    def check(parent_level: RegionLevel) -> str | None:
+        if REGION_RANK[parent_level] > REGION_RANK[level]:
+            return None
+        return (
+            f"the parent is a {parent_level.value}, not above a {level.value}; a parent is of a "
+            "higher level (CITY, then COUNTY, TOWNSHIP, then COMMUNITY or VILLAGE)"
+        )
+
+    return check
+
+
+def cycles(parent_of: Callable[[str], str | None], starts: Iterable[str]) -> list[list[str]]:
+    """Each cycle met walking up from `starts`, once, as the keys along it."""
+    state: dict[str, bool] = {}  # False while on the walk being made, True once done
+    found = []
+    for start in starts:
+        walk: list[str] = []
+        key: str | None = start
+        while key is not None and key not in state:
+            state[key] = False
+            walk.append(key)
+            key = parent_of(key)
+        if key is not None and state[key] is False:
+            found.append(walk[walk.index(key) :])
+        for visited in walk:
+            state[visited] = True
+    return found
+
+
+def stored_case(row: dict[str, Any]) -> StoredCase:
+    events = row["events"]
+    last = events[-1]
+    resolved = row["resolvedLevel"]
+    facts = CaseFacts(
+        case_no=row["key"],
+        state=CaseState(last["toState"]),
+        level=GovernanceLevel(last["level"]),
+        last_seq=last["seq"],
+        last_at=last["at"],
+        last_hash=last["hash"],
+        # Levels only rise, so the first event at the last one is when the case reached it.
+        level_since=next(event["at"] for event in events if event["level"] == last["level"]),
+        closed_at=row["closedAt"],
+        resolved_level=GovernanceLevel(resolved) if resolved else None,
+    )
+    return StoredCase(facts, [(CaseAction(event["action"]), event["at"]) for event in events])
+
+
+# -------------------------------------------------------------- one check per file
+
+Records = Iterable[Record]
+
+
+def check_regions(v: Validation, records: Records) -> None:
+    for record in records:
+        code, where = record["code"], Where("regions.csv", record.line, "code")
+        if code is not None and (problem := region_code_problem(code)):
+            v.problems.add(where.file, where.line, where.column, problem)
+        if v.define("Region", code, where, record["level"]) and record["parent_code"]:
+            v.region_parents[code] = (record["parent_code"], record.line)
+    v.check_region_parents()
+
+
+def region_code_problem(code: str) -> str | None:
+    if code.isascii() and code.isdigit():
+        if len(code) in (6, 12):
+            return None
+    elif code.isascii() and all(character.isalnum() or character == "-" for character in code):
+        return None
+    return (
+        f"{code} is not a region code; use the 6-digit (GB/T 2260) or 12-digit official "
+        "code, or a code of letters, digits and '-' with at least one letter"
+    )
+
+
+def check_grids(v: Validation, records: Records) -> None:
+    for record in records:
+        v.define("Grid", record["code"], Where("grids.csv", record.line, "code"), record["kind"])
+        v.refer(
+            "Region",
+            record["region_code"],
+            Where("grids.csv", record.line, "region_code"),
+            _grid_region,
+        )
+
+
+def _grid_region(level: RegionLevel) -> str | None:
+    if level in (RegionLevel.COMMUNITY, RegionLevel.VILLAGE):
+        return None
+    return f"the region is a {level.value}; a grid lies in a COMMUNITY or a VILLAGE"
+
+
+def check_buildings(v: Validation, records: Records) -> None:
+    for record in records:
+        v.define("Building", record["code"], Where("buildings.csv", record.line, "code"))
+        v.refer("Grid", record["grid_code"], Where("buildings.csv", record.line, "grid_code"))
+
+
+def check_households(v: Validation, records: Records) -> None:
+    for record in records:
+        v.define("Household", record["id"], Where("households.csv", record.line, "id"))
+        v.refer(
+            "Building",
+            record["building_code"],
+            Where("households.csv", record.line, "building_code"),
+        )
+
+
+def check_people(v: Validation, records: Records) -> None:
+    for record in records:
+        v.define("Person", record["id"], Where("people.csv", record.line, "id"))
+        v.refer(
+            "Household", record["household_id"], Where("people.csv", record.line, "household_id")
+        )
+
+
+def check_party_orgs(v: Validation, records: Records) -> None:
+    for record in records:
+        org_id = record["id"]
+        where = Where("party_orgs.csv", record.line, "id")
+        if v.define("PartyOrganization", org_id, where) and record["parent_id"]:
+            v.org_parents[org_id] = (record["parent_id"], record.line)
+        v.refer(
+            "Region", record["region_code"], Where("party_orgs.csv", record.line, "region_code")
+        )
+    for parent, line in v.org_parents.values():
+        v.refer("PartyOrganization", parent, Where("party_orgs.csv", line, "parent_id"))
+
+
+def check_memberships(v: Validation, records: Records) -> None:
+    lines: dict[tuple[Any, ...], int] = {}
+    for record in records:
+        file, line = "memberships.csv", record.line
+        identity = (record["person_id"], record["org_id"], record["kind"], record["since"])
+        if None not in identity[:3]:
+            what = "person_id, org_id, kind and since"
+            v.unique(lines, identity, Where(file, line, "person_id"), what)
+        v.refer("Person", record["person_id"], Where(file, line, "person_id"))
+        v.refer("PartyOrganization", record["org_id"], Where(file, line, "org_id"))
+        v.check_period(record, file)
+
+
+def check_assignments(v: Validation, records: Records) -> None:
+    lines: dict[str, int] = {}
+    for record in records:
+        file, line = "assignments.csv", record.line
+        role, holder, target = record["role"], record["holder"], record["target"]
+        if record["id"] is not None:
+            v.unique(lines, record["id"], Where(file, line, "id"), "id")
+        elif role and holder and target:
+            made = assignment_id(role, holder, target, record["since"])
+            what = "role, holder, target and since (which identify a row without an id)"
+            v.unique(lines, made, Where(file, line, "id"), what)
+        if role is not None:
+            holder_kind, target_kind = ROLE_RULES[role]
+            rule = role_rule_text(role)
+            check = _houseyard(rule) if role is Role.HOUSEYARD_LEADER else None
+            v.refer(holder_kind.value, holder, Where(file, line, "holder"), hint=rule)
+            v.refer(target_kind.value, target, Where(file, line, "target"), check, rule)
+        v.check_period(record, file)
+
+
+def _houseyard(rule: str) -> Check:
+    def check(kind: GridKind) -> str | None:
+        return None if kind is GridKind.HOUSEYARD else f"the grid is a {kind.value} grid; {rule}"
+
+    return check
+
+
+def check_centers(v: Validation, records: Records) -> None:
+    for record in records:
+        v.define("GovernanceCenter", record["id"], Where("centers.csv", record.line, "id"))
+        v.refer("Region", record["region_code"], Where("centers.csv", record.line, "region_code"))
+
+
+def check_stations(v: Validation, records: Records) -> None:
+    lines: dict[str, int] = {}
+    for record in records:
+        file, line = "stations.csv", record.line
+        v.unique(lines, record["id"], Where(file, line, "id"), "id")
+        v.refer("Region", record["region_code"], Where(file, line, "region_code"))
+        v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
+
+
+def check_organisations(v: Validation, records: Records) -> None:
+    for record in records:
+        file, line = "organisations.csv", record.line
+        v.define("Organisation", record["id"], Where(file, line, "id"))
+        v.refer("Region", record["region_code"], Where(file, line, "region_code"))
+        v.refer("GovernanceCenter", record["center_id"], Where(file, line, "center_id"))
+
+
+def check_volunteers(v: Validation, records: Records) -> None:
+    lines: dict[tuple[Any, ...], int] = {}
+    for record in records:
+        file, line = "volunteers.csv", record.line
+        identity = (record["person_id"], record["org_id"], record["since"])
+        if None not in identity[:2]:
+            what = "person_id, org_id and since"
+            v.unique(lines, identity, Where(file, line, "person_id"), what)
+        v.refer("Person", record["person_id"], Where(file, line, "person_id"))
+        v.refer("Organisation", record["org_id"], Where(file, line, "org_id"))
+        v.check_period(record, file)
+
+
+def check_cases(v: Validation, records: Records) -> None:
+    for record in records:
+        file, line, case_no = "cases.csv", record.line, record["case_no"]
+        if v.define("Case", case_no, Where(file, line, "case_no")):
+            if record["reported_at"] is None:
+                v.unfoldable.add(case_no)
+            else:
+                v.case_rows[case_no] = CaseRow(
+                    line,
+                    record["title"],
+                    record["category"],
+                    record["grid_code"],
+                    record["reported_at"],
+                    record["reported_by"],
+                    record["note"],
+                )
+        v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
+        v.refer("Person", record["reported_by"], Where(file, line, "reported_by"))
+
+
+def check_case_events(v: Validation, records: Records) -> None:
+    for record in records:
+        file, line, case_no = "case_events.csv", record.line, record["case_no"]
+        action = record["action"]
+        if action is CaseAction.REPORT:
+            v.problems.add(
+                file,
+                line,
+                "action",
+                "REPORT is not an event of this file: a case's report is its row in cases.csv",
+            )
+        v.refer("Case", case_no, Where(file, line, "case_no"))
+        v.refer("Person", record["actor_id"], Where(file, line, "actor_id"))
+        v.refer("GovernanceCenter", record["center_id"], Where(file, line, "center_id"))
+        if case_no is None:
+            continue
+        if action in (None, CaseAction.REPORT) or record["at"] is None:
+            v.unfoldable.add(case_no)
+            continue
+        event = EventRow(
+            line, record["at"], action, record["actor_id"], record["center_id"], record["note"]
+        )
+        v.events.setdefault(case_no, []).append(event)
+
+
+CHECKS: dict[str, Callable[[Validation, Records], None]] = {
+    "regions.csv": check_regions,
+    "grids.csv": check_grids,
+    "buildings.csv": check_buildings,
+    "households.csv": check_households,
+    "people.csv": check_people,
+    "party_orgs.csv": check_party_orgs,
+    "memberships.csv": check_memberships,
+    "assignments.csv": check_assignments,
+    "centers.csv": check_centers,
+    "stations.csv": check_stations,
+    "organisations.csv": check_organisations,
+    "volunteers.csv": check_volunteers,
+    "cases.csv": check_cases,
+    "case_events.csv": check_case_events,
+}

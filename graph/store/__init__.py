@@ -1,0 +1,1 @@
+"""The database itself: migrations and the local Neo4j server."""

@@ -1,0 +1,1 @@
+"""The GraphQL API as a whole: errors, limits, paging, statement counts, fuzzing."""

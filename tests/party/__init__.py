@@ -1,0 +1,1 @@
+"""Party organisations, assignments and coverage."""

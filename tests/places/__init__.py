@@ -1,0 +1,1 @@
+"""Regions, grids, buildings and households."""
