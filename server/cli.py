@@ -13,8 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from graph.core.errors import GovgraphError
+from graph.importing import runs
 from graph.importing.bulk import bulk_import
 from graph.importing.online import ImportRejected, ImportReport, import_dataset
+from graph.importing.runs import ImportRun
 from graph.security.principal import AccessRole
 from graph.store import local_server
 from graph.store.local_server import LocalServerError
@@ -110,8 +112,16 @@ def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 
 @app.command(name="import")
 def import_command(
-    folder: Annotated[Path, typer.Argument(help="A folder of CSV files (contract/import.md).")],
-    replace: Annotated[bool, typer.Option(help="Empty the database first.")] = False,
+    folder: Annotated[
+        Path | None, typer.Argument(help="A folder of CSV files (contract/import.md).")
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            help="The graph becomes the dataset: records it no longer holds are removed "
+            "(case histories and the access log are kept)."
+        ),
+    ] = False,
     bulk: Annotated[
         bool,
         typer.Option(
@@ -119,19 +129,64 @@ def import_command(
             "(much faster); the server is stopped meanwhile."
         ),
     ] = False,
+    status: Annotated[
+        bool, typer.Option("--status", help="Say whether an import is unfinished, and stop.")
+    ] = False,
+    abandon: Annotated[
+        bool,
+        typer.Option(
+            "--abandon",
+            help="Drop the unfinished import (the graph stays as it was before it); with "
+            "FOLDER, then import that.",
+        ),
+    ] = False,
 ) -> None:
-    """Import a dataset; a dataset with any error imports nothing and lists every error."""
+    """Import a dataset; a dataset with any error imports nothing and lists every error.
+
+    An import killed or failed half-way changes nothing that is served: run it again to
+    complete it, or --abandon it."""
+    settings = Settings()
+    if status or (abandon and folder is None):
+        if folder is not None:
+            raise fail("--status takes no folder.")
+        _run_status(settings, abandon)
+        return
+    if folder is None:
+        raise fail("Give the folder of the dataset to import (or --status, or --abandon).")
     if not folder.is_dir():
         raise fail(f"{folder} is not a folder.")
-    settings = Settings()
     if bulk and not settings.uses_local_neo4j:
         raise fail(
             f"--bulk needs the local server, and NEO4J_URI is set ({settings.neo4j_uri}): "
             "neo4j-admin writes the store files of this machine's server only."
         )
-    if bulk and replace:
+    if bulk and (replace or abandon):
         raise fail("--bulk is for an empty database; it does not combine with --replace.")
-    _import(settings, folder, replace, bulk)
+    _import(settings, folder, replace, bulk, abandon)
+
+
+def _run_status(settings: Settings, abandon: bool) -> None:
+    """`--status`, or `--abandon` alone."""
+
+    async def run() -> ImportRun | None:
+        db = connect(settings)
+        try:
+            return await (runs.abandon(db) if abandon else runs.unfinished(db))
+        finally:
+            await db.close()
+
+    try:
+        run_found = asyncio.run(run())
+    except GovgraphError as error:
+        raise fail(error.message) from None
+    if run_found is None:
+        out.print("No import is unfinished.")
+    elif abandon:
+        out.print(
+            f"Abandoned import run {run_found.id} of {run_found.folder}; the graph is as before it."
+        )
+    else:
+        out.print(run_found.describe(), highlight=False)
 
 
 @app.command(name="schema")
@@ -203,7 +258,9 @@ async def _database_is_empty(settings: Settings) -> bool:
         await db.close()
 
 
-def _import(settings: Settings, folder: Path, replace: bool, bulk: bool = False) -> None:
+def _import(
+    settings: Settings, folder: Path, replace: bool, bulk: bool = False, abandon: bool = False
+) -> None:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=out, transient=True) as progress:
         tasks: dict[str, int] = {}
@@ -217,7 +274,13 @@ def _import(settings: Settings, folder: Path, replace: bool, bulk: bool = False)
             db = connect(settings, settings.import_transaction_timeout)
             try:
                 return await import_dataset(
-                    db, folder, pii_keys=settings.pii_keys, replace=replace, progress=advance
+                    db,
+                    folder,
+                    pii_keys=settings.pii_keys,
+                    replace=replace,
+                    abandon=abandon,
+                    batch=settings.import_batch,
+                    progress=advance,
                 )
             finally:
                 await db.close()

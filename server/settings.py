@@ -34,6 +34,7 @@ class Settings(BaseSettings):
 
     transaction_timeout: float = 30.0  # seconds, for every database transaction
     import_transaction_timeout: float = 600.0  # seconds, for each batch an import writes
+    import_batch: int = Field(default=5000, ge=1)  # records per batch an import stages
     pii_key: str = DEV_PII_KEY  # keys the hashes of ID numbers and phones
     # Seals phones (AES-256-GCM): base64 of 32 bytes. Retired keys (a JSON list) still
     # open phones sealed before a rotation; new ones are sealed under the current key.

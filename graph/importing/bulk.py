@@ -4,14 +4,17 @@ Neo4j's offline importer (`neo4j-admin database import full`), the fastest path 
 The dataset is checked exactly as the online import checks it (with nothing in the
 database, only the dataset counts), written as the offline importer's CSV files
 (graph/bulk_files.py), and imported with the server stopped, since the offline
-importer writes the store files itself. The server then starts again and the
-migrations add the constraints and indexes, so the graph is the one the online
-import would have made.
+importer writes the store files itself. It writes a new store beside the served one;
+only when it succeeded is the new store swapped in (directories renamed), and the
+previous one is removed only once the server started on the new one and the
+migrations added the constraints and indexes. Whenever it fails or is killed, the
+previous store is the one the server starts with.
 """
 
 import asyncio
 import contextlib
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -27,6 +30,8 @@ from graph.store.local_server import Instance, LocalServerError
 from graph.store.migrations import migrate
 
 DATABASE = "neo4j"  # the local server's one user database
+NEW_STORE = "bulk-import"  # the store neo4j-admin writes, until it is swapped in
+PREVIOUS_STORE = "bulk-import-previous"  # the store swapped out, until the new one serves
 ADMIN_STEP = "neo4j-admin import"  # the step named to `progress` while the importer runs
 NOT_EMPTY = (
     "The database is not empty, and --bulk is for an empty database: import without "
@@ -48,6 +53,7 @@ def bulk_import(
     """Check, convert and import `folder`; the server runs afterwards only if it ran before."""
     require_dataset(folder)
     report = progress or (lambda step, done, total: None)
+    _recover(instance)
     started = local_server.start(instance)
     try:
         checked = asyncio.run(_check(instance, folder))
@@ -61,11 +67,23 @@ def bulk_import(
             report(ADMIN_STEP, 0, 1)
             _run_admin_import(instance, admin_input)
             report(ADMIN_STEP, 1, 1)
-        local_server.start(instance)
-        asyncio.run(_migrate(instance))
+        _swap(instance, DATABASE, PREVIOUS_STORE)
+        _swap(instance, NEW_STORE, DATABASE)
+        try:
+            local_server.start(instance)
+            asyncio.run(_migrate(instance))
+        except BaseException:
+            with contextlib.suppress(LocalServerError):
+                local_server.stop(instance)
+            _swap(instance, DATABASE, NEW_STORE)
+            _swap(instance, PREVIOUS_STORE, DATABASE)
+            raise
+        _remove(instance, PREVIOUS_STORE)
     except BaseException:
         # Up again (or down again) even when a step failed, without hiding why it failed.
         with contextlib.suppress(LocalServerError):
+            local_server.stop(instance)
+            _remove(instance, NEW_STORE)
             _leave_as_found(instance, started)
         raise
     _leave_as_found(instance, started)
@@ -77,6 +95,36 @@ def _leave_as_found(instance: Instance, started: bool) -> None:
         local_server.stop(instance)
     else:
         local_server.start(instance)
+
+
+def _recover(instance: Instance) -> None:
+    """After a bulk import killed while it swapped stores: the previous store back if the
+    new one never took its place, else (the new one complete) the previous one gone."""
+    if local_server.running_pid(instance) is not None:
+        return  # a server serves a store already: nothing was left half-swapped
+    if not _store_folders(instance, DATABASE)[0].exists():
+        _swap(instance, PREVIOUS_STORE, DATABASE)
+    _remove(instance, PREVIOUS_STORE)
+
+
+def _store_folders(instance: Instance, store: str) -> list[Path]:
+    data = instance.home / "data"
+    return [data / "databases" / store, data / "transactions" / store]
+
+
+def _swap(instance: Instance, source: str, target: str) -> None:
+    """Rename a store (the server stopped); whatever held the name `target` is gone."""
+    for origin, destination in zip(
+        _store_folders(instance, source), _store_folders(instance, target), strict=True
+    ):
+        shutil.rmtree(destination, ignore_errors=True)
+        if origin.exists():
+            origin.rename(destination)
+
+
+def _remove(instance: Instance, store: str) -> None:
+    for folder in _store_folders(instance, store):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _connect(instance: Instance) -> Database:
@@ -110,7 +158,7 @@ def _run_admin_import(instance: Instance, admin_input: AdminInput) -> None:
     command = [
         "java", "-cp", f"{instance.lib}/*",
         "org.neo4j.server.startup.Neo4jAdminCommand", "database", "import", "full",
-        DATABASE,  # before the options: --nodes and --relationships take any number of files
+        NEW_STORE,  # before the options: --nodes and --relationships take any number of files
         "--overwrite-destination",
         # The machine's cores; a virtual disk gains nothing from parallel writes.
         f"--threads={os.cpu_count() or 2}", "--high-parallel-io=off",

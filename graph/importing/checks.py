@@ -161,7 +161,9 @@ async def validate(db: Database, folder: Path, *, replace: bool) -> Checked:
 class Validation:
     def __init__(self, folder: Path, replace: bool) -> None:
         self.folder = folder
-        self.replace = replace  # then the database is emptied: only the dataset counts
+        # Then the dataset is all the records there will be, and only it counts; but a
+        # replace keeps case histories, which the dataset's cases may continue.
+        self.replace = replace
         self.problems = Problems()
         self.counts: dict[str, int] = {}
         self.lines: dict[str, dict[str, int]] = {label: {} for label in KINDS}
@@ -242,7 +244,7 @@ class Validation:
         reference = Reference(label, key, where, check, hint)
         if key in self.lines[label]:
             self._check(reference, self.info.get(label, {}).get(key))
-        elif self.replace:
+        elif self.replace and label != "Case":
             self._missing(reference)
         else:
             self.pending.append(reference)
@@ -255,17 +257,15 @@ class Validation:
     def _missing(self, reference: Reference) -> None:
         kind = KINDS[reference.label]
         where = reference.where
-        elsewhere = "" if self.replace else " or in the database"
+        elsewhere = "" if self.replace and reference.label != "Case" else " or in the database"
         text = f"no {kind.noun} {reference.key} in {kind.file}{elsewhere}"
         if reference.hint:
             text += f"; {reference.hint}"
         self.problems.add(where.file, where.line, where.column, text)
 
     async def _look_up(self, db: Database) -> None:
-        if self.replace:
-            return
         wanted: dict[str, set[str]] = {}
-        for reference in self.pending:
+        for reference in self.pending:  # only cases when replacing
             wanted.setdefault(reference.label, set()).add(reference.key)
         # Cases in cases.csv may hold history already, which the fold continues.
         wanted.setdefault("Case", set()).update(self.case_rows)
@@ -369,7 +369,9 @@ class Validation:
                     self._contradiction(case_no, row, seq, old.history[seq - 1], (action, at, line))
                     return None
             facts = old.facts
-            events = events[max(0, len(old.history) - first_seq + 1) :]
+            events = events[
+                max(0, len(old.history) - 1) :
+            ]  # those after the stored (seq 1: the report)
         elif row is not None:
             facts, opening = report(case_no, row.reported_at, row.reported_by, row.note)
             new_events.append(opening)

@@ -1,26 +1,35 @@
-"""Importing a dataset folder (contract/import.md): check it all, then write it all.
+"""Importing a dataset folder (contract/import.md): check it all, stage it, switch it in.
 
-Pass one (graph/import_checks.py) finds every problem; with any, nothing is written
-and `ImportRejected` lists them. Pass two reads the files again and writes them in
-dependency order, in batches of `UNWIND $rows` statements that MERGE on keys, so a
-second import of the same dataset leaves the same graph. A link that places a record
+Pass one (graph/importing/checks.py) finds every problem; with any, nothing is written
+and `ImportRejected` lists them. Pass two reads the files again, converts the records
+to rows and stages them in batches beside the graph (graph/importing/runs.py): readers
+never see staged rows, and a run killed while staging resumes where it stopped. The
+switch then writes every staged batch in dependency order, as `UNWIND $rows` statements
+that MERGE on keys (so a second import of the same dataset leaves the same graph), and
+for `--replace` removes the records the dataset no longer holds, all in one transaction:
+readers see the graph before or after, never half of it. A link that places a record
 (a region's parent, a household's building …) is structure, not history: a re-import
-that moves the record replaces it. Resident ID and phone numbers are stored only as
-keyed hashes and masks,
-phones also sealed (DESIGN §6); clear values stored before are converted first.
+that moves the record replaces it. Case histories and the access log are history: a
+replace keeps them and appends the dataset's new events. Resident ID and phone numbers
+are stored (and staged) only as keyed hashes and masks, phones also sealed (DESIGN §6);
+clear values stored before are converted first.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from neo4j.exceptions import ClientError
+
 from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row
-from graph.core.db import Database
+from graph.core.db import Database, Transaction
 from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
+from graph.importing import runs
 from graph.importing.checks import CasePlan, Checked, assignment_id, validate
 from graph.importing.csv_files import FILES, SPECS, FileReading, Problems, Record
+from graph.importing.runs import ImportRun, ImportUnfinished, dataset_digest
 from graph.people import seal_clear_values
 from graph.security import personal_data
 from graph.security.sealing import PiiKeys
@@ -43,6 +52,10 @@ class ImportRejected(BadUserInput):
         self.errors = errors
 
 
+class SwitchRefused(BadUserInput):
+    """The database refused the switch (a constraint the checks missed); nothing changed."""
+
+
 @dataclass(frozen=True)
 class ImportReport:
     """Records loaded per file present, in the order the files are imported."""
@@ -60,23 +73,96 @@ async def import_dataset(
     *,
     pii_keys: PiiKeys,
     replace: bool = False,
+    abandon: bool = False,
+    batch: int = BATCH,
     progress: Progress | None = None,
 ) -> ImportReport:
+    """Import `folder`, or complete its unfinished run; `abandon` drops another's first."""
     require_dataset(folder)
+    report = progress or (lambda file, done, total: None)
+    dataset = dataset_digest(folder, replace)
+    if not abandon and (other := await runs.unfinished(db)) and other.dataset != dataset:
+        raise ImportUnfinished(other.describe() + runs.REFUSED)  # before the long checks
     checked = await validate(db, folder, replace=replace)
     if checked.problems:
         raise ImportRejected(checked.problems)
     await migrate(db)
     await seal_clear_values(db, pii_keys)
-    if replace:
-        await db.empty()
-    writer = Writer(db, progress or (lambda file, done, total: None))
+    if abandon:
+        await runs.abandon(db)
+    run, staged = await runs.begin(db, folder, dataset, replace=replace)
     for spec in FILES:
         if spec.name in NODE_WRITES and spec.name in checked.counts:
-            rows = (ROWS[spec.name](record, pii_keys) for record in reread(folder, spec.name))
-            await writer.write(spec.name, NODE_WRITES[spec.name], rows, checked.counts[spec.name])
-    await _write_cases(writer, checked)
+            await _stage(
+                db, run, folder, file=spec.name, total=checked.counts[spec.name],
+                staged=staged.get(spec.name, runs.Staged(0, 0)), batch=batch,
+                pii_keys=pii_keys, progress=report,
+            )  # fmt: skip
+    await runs.staged_all(db, run)
+    try:
+        await db.write_transaction(lambda tx: _switch(tx, run, checked, report))
+    except ClientError as refused:  # a rule of the database that the checks do not know
+        raise SwitchRefused(
+            "Neo4j refused the import, so none of it is served: "
+            f"{personal_data.redact(refused.message or str(refused))}. The run is kept "
+            "(govgraph import --status): fix the cause and run the same import again, or "
+            "abandon it (govgraph import --abandon)."
+        ) from None
     return ImportReport(dict(checked.counts))
+
+
+async def _stage(
+    db: Database,
+    run: ImportRun,
+    folder: Path,
+    *,
+    file: str,
+    total: int,
+    staged: runs.Staged,
+    batch: int,
+    pii_keys: PiiKeys,
+    progress: Progress,
+) -> None:
+    """The rows of `file` past those a killed run staged already, batch by batch."""
+    progress(file, staged.records, total)
+    seq, rows = staged.batches, []
+    for index, record in enumerate(reread(folder, file)):
+        if index < staged.records:
+            continue
+        rows.append(ROWS[file](record, pii_keys))
+        if len(rows) == batch or index + 1 == total:
+            await runs.stage(db, run, file, seq, rows, done=index + 1, total=total)
+            progress(file, index + 1, total)
+            seq, rows = seq + 1, []
+
+
+SWITCH = "switching the graph to the import"  # the step named to `progress` meanwhile
+
+
+async def _switch(tx: Transaction, run: ImportRun, checked: Checked, progress: Progress) -> None:
+    """Every staged batch written, what a replace no longer holds removed, cases written
+    and the run ended: one transaction, so readers see the graph before or after."""
+    numbers = {file: await runs.batch_numbers(tx, run, file) for file in NODE_WRITES}
+    total, done = sum(map(len, numbers.values())), 0
+    kept: dict[str, set[str]] = {file: set() for file in KEYED}
+    for file, cypher in NODE_WRITES.items():
+        if run.replace and file in DATED:  # the dataset's links are all there is
+            await tx.run(f"MATCH ()-[m:{DATED[file]}]->() DELETE m")
+        for seq in numbers[file]:
+            rows = await runs.staged_rows(tx, run, file, seq)
+            await tx.run(cypher, {"rows": rows})
+            if file in kept:
+                kept[file].update(row["key"] for row in rows)
+            done += 1
+            progress(SWITCH, done, total)
+    if run.replace:
+        for file, (label, key) in KEYED.items():
+            await tx.run(
+                f"MATCH (n:{label}) WHERE NOT n.{key} IN $keys DETACH DELETE n",
+                {"keys": list(kept[file])},
+            )
+    await _write_cases(tx, checked, progress)
+    await runs.finish(tx, run)
 
 
 def require_dataset(folder: Path) -> None:
@@ -91,32 +177,6 @@ def require_dataset(folder: Path) -> None:
 def reread(folder: Path, file: str) -> Iterator[Record]:
     """The records of a file that pass one found right (so no problems arise now)."""
     return FileReading(SPECS[file], folder / file, Problems()).records()
-
-
-class Writer:
-    def __init__(self, db: Database, progress: Progress) -> None:
-        self.db = db
-        self.progress = progress
-
-    async def write(self, file: str | None, cypher: str, rows: Iterable[Row], total: int) -> None:
-        """In batches, reporting the progress of `file` after each (none when None)."""
-        done = 0
-        batch: list[Row] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == BATCH:
-                done = await self._flush(file, cypher, batch, done, total)
-                batch = []
-        if batch:
-            await self._flush(file, cypher, batch, done, total)
-
-    async def _flush(
-        self, file: str | None, cypher: str, batch: list[Row], done: int, total: int
-    ) -> int:
-        await self.db.write(cypher, {"rows": batch})
-        if file is not None:
-            self.progress(file, done + len(batch), total)
-        return done + len(batch)
 
 
 # ------------------------------------------------------------------ Cypher
@@ -214,6 +274,21 @@ NODE_WRITES = {
     ),
     "volunteers.csv": dated_link("VOLUNTEERS_IN", "Organisation"),
 }  # fmt: skip
+
+# What a --replace keeps only as far as the dataset holds it: each file's label and key.
+KEYED = {
+    "regions.csv": ("Region", "code"),
+    "grids.csv": ("Grid", "code"),
+    "buildings.csv": ("Building", "code"),
+    "households.csv": ("Household", "id"),
+    "people.csv": ("Person", "id"),
+    "party_orgs.csv": ("PartyOrganization", "id"),
+    "assignments.csv": ("Assignment", "id"),
+    "centers.csv": ("GovernanceCenter", "id"),
+    "stations.csv": ("ServiceStation", "id"),
+    "organisations.csv": ("Organisation", "id"),
+}
+DATED = {"memberships.csv": "MEMBER_OF", "volunteers.csv": "VOLUNTEERS_IN"}
 
 CASE_WRITE = node_write(
     "Case", "caseNo",
@@ -347,21 +422,24 @@ ROWS: dict[str, Callable[[Record, PiiKeys], Row]] = {
 # ------------------------------------------------------------------ cases
 
 
-async def _write_cases(writer: Writer, checked: Checked) -> None:
+async def _write_cases(tx: Transaction, checked: Checked, progress: Progress) -> None:
     """Cases from pass one's fold: cases.csv rows in full, the facts of cases that only
     gained events, then the new events (after their cases, which they link to). The
     progress of case_events.csv counts the new events, the reports among them."""
-    full = [plan for plan in checked.cases if plan.row]
-    facts_only = [plan for plan in checked.cases if not plan.row and plan.new_events]
-    events = [event for plan in checked.cases for event in plan.new_events]
-    if full:
-        await writer.write("cases.csv", CASE_WRITE, [case_row(plan) for plan in full], len(full))
-    if facts_only:
-        rows = [facts_row(plan.facts) for plan in facts_only]
-        await writer.write(None, FACTS_WRITE, rows, len(rows))
-    if events:
-        rows = [event_row(event) for event in events]
-        await writer.write("case_events.csv", EVENTS_APPEND, rows, len(rows))
+    full = [case_row(plan) for plan in checked.cases if plan.row]
+    facts_only = [
+        facts_row(plan.facts) for plan in checked.cases if not plan.row and plan.new_events
+    ]
+    events = [event_row(event) for plan in checked.cases for event in plan.new_events]
+    for file, cypher, rows in (
+        ("cases.csv", CASE_WRITE, full),
+        (None, FACTS_WRITE, facts_only),
+        ("case_events.csv", EVENTS_APPEND, events),
+    ):
+        for start in range(0, len(rows), BATCH):
+            await tx.run(cypher, {"rows": rows[start : start + BATCH]})
+            if file is not None:
+                progress(file, min(start + BATCH, len(rows)), len(rows))
 
 
 def case_row(plan: CasePlan) -> Row:

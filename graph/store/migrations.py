@@ -18,6 +18,9 @@ UNIQUE_KEYS = {
     "CaseCounter": ("year",),  # the last case number generated per year
     "AccessLog": ("name",),  # the head of the access log: its last seq and hash
     "AccessRecord": ("seq",),
+    "ImportLog": ("name",),  # the head of the import runs: OPEN to the unfinished one
+    "ImportRun": ("id",),
+    "ImportBatch": ("run", "file", "seq"),  # rows staged by a run, until its switch
 }
 
 # Properties that scoped questions filter on.

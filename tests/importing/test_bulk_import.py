@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from graph.importing.bulk import NOT_EMPTY, NotEmpty, bulk_import
+from graph.importing import bulk
+from graph.importing.bulk import NOT_EMPTY, BulkImportFailed, NotEmpty, bulk_import
+from graph.importing.bulk_files import AdminInput
 from graph.importing.online import ImportRejected, import_dataset
 from graph.store import local_server
 from tests.support import DEMO, TEST_PII_KEYS, Graph, open_seals
@@ -94,6 +96,42 @@ def test_the_demo_gives_the_graph_of_the_online_import(empty: Graph) -> None:
     assert ("people.csv", report.counts["people.csv"], report.counts["people.csv"]) in seen
     assert seen[-1] == ("neo4j-admin import", 1, 1)
     assert local_server.answers(INSTANCE)  # running again, as before
+
+
+def store_created(graph: Graph) -> Any:
+    """When the served store was made: neo4j-admin makes a new one, a swap changes it."""
+    return graph.cypher("CALL db.info() YIELD creationDate RETURN creationDate")[0]
+
+
+def test_a_failing_importer_leaves_the_previous_store_serving(
+    empty: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = store_created(empty)
+    real = bulk._run_admin_import
+
+    def damaged(instance: local_server.Instance, admin_input: AdminInput) -> None:
+        """The importer's input damaged on disk: a region twice, which it refuses."""
+        regions = admin_input.folder / "nodes-Region.csv"
+        second_line = regions.read_text(encoding="utf-8").splitlines()[1]
+        with regions.open("a", encoding="utf-8") as stream:
+            stream.write(second_line + "\n")
+        real(instance, admin_input)
+
+    monkeypatch.setattr(bulk, "_run_admin_import", damaged)
+    with pytest.raises(BulkImportFailed, match="neo4j-admin could not import the dataset"):
+        bulk_import(INSTANCE, DEMO, TEST_PII_KEYS)
+
+    assert local_server.answers(INSTANCE)  # running again, on the store it had
+    assert store_created(empty) == before
+    assert empty.cypher("MATCH (n) RETURN count(n) AS nodes") == [{"nodes": 0}]
+    stores = {folder.name for folder in (INSTANCE.home / "data" / "databases").iterdir()}
+    assert bulk.NEW_STORE not in stores and bulk.PREVIOUS_STORE not in stores
+    monkeypatch.undo()
+
+    bulk_import(INSTANCE, DEMO, TEST_PII_KEYS)
+    assert store_created(empty) != before  # the new store swapped in
+    stores = {folder.name for folder in (INSTANCE.home / "data" / "databases").iterdir()}
+    assert bulk.NEW_STORE not in stores and bulk.PREVIOUS_STORE not in stores
 
 
 def test_quotes_commas_and_line_breaks_survive(empty: Graph, tmp_path: Path) -> None:

@@ -415,13 +415,31 @@ def test_a_reimport_moves_a_record_and_updates_a_period(empty_graph: Graph, tmp_
     ) == [{"since": date(2015, 7, 1), "until": date(2025, 1, 1)}]
 
 
-def test_replace_empties_the_database_first(empty_graph: Graph, tmp_path: Path) -> None:
-    empty_graph.cypher("CREATE (:Region {code: 'OLD-1', name: 'old', level: 'CITY'}), (:Stray)")
-    folder = write(tmp_path, BASE)
+def test_replace_keeps_only_the_dataset_but_every_case_history(
+    empty_graph: Graph, tmp_path: Path
+) -> None:
+    import_ok(empty_graph, write(tmp_path / "first", BASE))
+    empty_graph.cypher(
+        "CREATE (:Region {code: 'OLD-1', name: 'old', level: 'CITY'}), "
+        "(:AccessLog {name: 'access', seq: 3})"
+    )
+    # K2 is no longer in the dataset, K1's history is: both histories stay.
+    without_k2 = changed(
+        cases=edited("cases", "K2,路灯损坏,HAZARD,G2,2026-01-06 10:00:00,,\n", ""),
+        case_events=edited("case_events", "K2,2026-01-06T11:00:00+08:00,ACCEPT,,,\n", ""),
+    )
+    folder = write(tmp_path / "second", without_k2)
+    before = dump(empty_graph)
     import_ok(empty_graph, folder, replace=True)
-    assert empty_graph.cypher("MATCH (n) WHERE n:Stray OR n.code = 'OLD-1' RETURN n") == []
-    import_ok(empty_graph, folder)
+    assert empty_graph.cypher("MATCH (n {code: 'OLD-1'}) RETURN n") == []
+    assert one(empty_graph, "MATCH (l:AccessLog) RETURN l.seq AS seq") == {"seq": 3}
+    events = empty_graph.cypher(
+        "MATCH (c:Case)-[:HAS_EVENT]->(e) RETURN c.caseNo AS case, count(e) AS events ORDER BY case"
+    )
+    assert events == [{"case": "K1", "events": 6}, {"case": "K2", "events": 2}]
+    import_ok(empty_graph, folder, replace=True)
     once = dump(empty_graph)
+    assert once != before
     import_ok(empty_graph, folder, replace=True)
     assert dump(empty_graph) == once
 

@@ -1,0 +1,204 @@
+"""An import killed or refused half-way never changes the graph the API serves (#14).
+
+A `govgraph import --replace` subprocess is SIGKILLed at random moments of its run
+(several seeds); meanwhile and afterwards the API serves the old graph or, once the
+switch committed, the new one: never an empty or a mixed one. The killed run is
+reported, blocks a different import, and completes when run again, equal to a clean
+import. A constraint that the checks do not know refuses the switch: nothing changes,
+and --abandon drops the run.
+"""
+
+import csv
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.importing import runs
+from graph.importing.online import import_dataset
+from graph.importing.runs import ImportUnfinished
+from tests.support import GOVGRAPH, LEAKS, TEST_PII_KEYS, Api, Graph, govgraph
+
+SEEDS = (1, 2, 3)
+STATS = """{ stats { regions grids buildings households people partyOrganizations partyMembers
+  centralHouseholds governanceCenters redStations canteens cases } }"""
+# The graph as served: every record and link but an import's own bookkeeping; sealed
+# phones left out (their nonce is new whenever one is sealed; phoneHash stands for them).
+SERVED = """
+CALL () {
+  MATCH (n) WHERE none(label IN labels(n) WHERE label STARTS WITH 'Import')
+  RETURN collect([labels(n), properties(n)]) AS nodes
+}
+CALL () {
+  MATCH (a)-[r]->(b) WHERE NOT a:ImportLog
+  RETURN collect([properties(a), type(r), properties(r), properties(b)]) AS links
+}
+RETURN nodes, links
+"""
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def rewrite(path: Path, records: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        out = csv.DictWriter(stream, fieldnames=list(records[0]))
+        out.writeheader()
+        out.writerows(records)
+
+
+@pytest.fixture(scope="module")
+def cities(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small generated city, and the same city renamed, with a third of its assignments
+    and all its volunteers gone: a mixture of the two shows in the fingerprint."""
+    old = tmp_path_factory.mktemp("old")
+    done = govgraph(graph, "generate", "--out", str(old), "--scale", "0.0002", "--seed", "5")
+    assert done.returncode == 0, done.stderr
+    new = tmp_path_factory.mktemp("new")
+    for path in old.glob("*.csv"):
+        (new / path.name).write_bytes(path.read_bytes())
+    people = rows(new / "people.csv")
+    rewrite(new / "people.csv", [{**person, "name": person["name"] + "新"} for person in people])
+    assignments = rows(new / "assignments.csv")
+    rewrite(new / "assignments.csv", assignments[: len(assignments) * 2 // 3])
+    (new / "volunteers.csv").unlink()
+    return old, new
+
+
+def fingerprint(graph: Graph, api: Api) -> tuple[str, str]:
+    """The API's stats of the city, and a digest of the graph as served."""
+    found = graph.run(lambda db: db.read(SERVED))[0]  # one statement: one moment
+    for _, props in found["nodes"]:
+        props.pop("phoneSealed", None)
+    for link in found["links"]:
+        for props in (link[0], link[3]):
+            props.pop("phoneSealed", None)
+    lines = sorted(
+        json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
+        for item in found["nodes"] + found["links"]
+    )
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return json.dumps(api.data(STATS)["stats"], sort_keys=True), digest
+
+
+def import_in_process(graph: Graph, folder: Path, **options: Any) -> None:
+    graph.run(lambda db: import_dataset(db, folder, pii_keys=TEST_PII_KEYS, **options))
+
+
+def unfinished(graph: Graph) -> runs.ImportRun | None:
+    return graph.run(runs.unfinished)
+
+
+def start_import(graph: Graph, folder: Path) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "NEO4J_URI": graph.uri,
+        "GOVGRAPH_PII_KEY": "test-key",
+        "GOVGRAPH_IMPORT_BATCH": "100",  # many batches: many moments to be killed at
+    }
+    command = [str(GOVGRAPH), "import", str(folder), "--replace"]
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+    )
+
+
+def wait_for_run(graph: Graph, process: subprocess.Popen[str]) -> float:
+    """When the subprocess's run began (its checks passed), or the end of the process."""
+    while process.poll() is None and unfinished(graph) is None:
+        time.sleep(0.2)
+    return time.monotonic()
+
+
+def test_an_import_killed_at_random_moments(
+    empty_graph: Graph, api: Api, cities: tuple[Path, Path]
+) -> None:
+    old, new = cities
+    import_in_process(empty_graph, old)
+    before = fingerprint(empty_graph, api)
+    # How long a whole run takes, from its beginning to its end: the kills land within.
+    process = start_import(empty_graph, new)
+    began = wait_for_run(empty_graph, process)
+    assert process.wait(timeout=300) == 0
+    run_time = time.monotonic() - began
+    after = fingerprint(empty_graph, api)
+    assert after[1] != before[1]
+    import_in_process(empty_graph, old, replace=True)
+    assert fingerprint(empty_graph, api) == before  # a replace undoes a replace
+    graphs = {old: before, new: after}
+
+    killed_unfinished = 0
+    source, target = old, new
+    for seed in SEEDS:
+        moment = random.Random(seed).uniform(0.0, 0.9) * run_time
+        process = start_import(empty_graph, target)
+        deadline = wait_for_run(empty_graph, process) + moment
+        while process.poll() is None and time.monotonic() < deadline:
+            assert fingerprint(empty_graph, api) in (graphs[source], graphs[target])
+            time.sleep(0.2)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        now = fingerprint(empty_graph, api)
+        run = unfinished(empty_graph)
+        if run is None:  # killed after the switch committed
+            assert now == graphs[target]
+        else:
+            killed_unfinished += 1
+            assert now == graphs[source], f"seed {seed}: the graph changed before the switch"
+            assert run.folder == str(target) and run.replace
+            with pytest.raises(ImportUnfinished, match="An import is unfinished"):
+                import_in_process(empty_graph, source, replace=True)
+            import_in_process(empty_graph, target, replace=True)  # the same import resumes
+            assert unfinished(empty_graph) is None
+            assert fingerprint(empty_graph, api) == graphs[target]
+        source, target = target, source
+    assert killed_unfinished >= 2, "the kills should land before the switch commits"
+
+
+def test_a_constraint_the_checks_miss_changes_nothing(
+    empty_graph: Graph, api: Api, cities: tuple[Path, Path], tmp_path: Path
+) -> None:
+    old, new = cities
+    import_in_process(empty_graph, old)
+    before = fingerprint(empty_graph, api)
+    # A second region of the same name: the checks allow it, a rule of this database not.
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in old.glob("*.csv"):
+        (broken / path.name).write_bytes(path.read_bytes())
+    regions = rows(broken / "regions.csv")
+    twin = next(region for region in regions if region["level"] in ("COMMUNITY", "VILLAGE"))
+    rewrite(broken / "regions.csv", [*regions, {**twin, "code": "TWIN-1"}])
+    empty_graph.cypher(
+        "CREATE CONSTRAINT fault_region_name IF NOT EXISTS FOR (r:Region) REQUIRE r.name IS UNIQUE"
+    )
+    try:
+        refused = govgraph(empty_graph, "import", str(broken))
+        assert refused.returncode == 1
+        assert "Neo4j refused the import, so none of it is served" in refused.stderr
+        assert not LEAKS.search(refused.stderr), refused.stderr
+        assert fingerprint(empty_graph, api) == before
+
+        status = govgraph(empty_graph, "import", "--status")
+        assert status.returncode == 0
+        assert "An import is unfinished" in status.stdout and str(broken) in status.stdout
+        other = govgraph(empty_graph, "import", str(new), "--replace")
+        assert other.returncode == 1 and "cannot start over it" in other.stderr
+        assert fingerprint(empty_graph, api) == before
+
+        abandoned = govgraph(empty_graph, "import", "--abandon")
+        assert abandoned.returncode == 0 and "Abandoned import run" in abandoned.stdout
+        assert fingerprint(empty_graph, api) == before
+        assert "No import is unfinished" in govgraph(empty_graph, "import", "--status").stdout
+    finally:
+        empty_graph.cypher("DROP CONSTRAINT fault_region_name IF EXISTS")
+    import_in_process(empty_graph, new, replace=True)  # nothing is left in the way
+    assert unfinished(empty_graph) is None
