@@ -31,7 +31,9 @@ def claims(**changes: object) -> dict[str, object]:
         "sub": "P0156",
         "aud": TEST_AUDIENCE,
         "iat": now,
-        "exp": now + 600,
+        # Tokens of the parameter lists are made when the tests are collected: a day keeps
+        # them valid however long the suite runs before it sends them.
+        "exp": now + 86400,
         "roles": ["ADMIN"],
     }
     return {key: value for key, value in {**base, **changes}.items() if value is not None}
