@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from neo4j.exceptions import ConstraintError
 
@@ -18,6 +19,7 @@ from graph.core.clock import CITY_ZONE, city_time, now
 from graph.core.db import Database, Row, Transaction
 from graph.core.errors import Conflict, NotFound
 from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from graph.core.records import record
 from graph.people import PEOPLE
 from graph.security import scope
 from graph.services import CENTERS
@@ -43,25 +45,6 @@ class Case:
     last_seq: int
     last_hash: str
     level_since: datetime
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Case":
-        resolved = row["resolvedLevel"]
-        return cls(
-            row["caseNo"],
-            row["title"],
-            CaseCategory(row["category"]),
-            CaseState(row["state"]),
-            GovernanceLevel(row["level"]),
-            row["gridCode"],
-            row["reportedById"],
-            row["reportedAt"],
-            row["closedAt"],
-            GovernanceLevel(resolved) if resolved else None,
-            row["lastSeq"],
-            row["lastHash"],
-            row["levelSince"],
-        )
 
     def after(self, facts: CaseFacts) -> "Case":
         """This case once `facts` hold."""
@@ -146,19 +129,7 @@ def event_from_row(row: Row) -> StoredEvent:
     if not (isinstance(at, datetime) and at.tzinfo is not None):
         return Unreadable(row["seq"], row)
     try:
-        return Event(
-            row["caseNo"],
-            row["seq"],
-            at,
-            CaseAction(row["action"]),
-            CaseState(row["fromState"]) if row["fromState"] else None,
-            CaseState(row["toState"]),
-            GovernanceLevel(row["level"]),
-            row["actorId"],
-            row["centerId"],
-            row["note"],
-            row["hash"],
-        )
+        return record(Event, row)
     except ValueError:
         return Unreadable(row["seq"], row)
 
@@ -175,17 +146,19 @@ def history_break(case: Case, stored: Sequence[StoredEvent]) -> Break | None:
 
 
 CASE = (
-    ".caseNo, .title, .category, .state, .level, .reportedAt, .closedAt, .resolvedLevel, "
-    ".lastSeq, .lastHash, .levelSince, gridCode: head([(n)-[:IN]->(g:Grid) | g.code]), "
-    "reportedById: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
+    "case_no: n.caseNo, .title, .category, .state, .level, reported_at: n.reportedAt, "
+    "closed_at: n.closedAt, resolved_level: n.resolvedLevel, last_seq: n.lastSeq, "
+    "last_hash: n.lastHash, level_since: n.levelSince, "
+    "grid_code: head([(n)-[:IN]->(g:Grid) | g.code]), "
+    "reported_by_id: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
 )
 EVENT = (
-    ".caseNo, .seq, .at, .action, .fromState, .toState, .level, .note, .hash, "
-    "actorId: head([(n)-[:BY]->(p:Person) | p.id]), "
-    "centerId: head([(n)-[:AT]->(c:GovernanceCenter) | c.id])"
+    "case_no: n.caseNo, .seq, .at, .action, from_state: n.fromState, to_state: n.toState, "
+    ".level, .note, .hash, actor_id: head([(n)-[:BY]->(p:Person) | p.id]), "
+    "center_id: head([(n)-[:AT]->(c:GovernanceCenter) | c.id])"
 )
 
-CASES = Lookup("Case", "caseNo", CASE, Case.from_row, scope.placed_in_scope("n"))
+CASES = Lookup("Case", "caseNo", CASE, partial(record, Case), scope.placed_in_scope("n"))
 CASE_EVENTS = Walk(
     "MATCH (:Case {caseNo: parent})-[:HAS_EVENT]->(n:CaseEvent)", "seq", EVENT, event_from_row
 )
@@ -236,7 +209,7 @@ async def page(
           AND ($after IS NULL OR n.caseNo > $after)
         RETURN n {{{CASE}}} AS row ORDER BY n.caseNo LIMIT $limit"""
     params = {**_params(case_filter, overdue), "after": after, "limit": limit}
-    return [Case.from_row(row["row"]) for row in await db.read(statement, params)]
+    return [record(Case, row["row"]) for row in await db.read(statement, params)]
 
 
 async def count(db: Database, case_filter: CaseFilter, overdue: OverdueRule | None = None) -> int:
@@ -486,7 +459,7 @@ async def take_step(tx: Transaction, step: Step) -> Case:
     if not found["centerFound"]:
         missing = NotFound(f"No governance centre has the id {step.center_id!r}.")
         raise scope.unseen(tx, str(step.center_id), missing)
-    case = Case.from_row(found["row"])
+    case = record(Case, found["row"])
     if step.expected_seq is not None and step.expected_seq != case.last_seq:
         raise Conflict(
             f"Case {case.case_no} has moved on: its last event is seq {case.last_seq}, not "

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph.access_log import AccessRecord
 from resolvers import access_log as resolve
 from schema.context import Info
 
@@ -30,13 +31,13 @@ class AccessLogEntry:
     grid_code: str = strawberry.field(description="The person's grid when it was read.")
 
     @strawberry.field
-    async def reader(self, info: Info) -> PersonType | None:
-        return await resolve.record_reader(info.context, self)  # type: ignore[arg-type]
+    async def reader(self, info: Info, entry: strawberry.Parent[AccessRecord]) -> PersonType | None:
+        return await resolve.record_reader(info.context, entry)
 
     @strawberry.field
-    async def person(self, info: Info) -> PersonType | None:
-        return await resolve.record_person(info.context, self)  # type: ignore[arg-type]
+    async def person(self, info: Info, entry: strawberry.Parent[AccessRecord]) -> PersonType | None:
+        return await resolve.record_person(info.context, entry)
 
     @strawberry.field
-    async def grid(self, info: Info) -> GridType | None:
-        return await resolve.record_grid(info.context, self)  # type: ignore[arg-type]
+    async def grid(self, info: Info, entry: strawberry.Parent[AccessRecord]) -> GridType | None:
+        return await resolve.record_grid(info.context, entry)

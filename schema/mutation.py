@@ -4,9 +4,8 @@ from datetime import date
 
 import strawberry
 
-from graph.cases import NewCase, Step
 from resolvers import cases, party
-from schema.cases import AdvanceCaseInput, Case, ReportCaseInput
+from schema.cases import AdvanceCaseInput, Case, ReportCaseInput, new_case, step
 from schema.context import Info
 from schema.party import AssignInput, Assignment
 
@@ -18,7 +17,7 @@ class Mutation:
         "unknown grid or reporter; CONFLICT for a caseNo already taken."
     )
     async def report_case(self, info: Info, input: ReportCaseInput) -> Case:
-        return await cases.report_case(info.context, NewCase(**vars(input)))
+        return await cases.report_case(info.context, new_case(input))
 
     @strawberry.mutation(
         description="Take the next step of a case (DESIGN §4). INVALID_TRANSITION names the "
@@ -26,7 +25,7 @@ class Mutation:
         "its last seq. Concurrent steps are applied one after the other."
     )
     async def advance_case(self, info: Info, input: AdvanceCaseInput) -> Case:
-        return await cases.advance_case(info.context, Step(**vars(input)))
+        return await cases.advance_case(info.context, step(input))
 
     @strawberry.mutation(
         description="Give a holder a role toward a target from `since`; an identical "

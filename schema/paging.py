@@ -4,6 +4,8 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from resolvers.paging import Page
+
 T = TypeVar("T")
 
 
@@ -26,5 +28,5 @@ class Connection(Generic[T]):
     page_info: PageInfo
 
     @strawberry.field(description="Counted only when selected, in a statement of its own.")
-    async def total_count(self) -> int:
-        return await self.count()  # type: ignore[attr-defined]  # self is a Page
+    async def total_count(self, page: strawberry.Parent[Page[T]]) -> int:
+        return await page.count()

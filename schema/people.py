@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph.people import Person as PersonRecord
 from resolvers import party as resolve_party
 from resolvers import people as resolve
 from schema.context import Info
@@ -27,20 +28,22 @@ class Person:
     birth_year: int | None
 
     @strawberry.field(description="Masked (DESIGN §6): never the stored clear value.")
-    def id_number(self) -> str | None:
-        return self.id_number_masked  # type: ignore[attr-defined]  # self is a graph record
+    def id_number(self, person: strawberry.Parent[PersonRecord]) -> str | None:
+        return person.id_number_masked
 
     @strawberry.field(description="Masked (DESIGN §6).")
-    def phone(self) -> str | None:
-        return self.phone_masked  # type: ignore[attr-defined]
+    def phone(self, person: strawberry.Parent[PersonRecord]) -> str | None:
+        return person.phone_masked
 
     @strawberry.field(
         description="The phone in clear, for a grid worker of this person's grid who calls her "
         "(only GRID_WORKER, with the person's grid in scope; not ADMIN). Every read is "
         "recorded in the access log, with `purpose`; null when the person has no phone."
     )
-    async def contact_phone(self, info: Info, purpose: str) -> str | None:
-        return await resolve.contact_phone(info.context, self, purpose)  # type: ignore[arg-type]
+    async def contact_phone(
+        self, info: Info, person: strawberry.Parent[PersonRecord], purpose: str
+    ) -> str | None:
+        return await resolve.contact_phone(info.context, person, purpose)
 
     @strawberry.field
     async def household(self, info: Info) -> HouseholdType | None:

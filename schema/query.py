@@ -5,11 +5,10 @@ from typing import Annotated
 
 import strawberry
 
-from graph.cases import CaseFilter as CaseFilterRecord
 from resolvers import access_log, cases, party, people, places
 from resolvers.stats import stats_within
 from schema.access_log import AccessLogEntry
-from schema.cases import Case, CaseFilter, CaseStats
+from schema.cases import Case, CaseFilter, CaseStats, case_filter
 from schema.context import Info
 from schema.paging import Connection
 from schema.party import CoverageReport, PartyOrganization
@@ -109,8 +108,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Case]:
-        record = CaseFilterRecord(**vars(filter)) if filter else CaseFilterRecord()
-        return await cases.case_list(info.context, record, first, after)
+        return await cases.case_list(info.context, case_filter(filter), first, after)
 
     @strawberry.field(
         description="Cases reported within the scope on the days from..to (Asia/Shanghai), "
