@@ -7,6 +7,8 @@ import strawberry
 
 from graph.access_log import AccessRecord
 from resolvers import access_log as resolve
+from resolvers.access import ACCESS_LOG
+from schema.access import type_roles
 from schema.context import Info
 
 if TYPE_CHECKING:
@@ -17,6 +19,7 @@ PersonType = Annotated["Person", strawberry.lazy("schema.people")]
 GridType = Annotated["Grid", strawberry.lazy("schema.places")]
 
 
+@type_roles(ACCESS_LOG)
 @strawberry.type(
     description="One clear read of personal data. No API edits or deletes one, and an edit "
     "made in the database breaks the log's hash chain (govgraph audit access-log)."

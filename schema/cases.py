@@ -7,6 +7,8 @@ import strawberry
 
 from graph import cases as graph_cases
 from resolvers import cases as resolve
+from resolvers.access import CASE_FIGURES, CASES
+from schema.access import type_roles
 from schema.context import Info
 from schema.enums import CaseAction, CaseCategory, CaseState, GovernanceLevel
 
@@ -20,6 +22,7 @@ GridType = Annotated["Grid", strawberry.lazy("schema.places")]
 CenterType = Annotated["GovernanceCenter", strawberry.lazy("schema.services")]
 
 
+@type_roles(CASES)
 @strawberry.type
 class CaseEvent:
     seq: int = strawberry.field(description="1, 2, 3 … within its case; 1 is always REPORT.")
@@ -41,6 +44,7 @@ class CaseEvent:
         return await resolve.event_center(info.context, self)
 
 
+@type_roles(CASES)
 @strawberry.type
 class Case:
     case_no: str
@@ -79,12 +83,14 @@ class Case:
         return await resolve.escalations(info.context, self)
 
 
+@type_roles(CASE_FIGURES)
 @strawberry.type
 class LevelCount:
     level: GovernanceLevel
     count: int
 
 
+@type_roles(CASE_FIGURES)
 @strawberry.type
 class CaseStats:
     reported: int = strawberry.field(

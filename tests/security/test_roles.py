@@ -9,8 +9,8 @@ import pytest
 from graphql import GraphQLObjectType
 
 from graph.security.principal import AccessRole
-from resolvers.access import roles_for
 from schema import schema
+from schema.access import roles_for
 from tests.support import Api
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -199,9 +199,11 @@ def test_every_field_of_every_type_has_a_rule() -> None:
         for name, kind in graphql.type_map.items()
         if isinstance(kind, GraphQLObjectType) and not name.startswith("__")
         for field in kind.fields
-        if roles_for(name, field) is None
+        if roles_for(graphql, name, field) is None
     ]
     assert missing == []
+    # A field without a rule of its own, on a type without one, has none: refused.
+    assert roles_for(graphql, "Query", "noSuchField") is None
 
 
 @pytest.mark.parametrize("role", ROLES)
