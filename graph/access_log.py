@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from graph.core import clock
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Forbidden
 from graph.core.records import record
 from graph.security import scope
@@ -57,7 +57,7 @@ def record_hash(key: bytes, previous_hash: str, record: AccessRecord) -> str:
 # after the one before. Then each person's sealed phone, if she lives within the scope.
 _LOCK_AND_READ = f"""
     MERGE (log:AccessLog {{name: $log}})
-    SET log._LOCK_ = true REMOVE log._LOCK_
+    {write_lock("log")}
     WITH log
     UNWIND $ids AS id
     OPTIONAL MATCH (n:Person {{id: id}})-[:LIVES_IN]->(:Household)-[:IN]->(:Building)

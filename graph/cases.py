@@ -16,7 +16,7 @@ from graph.case_machine import Break, CaseFacts, Event
 from graph.core import batch
 from graph.core.batch import Lookup, Walk
 from graph.core.clock import CITY_ZONE, city_time, now
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Conflict, NotFound
 from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
 from graph.core.records import record
@@ -341,13 +341,13 @@ _REPORT_REFERENCES = f"""
 # The counter's write lock first, held until commit: concurrent reports draw one after the
 # other. The number follows both the counter and the highest number of the year stored
 # (imported cases may hold numbers of this form); a refused report gives its number back.
-_DRAW_NUMBER = """
-    MERGE (k:CaseCounter {year: $year})
-    SET k._LOCK_ = true REMOVE k._LOCK_
-    WITH k, COLLECT {
+_DRAW_NUMBER = f"""
+    MERGE (k:CaseCounter {{year: $year}})
+    {write_lock("k")}
+    WITH k, COLLECT {{
       MATCH (c:Case) WHERE c.caseNo STARTS WITH $prefix AND c.caseNo =~ $pattern
       RETURN toInteger(substring(c.caseNo, size($prefix))) ORDER BY c.caseNo DESC LIMIT 1
-    } AS highest
+    }} AS highest
     SET k.last = reduce(last = coalesce(k.last, 0), n IN highest |
                         CASE WHEN n > last THEN n ELSE last END) + 1
     RETURN k.last AS number"""
@@ -381,9 +381,20 @@ async def report(db: Database, new: NewCase) -> Case:
             raise _number_taken(new.case_no)
         facts, opening = case_machine.report(case_no, at, new.reported_by, new.note)
         case = Case(
-            case_no, new.title, new.category, facts.state, facts.level, new.grid_code,
-            new.reported_by, at, None, None, facts.last_seq, facts.last_hash, facts.level_since,
-        )  # fmt: skip
+            case_no=case_no,
+            title=new.title,
+            category=new.category,
+            state=facts.state,
+            level=facts.level,
+            grid_code=new.grid_code,
+            reported_by_id=new.reported_by,
+            reported_at=at,
+            closed_at=None,
+            resolved_level=None,
+            last_seq=facts.last_seq,
+            last_hash=facts.last_hash,
+            level_since=facts.level_since,
+        )
         props = {
             **facts_row(facts)["props"],
             "title": case.title,
@@ -420,7 +431,7 @@ def _number_taken(given: str | None) -> Conflict:
 # Only a case, actor and centre the reader may see are found; no other case is locked.
 _LOCK_AND_READ = f"""
     MATCH (n:Case {{caseNo: $caseNo}}) WHERE {scope.placed_in_scope("n")}
-    SET n._LOCK_ = true REMOVE n._LOCK_
+    {write_lock("n")}
     WITH n
     RETURN n {{{CASE}, lastAt: head([(n)-[:HAS_EVENT]->(e) WHERE e.seq = n.lastSeq | e.at])}}
              AS row,

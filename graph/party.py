@@ -7,7 +7,7 @@ from datetime import date
 from functools import partial
 
 from graph.core.batch import Lookup, Walk
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import BadUserInput, NotFound
 from graph.core.model import (
     ROLE_RULES,
@@ -391,7 +391,7 @@ async def assign(db: Database, role: Role, holder: str, target: str, since: date
         # Writing (and removing) a property locks the target until commit, so two
         # identical requests cannot both create an assignment.
         existing = await tx.run(
-            f"""MATCH {target_match} SET t.lock = true REMOVE t.lock
+            f"""MATCH {target_match} {write_lock("t")}
             WITH t MATCH {holder_match}<-[:HELD_BY]-(n:Assignment {{role: $role}})-[:TARGETS]->(t)
             WHERE {active("n")}
             RETURN n {{{ASSIGNMENT}}} AS row""",

@@ -1,4 +1,4 @@
-"""Pass one of the import: every check of contract/import.md, before anything is written.
+"""Pass one of the import: every check of ../shared/contract/import.md, before anything is written.
 
 Each file is streamed once, in dependency order, keeping only what later checks
 need: the keys each file defines (with their line, for duplicates), region levels,

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import accumulate
 
-from graph.case_machine import CaseFacts, advance, report
-from graph.core.model import CaseAction, CaseCategory, GovernanceLevel
+from graph.case_machine import LEVELS, CaseFacts, advance, report
+from graph.core.model import CaseAction, CaseCategory
 from graph.synthetic.figures import CUTOFF, REPORT_DAYS, YEAR_START
 from graph.synthetic.site import PlannedGrid, Site
 
@@ -199,6 +199,3 @@ def actor_at(site: Site, level: int, grid: PlannedGrid, at: datetime) -> str | N
 def center_of(site: Site, level: int) -> str | None:
     codes = {1: site.place.code, 2: site.context.township.code, 3: site.context.county.code}
     return f"C-{codes[level]}" if level else None
-
-
-LEVELS = list(GovernanceLevel)

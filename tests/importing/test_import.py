@@ -1,4 +1,4 @@
-"""The dataset import (contract/import.md): every rule's error on its exact line, what a
+"""The dataset import (../shared/contract/import.md): every rule's error on its exact line, what a
 good dataset writes, idempotence, --replace, encodings and personal data."""
 
 import json
