@@ -142,7 +142,9 @@ def history_break(case: Case, stored: Sequence[StoredEvent]) -> Break | None:
             earlier = case_machine.chain_break(case.case_no, events)
             return earlier or Break(item.seq, "holds a value that no event can have")
         events.append(item)
-    return case_machine.verify(case.case_no, events, case.last_seq, case.last_hash)
+    return case_machine.verify(
+        case.case_no, events, last_seq=case.last_seq, last_hash=case.last_hash
+    )
 
 
 CASE = (
@@ -379,7 +381,7 @@ async def report(db: Database, new: NewCase) -> Case:
             raise scope.unseen(tx, str(new.reported_by), missing)
         if found["taken"]:
             raise _number_taken(new.case_no)
-        facts, opening = case_machine.report(case_no, at, new.reported_by, new.note)
+        facts, opening = case_machine.report(case_no, at, actor_id=new.reported_by, note=new.note)
         case = Case(
             case_no=case_no,
             title=new.title,
@@ -477,12 +479,24 @@ async def take_step(tx: Transaction, step: Step) -> Case:
             f"{step.expected_seq}. Reload it and decide again."
         )
     facts = CaseFacts(
-        case.case_no, case.state, case.level, case.last_seq, found["row"]["lastAt"],
-        case.last_hash, case.level_since, case.closed_at, case.resolved_level,
-    )  # fmt: skip
+        case_no=case.case_no,
+        state=case.state,
+        level=case.level,
+        last_seq=case.last_seq,
+        last_at=found["row"]["lastAt"],
+        last_hash=case.last_hash,
+        level_since=case.level_since,
+        closed_at=case.closed_at,
+        resolved_level=case.resolved_level,
+    )
     # Now, not before the lock: a step that waited must not predate the one it follows.
     facts, event = case_machine.advance(
-        facts, step.action, step.at or now(), step.actor_id, step.center_id, step.note
+        facts,
+        step.action,
+        step.at or now(),
+        actor_id=step.actor_id,
+        center_id=step.center_id,
+        note=step.note,
     )
     await tx.run(EVENTS_APPEND, {"rows": [event_row(event)]})
     await tx.run(FACTS_WRITE, {"rows": [facts_row(facts)]})

@@ -371,14 +371,21 @@ class Validation:
             facts = old.facts
             events = events[max(0, len(old.history) - first_seq + 1) :]
         elif row is not None:
-            facts, opening = report(case_no, row.reported_at, row.reported_by, row.note)
+            facts, opening = report(
+                case_no, row.reported_at, actor_id=row.reported_by, note=row.note
+            )
             new_events.append(opening)
         else:
             return None  # a case in neither the dataset nor the database, reported already
         for event in events:
             try:
                 facts, made = advance(
-                    facts, event.action, event.at, event.actor_id, event.center_id, event.note
+                    facts,
+                    event.action,
+                    event.at,
+                    actor_id=event.actor_id,
+                    center_id=event.center_id,
+                    note=event.note,
                 )
             except InvalidTransition as refused:
                 self.problems.add(

@@ -156,32 +156,32 @@ def write_case(site: Site, case_no: str) -> None:
         reporter,
         note,
     )
-    facts, _ = report(case_no, reported, reporter, note)
+    facts, _ = report(case_no, reported, actor_id=reporter, note=note)
     for action, hours in case_steps(rng):
         at = facts.last_at + timedelta(minutes=max(1, int(hours * 60)))
         if at >= CUTOFF:
             break
-        facts = write_event(site, facts, action, at, grid)
+        facts = write_event(site, facts, action, at=at, grid=grid)
 
 
 def write_event(
-    site: Site, facts: CaseFacts, action: CaseAction, at: datetime, grid: PlannedGrid
+    site: Site, facts: CaseFacts, action: CaseAction, *, at: datetime, grid: PlannedGrid
 ) -> CaseFacts:
     """The event, folded through the state machine so that the history is valid. An
     escalation is made by the level that hands the case up, at the centre that takes it."""
     level = LEVELS.index(facts.level)
-    actor = actor_at(site, level, grid, at)
+    actor = actor_at(site, level, grid=grid, at=at)
     center = center_of(site, level + 1 if action is CaseAction.ESCALATE else level)
     notes = EVENT_NOTES.get(action)
     note = site.rng.choice(notes) if notes and site.rng.random() < 0.7 else None
-    facts, _ = advance(facts, action, at, actor, center, note)
+    facts, _ = advance(facts, action, at, actor_id=actor, center_id=center, note=note)
     site.sink.row(
         "case_events.csv", facts.case_no, at.isoformat(), action.value, actor, center, note
     )
     return facts
 
 
-def actor_at(site: Site, level: int, grid: PlannedGrid, at: datetime) -> str | None:
+def actor_at(site: Site, level: int, *, grid: PlannedGrid, at: datetime) -> str | None:
     if level == 0:
         day = at.date()
         for worker, since, until in grid.workers:

@@ -52,7 +52,7 @@ Progress = Callable[[int, int], None]  # households written, households in all
 
 
 def generate(
-    scale: float, seed: int, out: Path, progress: Progress | None = None
+    scale: float, seed: int, out: Path, *, progress: Progress | None = None
 ) -> dict[str, int]:
     """Write the city of this scale and seed into `out` (made if missing; the format's
     files in it are replaced). Returns the rows written per file."""

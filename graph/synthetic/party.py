@@ -26,13 +26,13 @@ CHANGED_WORKPLACE = 0.04
 MEMBER_SHARE = {RegionLevel.COMMUNITY: 0.03, RegionLevel.VILLAGE: 0.04}  # of other adults
 
 
-def org(site: Site, id: str, name: str, level: PartyOrgLevel, parent: str | None) -> str:
+def org(site: Site, id: str, name: str, *, level: PartyOrgLevel, parent: str | None) -> str:
     site.sink.row("party_orgs.csv", id, name, level.value, site.place.code, parent)
     return id
 
 
 def assign(
-    site: Site, role: Role, holder: str, target: str, since: date, until: date | None = None
+    site: Site, role: Role, holder: str, *, target: str, since: date, until: date | None = None
 ) -> None:
     site.assignment_count += 1
     site.sink.row(
@@ -68,8 +68,8 @@ def write_community_party(site: Site) -> None:
         site,
         site.committee,
         committee_name(site) + ("委员会" if big else "总支部委员会"),
-        PartyOrgLevel.COMMUNITY_COMMITTEE if big else PartyOrgLevel.GENERAL_BRANCH,
-        None,
+        level=PartyOrgLevel.COMMUNITY_COMMITTEE if big else PartyOrgLevel.GENERAL_BRANCH,
+        parent=None,
     )
     for grid in site.grids:
         if grid.kind is GridKind.COMPOUND:
@@ -78,10 +78,16 @@ def write_community_party(site: Site) -> None:
                 site,
                 f"PO-{grid.code}",
                 f"{grid.name}“双报到”联合党支部" if joint else f"{grid.name}党支部",
-                PartyOrgLevel.COMPOUND_BRANCH,
-                committee,
+                level=PartyOrgLevel.COMPOUND_BRANCH,
+                parent=committee,
             )
-            assign(site, Role.GRID_BRANCH, grid.branch, grid.code, month_start(rng, 2019, 2023))
+            assign(
+                site,
+                Role.GRID_BRANCH,
+                grid.branch,
+                target=grid.code,
+                since=month_start(rng, 2019, 2023),
+            )
         else:
             grid.branch = committee
         for building in grid.buildings:
@@ -101,16 +107,16 @@ def write_building_group(site: Site, grid: PlannedGrid, building: PlannedBuildin
         site,
         f"PO-{building.code}",
         f"{building.name}党小组",
-        PartyOrgLevel.BUILDING_GROUP,
-        grid.branch,
+        level=PartyOrgLevel.BUILDING_GROUP,
+        parent=grid.branch,
     )
     since = month_start(rng, 2020, 2024)
     if chance < BUILDING_WITHOUT_GROUP + BUILDING_GROUP_ENDED:
         # The group lapsed this year: the building is a gap now, covered before.
         lapsed = day_between(rng, date(2026, 1, 1), TODAY - timedelta(days=1))
-        assign(site, Role.BUILDING_GROUP, group, building.code, since, lapsed)
+        assign(site, Role.BUILDING_GROUP, group, target=building.code, since=since, until=lapsed)
         return
-    assign(site, Role.BUILDING_GROUP, group, building.code, since)
+    assign(site, Role.BUILDING_GROUP, group, target=building.code, since=since)
     building.group, building.group_since = group, since
 
 
@@ -123,29 +129,42 @@ def write_central_households(site: Site, grid: PlannedGrid, building: PlannedBui
     for stairwell in building.stairwells:
         if rng.random() < STAIRWELL_WITHOUT_CENTRAL_HOUSEHOLD:
             continue
-        holder = site.pick(stairwell, 25, 85, site.taken)
+        holder = site.pick(stairwell, (25, 85), site.taken)
         if holder is None:
             continue
         since = month_start(rng, 2021, 2024)
         neighbours = [home.id for home in stairwell if home is not holder.home]
-        if rng.random() < HANDED_OVER and (former := site.pick(stairwell, 28, 85, site.taken)):
+        if rng.random() < HANDED_OVER and (former := site.pick(stairwell, (28, 85), site.taken)):
             handover = day_between(rng, date(2025, 1, 1), date(2026, 10, 31))
             for target in neighbours:
                 if target != former.home.id:
-                    assign(site, Role.CENTRAL_HOUSEHOLD, former.id, target, since, handover)
+                    assign(
+                        site,
+                        Role.CENTRAL_HOUSEHOLD,
+                        former.id,
+                        target=target,
+                        since=since,
+                        until=handover,
+                    )
             join(site, former)
             since = handover
         for target in neighbours:
-            assign(site, Role.CENTRAL_HOUSEHOLD, holder.id, target, since)
+            assign(site, Role.CENTRAL_HOUSEHOLD, holder.id, target=target, since=since)
         join(site, holder)
         holders.append((holder, since))
     if len(holders) > 1:
         for (holder, since), (neighbour, _) in zip(
             holders, holders[-1:] + holders[:-1], strict=True
         ):
-            assign(site, Role.CENTRAL_HOUSEHOLD, holder.id, neighbour.home.id, since)
+            assign(site, Role.CENTRAL_HOUSEHOLD, holder.id, target=neighbour.home.id, since=since)
     if building.group_since and holders:
-        assign(site, Role.BUILDING_LEADER, holders[0][0].id, building.code, building.group_since)
+        assign(
+            site,
+            Role.BUILDING_LEADER,
+            holders[0][0].id,
+            target=building.code,
+            since=building.group_since,
+        )
 
 
 def write_dual_reporters(site: Site) -> None:
@@ -165,14 +184,20 @@ def write_dual_reporters(site: Site) -> None:
         if rng.random() < CHANGED_WORKPLACE:
             changed = day_between(rng, max(joined, date(2020, 1, 1)), date(2026, 10, 31))
             if joined < changed:
-                write_membership(site, resident.id, workplace(site), PRIMARY, joined, changed)
+                write_membership(
+                    site, resident.id, workplace(site), kind=PRIMARY, since=joined, until=changed
+                )
                 joined = changed
-        write_membership(site, resident.id, workplace(site), PRIMARY, joined)
+        write_membership(site, resident.id, workplace(site), kind=PRIMARY, since=joined)
         reported = day_between(rng, date(2019, 3, 1), date(2025, 12, 31))
-        write_membership(site, resident.id, site.committee, MembershipKind.DUAL_REPORT, reported)
+        write_membership(
+            site, resident.id, site.committee, kind=MembershipKind.DUAL_REPORT, since=reported
+        )
         branch = resident.home.building.grid.branch
         if branch != site.committee and rng.random() < 0.35:
-            write_membership(site, resident.id, branch, MembershipKind.DUAL_REPORT, reported)
+            write_membership(
+                site, resident.id, branch, kind=MembershipKind.DUAL_REPORT, since=reported
+            )
 
 
 def workplace(site: Site) -> str:
@@ -195,8 +220,8 @@ def write_village_party(site: Site) -> None:
         site,
         site.committee,
         committee_name(site) + "支部委员会",
-        PartyOrgLevel.VILLAGE_BRANCH,
-        None,
+        level=PartyOrgLevel.VILLAGE_BRANCH,
+        parent=None,
     )
     yards = site.grids
     sizes = []
@@ -208,17 +233,17 @@ def write_village_party(site: Site) -> None:
             site,
             f"PO-{place.code}-Z{number:02d}",
             f"{place.name}{number}组党小组",
-            PartyOrgLevel.VILLAGER_GROUP_GROUP,
-            branch,
+            level=PartyOrgLevel.VILLAGER_GROUP_GROUP,
+            parent=branch,
         )
         since = month_start(rng, 2020, 2023)
         for yard in yards[start : start + size]:
             yard.branch, yard.group, yard.group_since = branch, group, since
-            assign(site, Role.GRID_BRANCH, group, yard.code, since)
+            assign(site, Role.GRID_BRANCH, group, target=yard.code, since=since)
             # The houses of a yard that nobody leads now are left uncovered too.
             if write_houseyard_leader(site, yard):
                 for house in yard.buildings:
-                    assign(site, Role.BUILDING_GROUP, group, house.code, since)
+                    assign(site, Role.BUILDING_GROUP, group, target=house.code, since=since)
         start += size
     add_other_members(site, MEMBER_SHARE[RegionLevel.VILLAGE])
 
@@ -230,21 +255,23 @@ def write_houseyard_leader(site: Site, yard: PlannedGrid) -> bool:
     if chance < HOUSEYARD_WITHOUT_LEADER:
         return False
     homes = list(yard.homes())
-    leader = site.pick(homes, 30, 75, site.taken)
+    leader = site.pick(homes, (30, 75), site.taken)
     if leader is None:
         return False
     since = month_start(rng, 2020, 2023)
     join(site, leader)
     if chance < HOUSEYARD_WITHOUT_LEADER + HOUSEYARD_LEADER_ENDED:
         ended = day_between(rng, date(2026, 1, 1), TODAY - timedelta(days=1))
-        assign(site, Role.HOUSEYARD_LEADER, leader.id, yard.code, since, ended)
+        assign(site, Role.HOUSEYARD_LEADER, leader.id, target=yard.code, since=since, until=ended)
         return False
-    if rng.random() < HANDED_OVER and (successor := site.pick(homes, 30, 75, site.taken)):
+    if rng.random() < HANDED_OVER and (successor := site.pick(homes, (30, 75), site.taken)):
         handover = day_between(rng, date(2025, 1, 1), date(2026, 10, 31))
-        assign(site, Role.HOUSEYARD_LEADER, leader.id, yard.code, since, handover)
+        assign(
+            site, Role.HOUSEYARD_LEADER, leader.id, target=yard.code, since=since, until=handover
+        )
         join(site, successor)
         leader, since = successor, handover
-    assign(site, Role.HOUSEYARD_LEADER, leader.id, yard.code, since)
+    assign(site, Role.HOUSEYARD_LEADER, leader.id, target=yard.code, since=since)
     return True
 
 
@@ -252,6 +279,7 @@ def write_membership(
     site: Site,
     person: str,
     org: str,
+    *,
     kind: MembershipKind,
     since: date | None,
     until: date | None = None,
@@ -270,12 +298,14 @@ def write_memberships(site: Site) -> None:
             earlier = rng.choice([b for b in branches if b != membership.branch])
             moved = day_between(rng, max(joined, date(2018, 1, 1)), date(2026, 10, 31))
             if joined < moved:
-                write_membership(site, resident.id, earlier, PRIMARY, joined, moved)
+                write_membership(
+                    site, resident.id, earlier, kind=PRIMARY, since=joined, until=moved
+                )
                 joined = moved
-        write_membership(site, resident.id, membership.branch, PRIMARY, joined)
+        write_membership(site, resident.id, membership.branch, kind=PRIMARY, since=joined)
         if membership.group and membership.group_since:
             since = max(joined, membership.group_since)
-            write_membership(site, resident.id, membership.group, PRIMARY, since)
+            write_membership(site, resident.id, membership.group, kind=PRIMARY, since=since)
 
 
 def residents(site: Site, ids: dict[str, PlannedMembership]) -> Iterator[Resident]:
@@ -295,15 +325,17 @@ def write_grid_workers(site: Site) -> None:
         grids = site.grids[start : start + per_worker]
         if rng.random() < GRID_WITHOUT_WORKER:
             continue
-        worker = site.pick(site.homes, 22, 55, site.taken)
+        worker = site.pick(site.homes, (22, 55), site.taken)
         if worker is None:
             continue
         since = month_start(rng, 2019, 2024)
         shifts: list[tuple[str, date, date | None]] = [(worker.id, since, None)]
-        if rng.random() < HANDED_OVER and (successor := site.pick(site.homes, 22, 55, site.taken)):
+        if rng.random() < HANDED_OVER and (
+            successor := site.pick(site.homes, (22, 55), site.taken)
+        ):
             handover = day_between(rng, date(2025, 6, 1), date(2026, 10, 31))
             shifts = [(worker.id, since, handover), (successor.id, handover, None)]
         for grid in grids:
             grid.workers = shifts
             for holder, first, last in shifts:
-                assign(site, Role.GRID_WORKER, holder, grid.code, first, last)
+                assign(site, Role.GRID_WORKER, holder, target=grid.code, since=first, until=last)

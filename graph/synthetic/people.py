@@ -51,7 +51,7 @@ def person_id(place: str, household: int, member: int) -> str:
     return f"P{place}{household:05d}{member:02d}"
 
 
-def household_sizes(rng: random.Random, households: int, people: int, urban: bool) -> list[int]:
+def household_sizes(rng: random.Random, households: int, *, people: int, urban: bool) -> list[int]:
     """Sizes drawn from the census-like shares, then evened out to add up to `people`; a
     few urban households are collective (a dormitory), larger than any family."""
     table = URBAN_SIZES if urban else RURAL_SIZES
@@ -115,7 +115,7 @@ def join_date(rng: random.Random, resident: Resident) -> date:
 def write_people(site: Site) -> None:
     rng, sink = site.rng, site.sink
     draw = rng.random  # the loop over people draws with random() alone: it is cheaper
-    sizes = household_sizes(rng, len(site.homes), site.place.people, site.urban)
+    sizes = household_sizes(rng, len(site.homes), people=site.place.people, urban=site.urban)
     identities = site.city.identities
     for home, size in zip(site.homes, sizes, strict=True):
         if size > LARGEST_FAMILY:
@@ -148,6 +148,6 @@ def write_people(site: Site) -> None:
 def choose_staff(site: Site) -> None:
     """Two residents who staff the place's centre and sit in its party committee."""
     for _ in range(2):
-        if resident := site.pick(site.homes, 25, 58, site.taken):
+        if resident := site.pick(site.homes, (25, 58), site.taken):
             site.staff.append(resident)
             site.members[resident.id] = PlannedMembership(site.committee, None, None)

@@ -189,11 +189,11 @@ def lay_out_compounds(site: Site) -> None:
         grid = PlannedGrid(f"{place.code}-G{number:02d}", name, kind)
         site.grids.append(grid)
         street = f"{site.context.county.name}{road}{rng.randint(1, 399)}号{name}"
-        fill_buildings(site, grid, size, street, basic=kind is GridKind.BASIC)
+        fill_buildings(site, grid, size, street=street, basic=kind is GridKind.BASIC)
 
 
 def fill_buildings(
-    site: Site, grid: PlannedGrid, households: int, street: str, basic: bool
+    site: Site, grid: PlannedGrid, households: int, *, street: str, basic: bool
 ) -> None:
     """Buildings of stairwells, floors and two doors a floor until `households` live
     in the grid; the last building may stand half empty."""
@@ -313,7 +313,7 @@ def write_services(site: Site) -> None:
         )
         volunteers: set[str] = set()
         for _ in range(rng.randint(8, 30)):
-            if volunteer := site.pick(site.homes, 18, 75, volunteers):
+            if volunteer := site.pick(site.homes, (18, 75), volunteers):
                 since = month_start(rng, 2018, 2025)
                 until = None
                 if rng.random() < 0.1:

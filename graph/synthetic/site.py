@@ -108,10 +108,11 @@ class Site:
         self.address = f"{context.county.name}{township}{self.place.name}"
 
     def pick(
-        self, homes: Sequence[Home], youngest: int, oldest: int, taken: set[str]
+        self, homes: Sequence[Home], ages: tuple[int, int], taken: set[str]
     ) -> Resident | None:
-        """A resident of `homes` of that age and not in `taken` (who is then added), if a
-        few tries find one."""
+        """A resident of `homes` aged within `ages` (youngest, oldest) and not in `taken`
+        (who is then added), if a few tries find one."""
+        youngest, oldest = ages
         for _ in range(12):
             home = self.rng.choice(homes)
             fitting = [m for m in home.members if youngest <= m.age <= oldest and m.id not in taken]

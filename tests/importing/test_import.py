@@ -356,17 +356,17 @@ def test_case_events_are_applied_in_time_order(empty_graph: Graph, tmp_path: Pat
     assert events[2]["at"] == datetime(2026, 1, 5, 11, 0, tzinfo=CST)
     assert facts["lastHash"] == events[-1]["hash"]
     assert events[1]["hash"] == event_hash(
-        events[0]["hash"],
-        "K1",
-        2,
-        datetime(2026, 1, 5, 10, 0, tzinfo=CST),
-        CaseAction.ACCEPT,
-        CaseState.REPORTED,
-        CaseState.ACCEPTED,
-        GovernanceLevel.GRID,
-        "P3",
-        "C1",
-        "受理",
+        previous_hash=events[0]["hash"],
+        case_no="K1",
+        seq=2,
+        at=datetime(2026, 1, 5, 10, 0, tzinfo=CST),
+        action=CaseAction.ACCEPT,
+        from_state=CaseState.REPORTED,
+        to_state=CaseState.ACCEPTED,
+        level=GovernanceLevel.GRID,
+        actor_id="P3",
+        center_id="C1",
+        note="受理",
     )
 
 
@@ -887,17 +887,17 @@ def test_events_continue_a_stored_case(empty_graph: Graph, tmp_path: Path) -> No
         (4, "RESOLVE", 3),
     ]
     assert events[2]["hash"] == event_hash(
-        stored_hash,
-        "K2",
-        3,
-        datetime(2026, 1, 7, 9, 0, tzinfo=CST),
-        CaseAction.START,
-        CaseState.ACCEPTED,
-        CaseState.IN_PROGRESS,
-        GovernanceLevel.GRID,
-        "P3",
-        None,
-        None,
+        previous_hash=stored_hash,
+        case_no="K2",
+        seq=3,
+        at=datetime(2026, 1, 7, 9, 0, tzinfo=CST),
+        action=CaseAction.START,
+        from_state=CaseState.ACCEPTED,
+        to_state=CaseState.IN_PROGRESS,
+        level=GovernanceLevel.GRID,
+        actor_id="P3",
+        center_id=None,
+        note=None,
     )
     import_ok(empty_graph, write(tmp_path / "second", later))
     assert empty_graph.cypher(
