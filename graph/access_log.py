@@ -83,9 +83,10 @@ class PhoneRead:
 async def read_phones(
     db: Database,
     keys: PiiKeys,
+    reads: Sequence[PhoneRead],
+    *,
     reader: str,
     reader_scope: Sequence[str] | None,
-    reads: Sequence[PhoneRead],
 ) -> list[str | Exception | None]:
     """The clear phone of each read (None when the person has none; an exception when she
     lives outside the scope or her sealed phone does not open), and a record of each phone
@@ -174,7 +175,9 @@ class LogFilter:
         return {"within": self.within, "scope": scoped, "from": self.start, "to": self.end}
 
 
-async def page(db: Database, where: LogFilter, after: int | None, limit: int) -> list[AccessRecord]:
+async def page(
+    db: Database, where: LogFilter, *, after: int | None, limit: int
+) -> list[AccessRecord]:
     statement = f"""{_MATCHING} AND ($after IS NULL OR n.seq > $after)
         RETURN n {{{RECORD}}} AS row ORDER BY n.seq LIMIT $limit"""
     rows = await db.read(statement, {**where.params(), "after": after, "limit": limit})

@@ -202,6 +202,7 @@ def _params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, o
 async def page(
     db: Database,
     case_filter: CaseFilter,
+    *,
     after: str | None,
     limit: int,
     overdue: OverdueRule | None = None,
@@ -246,7 +247,7 @@ _CASE_STATS = f"""
     RETURN n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"""
 
 
-async def stats(db: Database, within: str, first: date | None, last: date | None) -> CaseStats:
+async def stats(db: Database, within: str, *, first: date | None, last: date | None) -> CaseStats:
     """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
 
     def midnight(day: date) -> datetime:
@@ -532,7 +533,7 @@ async def audit(
     total = await count(db, case_filter)
     broken: list[BrokenHistory] = []
     done, after = 0, None
-    while found := await page(db, case_filter, after, AUDIT_BATCH):
+    while found := await page(db, case_filter, after=after, limit=AUDIT_BATCH):
         histories = await batch.lists(db, CASE_EVENTS, [case.case_no for case in found])
         for case in found:
             stored = histories.get(case.case_no, [])

@@ -378,7 +378,7 @@ _NOUNS = {
 }
 
 
-async def assign(db: Database, role: Role, holder: str, target: str, since: date) -> Assignment:
+async def assign(db: Database, role: Role, *, holder: str, target: str, since: date) -> Assignment:
     """A new active assignment, or the identical one already active at `since`."""
     holder_kind, target_kind = ROLE_RULES[role]
     holder_match = f"(h:{holder_kind.value} {{id: $holder}})"
@@ -387,7 +387,7 @@ async def assign(db: Database, role: Role, holder: str, target: str, since: date
 
     async def work(tx: Transaction) -> Assignment:
         (found,) = await tx.run(_ASSIGN_PARTIES, params)
-        _check_parties(tx, role, holder, target, found)
+        _check_parties(tx, role, found, holder=holder, target=target)
         # Writing (and removing) a property locks the target until commit, so two
         # identical requests cannot both create an assignment.
         existing = await tx.run(
@@ -411,7 +411,7 @@ async def assign(db: Database, role: Role, holder: str, target: str, since: date
     return await db.write_transaction(work)
 
 
-def _check_parties(tx: Transaction, role: Role, holder: str, target: str, found: Row) -> None:
+def _check_parties(tx: Transaction, role: Role, found: Row, *, holder: str, target: str) -> None:
     holder_kind, target_kind = ROLE_RULES[role]
     rule = f"{role_rule_text(role)}."
     if not found[holder_kind.value]:

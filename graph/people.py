@@ -44,7 +44,7 @@ _BY_ID_NUMBER = f"""
 
 
 async def by_id_number(
-    db: Database, keys: PiiKeys, id_number: str, reader_scope: Sequence[str] | None
+    db: Database, keys: PiiKeys, id_number: str, *, reader_scope: Sequence[str] | None
 ) -> Person | None:
     """Looked up by the keyed hash: the clear number never reaches the database."""
     params = {
