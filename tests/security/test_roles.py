@@ -146,6 +146,12 @@ def check(api: Api, role: str, allowed: set[str], name: str, operation: str) -> 
     if role in allowed:
         # Served: only an answer about the data itself (an id that exists nowhere).
         assert set(codes) <= {"NOT_FOUND"}, (name, role, body)
+        if not codes:
+            data = body["data"]
+            assert data and all(value is not None for value in data.values()), (name, role, body)
+            if not operation.startswith("mutation"):
+                # A reader of the whole city gets what ADMIN gets: the data, not a part of it.
+                assert data == api.post(operation)["data"], (name, role, body)
     else:
         assert codes == ["FORBIDDEN"], (name, role, body)
         assert body["data"] is None  # refused as a whole: nothing ran
