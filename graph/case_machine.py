@@ -72,11 +72,31 @@ def allowed_actions(state: CaseState, level: GovernanceLevel) -> list[CaseAction
 
 
 def report(
-    case_no: str, at: datetime, actor_id: str | None, note: str | None
+    case_no: str, at: datetime, *, actor_id: str | None, note: str | None
 ) -> tuple[CaseFacts, Event]:
     """The REPORT event that opens every case: seq 1, REPORTED, at GRID."""
-    event = _sealed(case_no, 1, at, A.REPORT, None, S.REPORTED, LEVELS[0], actor_id, None, note, "")
-    facts = CaseFacts(case_no, S.REPORTED, LEVELS[0], 1, at, event.hash, level_since=at)
+    event = _sealed(
+        case_no=case_no,
+        seq=1,
+        at=at,
+        action=A.REPORT,
+        from_state=None,
+        to_state=S.REPORTED,
+        level=LEVELS[0],
+        actor_id=actor_id,
+        center_id=None,
+        note=note,
+        previous_hash="",
+    )
+    facts = CaseFacts(
+        case_no=case_no,
+        state=S.REPORTED,
+        level=LEVELS[0],
+        last_seq=1,
+        last_at=at,
+        last_hash=event.hash,
+        level_since=at,
+    )
     return facts, event
 
 
@@ -84,6 +104,7 @@ def advance(
     facts: CaseFacts,
     action: CaseAction,
     at: datetime,
+    *,
     actor_id: str | None = None,
     center_id: str | None = None,
     note: str | None = None,
@@ -110,9 +131,18 @@ def advance(
     escalated = action is A.ESCALATE
     level = LEVELS[LEVELS.index(facts.level) + 1] if escalated else facts.level
     event = _sealed(
-        facts.case_no, facts.last_seq + 1, at, action, facts.state, target, level,
-        actor_id, center_id, note, facts.last_hash,
-    )  # fmt: skip
+        case_no=facts.case_no,
+        seq=facts.last_seq + 1,
+        at=at,
+        action=action,
+        from_state=facts.state,
+        to_state=target,
+        level=level,
+        actor_id=actor_id,
+        center_id=center_id,
+        note=note,
+        previous_hash=facts.last_hash,
+    )
     # The last CLOSE sets both; a NOTE on a closed case keeps them; leaving CLOSED clears them.
     closing, still_closed = action is A.CLOSE, target is S.CLOSED
     return replace(
@@ -131,6 +161,7 @@ def advance(
 
 
 def event_hash(
+    *,
     previous_hash: str,
     case_no: str,
     seq: int,
@@ -168,7 +199,7 @@ class Break:
     reason: str
 
 
-def verify(case_no: str, events: Sequence[Event], last_seq: int, last_hash: str) -> Break | None:
+def verify(case_no: str, events: Sequence[Event], *, last_seq: int, last_hash: str) -> Break | None:
     """The first broken event of a case's stored history (events by seq), or None when intact:
     the chain replays, and it ends where the case says its history ends."""
     if broken := chain_break(case_no, events):
@@ -193,10 +224,17 @@ def chain_break(case_no: str, events: Sequence[Event]) -> Break | None:
             return Break(seq, "is missing")
         try:
             if facts is None:
-                facts, rebuilt = report(case_no, stored.at, stored.actor_id, stored.note)
+                facts, rebuilt = report(
+                    case_no, stored.at, actor_id=stored.actor_id, note=stored.note
+                )
             else:
                 facts, rebuilt = advance(
-                    facts, stored.action, stored.at, stored.actor_id, stored.center_id, stored.note
+                    facts,
+                    stored.action,
+                    stored.at,
+                    actor_id=stored.actor_id,
+                    center_id=stored.center_id,
+                    note=stored.note,
                 )
         except (InvalidTransition, BadUserInput) as refused:
             return Break(seq, f"is no step the state machine allows: {refused.message}")
@@ -208,15 +246,25 @@ def chain_break(case_no: str, events: Sequence[Event]) -> Break | None:
 
 def _why_differs(stored: Event, previous_hash: str) -> str:
     own = event_hash(
-        previous_hash, stored.case_no, stored.seq, stored.at, stored.action, stored.from_state,
-        stored.to_state, stored.level, stored.actor_id, stored.center_id, stored.note,
-    )  # fmt: skip
+        previous_hash=previous_hash,
+        case_no=stored.case_no,
+        seq=stored.seq,
+        at=stored.at,
+        action=stored.action,
+        from_state=stored.from_state,
+        to_state=stored.to_state,
+        level=stored.level,
+        actor_id=stored.actor_id,
+        center_id=stored.center_id,
+        note=stored.note,
+    )
     if own != stored.hash:
         return "its content or hash was changed after it was recorded"
     return "it was changed and sealed again: it is not what the events before it lead to"
 
 
 def _sealed(
+    *,
     case_no: str,
     seq: int,
     at: datetime,
@@ -230,18 +278,28 @@ def _sealed(
     previous_hash: str,
 ) -> Event:
     digest = event_hash(
-        previous_hash,
-        case_no,
-        seq,
-        at,
-        action,
-        from_state,
-        to_state,
-        level,
-        actor_id,
-        center_id,
-        note,
+        previous_hash=previous_hash,
+        case_no=case_no,
+        seq=seq,
+        at=at,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        level=level,
+        actor_id=actor_id,
+        center_id=center_id,
+        note=note,
     )
     return Event(
-        case_no, seq, at, action, from_state, to_state, level, actor_id, center_id, note, digest
+        case_no=case_no,
+        seq=seq,
+        at=at,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        level=level,
+        actor_id=actor_id,
+        center_id=center_id,
+        note=note,
+        hash=digest,
     )

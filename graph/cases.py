@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from neo4j.exceptions import ConstraintError
 
@@ -15,9 +16,10 @@ from graph.case_machine import Break, CaseFacts, Event
 from graph.core import batch
 from graph.core.batch import Lookup, Walk
 from graph.core.clock import CITY_ZONE, city_time, now
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Conflict, NotFound
 from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from graph.core.records import record
 from graph.people import PEOPLE
 from graph.security import scope
 from graph.services import CENTERS
@@ -43,25 +45,6 @@ class Case:
     last_seq: int
     last_hash: str
     level_since: datetime
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Case":
-        resolved = row["resolvedLevel"]
-        return cls(
-            row["caseNo"],
-            row["title"],
-            CaseCategory(row["category"]),
-            CaseState(row["state"]),
-            GovernanceLevel(row["level"]),
-            row["gridCode"],
-            row["reportedById"],
-            row["reportedAt"],
-            row["closedAt"],
-            GovernanceLevel(resolved) if resolved else None,
-            row["lastSeq"],
-            row["lastHash"],
-            row["levelSince"],
-        )
 
     def after(self, facts: CaseFacts) -> "Case":
         """This case once `facts` hold."""
@@ -146,19 +129,7 @@ def event_from_row(row: Row) -> StoredEvent:
     if not (isinstance(at, datetime) and at.tzinfo is not None):
         return Unreadable(row["seq"], row)
     try:
-        return Event(
-            row["caseNo"],
-            row["seq"],
-            at,
-            CaseAction(row["action"]),
-            CaseState(row["fromState"]) if row["fromState"] else None,
-            CaseState(row["toState"]),
-            GovernanceLevel(row["level"]),
-            row["actorId"],
-            row["centerId"],
-            row["note"],
-            row["hash"],
-        )
+        return record(Event, row)
     except ValueError:
         return Unreadable(row["seq"], row)
 
@@ -171,21 +142,25 @@ def history_break(case: Case, stored: Sequence[StoredEvent]) -> Break | None:
             earlier = case_machine.chain_break(case.case_no, events)
             return earlier or Break(item.seq, "holds a value that no event can have")
         events.append(item)
-    return case_machine.verify(case.case_no, events, case.last_seq, case.last_hash)
+    return case_machine.verify(
+        case.case_no, events, last_seq=case.last_seq, last_hash=case.last_hash
+    )
 
 
 CASE = (
-    ".caseNo, .title, .category, .state, .level, .reportedAt, .closedAt, .resolvedLevel, "
-    ".lastSeq, .lastHash, .levelSince, gridCode: head([(n)-[:IN]->(g:Grid) | g.code]), "
-    "reportedById: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
+    "case_no: n.caseNo, .title, .category, .state, .level, reported_at: n.reportedAt, "
+    "closed_at: n.closedAt, resolved_level: n.resolvedLevel, last_seq: n.lastSeq, "
+    "last_hash: n.lastHash, level_since: n.levelSince, "
+    "grid_code: head([(n)-[:IN]->(g:Grid) | g.code]), "
+    "reported_by_id: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
 )
 EVENT = (
-    ".caseNo, .seq, .at, .action, .fromState, .toState, .level, .note, .hash, "
-    "actorId: head([(n)-[:BY]->(p:Person) | p.id]), "
-    "centerId: head([(n)-[:AT]->(c:GovernanceCenter) | c.id])"
+    "case_no: n.caseNo, .seq, .at, .action, from_state: n.fromState, to_state: n.toState, "
+    ".level, .note, .hash, actor_id: head([(n)-[:BY]->(p:Person) | p.id]), "
+    "center_id: head([(n)-[:AT]->(c:GovernanceCenter) | c.id])"
 )
 
-CASES = Lookup("Case", "caseNo", CASE, Case.from_row, scope.placed_in_scope("n"))
+CASES = Lookup("Case", "caseNo", CASE, partial(record, Case), scope.placed_in_scope("n"))
 CASE_EVENTS = Walk(
     "MATCH (:Case {caseNo: parent})-[:HAS_EVENT]->(n:CaseEvent)", "seq", EVENT, event_from_row
 )
@@ -227,6 +202,7 @@ def _params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, o
 async def page(
     db: Database,
     case_filter: CaseFilter,
+    *,
     after: str | None,
     limit: int,
     overdue: OverdueRule | None = None,
@@ -236,7 +212,7 @@ async def page(
           AND ($after IS NULL OR n.caseNo > $after)
         RETURN n {{{CASE}}} AS row ORDER BY n.caseNo LIMIT $limit"""
     params = {**_params(case_filter, overdue), "after": after, "limit": limit}
-    return [Case.from_row(row["row"]) for row in await db.read(statement, params)]
+    return [record(Case, row["row"]) for row in await db.read(statement, params)]
 
 
 async def count(db: Database, case_filter: CaseFilter, overdue: OverdueRule | None = None) -> int:
@@ -271,7 +247,7 @@ _CASE_STATS = f"""
     RETURN n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"""
 
 
-async def stats(db: Database, within: str, first: date | None, last: date | None) -> CaseStats:
+async def stats(db: Database, within: str, *, first: date | None, last: date | None) -> CaseStats:
     """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
 
     def midnight(day: date) -> datetime:
@@ -368,13 +344,13 @@ _REPORT_REFERENCES = f"""
 # The counter's write lock first, held until commit: concurrent reports draw one after the
 # other. The number follows both the counter and the highest number of the year stored
 # (imported cases may hold numbers of this form); a refused report gives its number back.
-_DRAW_NUMBER = """
-    MERGE (k:CaseCounter {year: $year})
-    SET k._LOCK_ = true REMOVE k._LOCK_
-    WITH k, COLLECT {
+_DRAW_NUMBER = f"""
+    MERGE (k:CaseCounter {{year: $year}})
+    {write_lock("k")}
+    WITH k, COLLECT {{
       MATCH (c:Case) WHERE c.caseNo STARTS WITH $prefix AND c.caseNo =~ $pattern
       RETURN toInteger(substring(c.caseNo, size($prefix))) ORDER BY c.caseNo DESC LIMIT 1
-    } AS highest
+    }} AS highest
     SET k.last = reduce(last = coalesce(k.last, 0), n IN highest |
                         CASE WHEN n > last THEN n ELSE last END) + 1
     RETURN k.last AS number"""
@@ -406,11 +382,22 @@ async def report(db: Database, new: NewCase) -> Case:
             raise scope.unseen(tx, str(new.reported_by), missing)
         if found["taken"]:
             raise _number_taken(new.case_no)
-        facts, opening = case_machine.report(case_no, at, new.reported_by, new.note)
+        facts, opening = case_machine.report(case_no, at, actor_id=new.reported_by, note=new.note)
         case = Case(
-            case_no, new.title, new.category, facts.state, facts.level, new.grid_code,
-            new.reported_by, at, None, None, facts.last_seq, facts.last_hash, facts.level_since,
-        )  # fmt: skip
+            case_no=case_no,
+            title=new.title,
+            category=new.category,
+            state=facts.state,
+            level=facts.level,
+            grid_code=new.grid_code,
+            reported_by_id=new.reported_by,
+            reported_at=at,
+            closed_at=None,
+            resolved_level=None,
+            last_seq=facts.last_seq,
+            last_hash=facts.last_hash,
+            level_since=facts.level_since,
+        )
         props = {
             **facts_row(facts)["props"],
             "title": case.title,
@@ -447,7 +434,7 @@ def _number_taken(given: str | None) -> Conflict:
 # Only a case, actor and centre the reader may see are found; no other case is locked.
 _LOCK_AND_READ = f"""
     MATCH (n:Case {{caseNo: $caseNo}}) WHERE {scope.placed_in_scope("n")}
-    SET n._LOCK_ = true REMOVE n._LOCK_
+    {write_lock("n")}
     WITH n
     RETURN n {{{CASE}, lastAt: head([(n)-[:HAS_EVENT]->(e) WHERE e.seq = n.lastSeq | e.at])}}
              AS row,
@@ -486,19 +473,31 @@ async def take_step(tx: Transaction, step: Step) -> Case:
     if not found["centerFound"]:
         missing = NotFound(f"No governance centre has the id {step.center_id!r}.")
         raise scope.unseen(tx, str(step.center_id), missing)
-    case = Case.from_row(found["row"])
+    case = record(Case, found["row"])
     if step.expected_seq is not None and step.expected_seq != case.last_seq:
         raise Conflict(
             f"Case {case.case_no} has moved on: its last event is seq {case.last_seq}, not "
             f"{step.expected_seq}. Reload it and decide again."
         )
     facts = CaseFacts(
-        case.case_no, case.state, case.level, case.last_seq, found["row"]["lastAt"],
-        case.last_hash, case.level_since, case.closed_at, case.resolved_level,
-    )  # fmt: skip
+        case_no=case.case_no,
+        state=case.state,
+        level=case.level,
+        last_seq=case.last_seq,
+        last_at=found["row"]["lastAt"],
+        last_hash=case.last_hash,
+        level_since=case.level_since,
+        closed_at=case.closed_at,
+        resolved_level=case.resolved_level,
+    )
     # Now, not before the lock: a step that waited must not predate the one it follows.
     facts, event = case_machine.advance(
-        facts, step.action, step.at or now(), step.actor_id, step.center_id, step.note
+        facts,
+        step.action,
+        step.at or now(),
+        actor_id=step.actor_id,
+        center_id=step.center_id,
+        note=step.note,
     )
     await tx.run(EVENTS_APPEND, {"rows": [event_row(event)]})
     await tx.run(FACTS_WRITE, {"rows": [facts_row(facts)]})
@@ -534,7 +533,7 @@ async def audit(
     total = await count(db, case_filter)
     broken: list[BrokenHistory] = []
     done, after = 0, None
-    while found := await page(db, case_filter, after, AUDIT_BATCH):
+    while found := await page(db, case_filter, after=after, limit=AUDIT_BATCH):
         histories = await batch.lists(db, CASE_EVENTS, [case.case_no for case in found])
         for case in found:
             stored = histories.get(case.case_no, [])

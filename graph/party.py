@@ -4,9 +4,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from graph.core.batch import Lookup, Walk
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import BadUserInput, NotFound
 from graph.core.model import (
     ROLE_RULES,
@@ -18,6 +19,7 @@ from graph.core.model import (
     TargetKind,
     role_rule_text,
 )
+from graph.core.records import record
 from graph.people import PERSON, Person
 from graph.places import BUILDING, HOUSEHOLD, Building, Household
 from graph.security.scope import (
@@ -38,12 +40,6 @@ class PartyOrganization:
     parent_id: str | None
     region_code: str
 
-    @classmethod
-    def from_row(cls, row: Row) -> "PartyOrganization":
-        return cls(
-            row["id"], row["name"], PartyOrgLevel(row["level"]), row["parentId"], row["regionCode"]
-        )
-
 
 @dataclass(frozen=True)
 class Membership:
@@ -52,11 +48,6 @@ class Membership:
     kind: MembershipKind
     since: date | None
     until: date | None
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Membership":
-        kind = MembershipKind(row["kind"])
-        return cls(row["personId"], row["organizationId"], kind, row["since"], row["until"])
 
 
 @dataclass(frozen=True)
@@ -69,19 +60,6 @@ class Assignment:
     target_id: str
     since: date | None
     until: date | None
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Assignment":
-        return cls(
-            row["id"],
-            Role(row["role"]),
-            HolderKind(row["holderLabel"]),
-            row["holderId"],
-            TargetKind(row["targetLabel"]),
-            row["targetKey"],
-            row["since"],
-            row["until"],
-        )
 
 
 def active(name: str) -> str:
@@ -102,23 +80,23 @@ def _targeted(node: str, role: Role) -> str:
 
 ORGANIZATION = (
     ".id, .name, .level, "
-    "parentId: head([(n)-[:UNDER]->(p:PartyOrganization) | p.id]), "
-    "regionCode: head([(n)-[:BELONGS_TO]->(r:Region) | r.code])"
+    "parent_id: head([(n)-[:UNDER]->(p:PartyOrganization) | p.id]), "
+    "region_code: head([(n)-[:BELONGS_TO]->(r:Region) | r.code])"
 )
-MEMBERSHIP = ".kind, .since, .until, personId: startNode(n).id, organizationId: endNode(n).id"
+MEMBERSHIP = ".kind, .since, .until, person_id: startNode(n).id, organization_id: endNode(n).id"
 ASSIGNMENT = (
     ".id, .role, .since, .until, "
-    "holderLabel: head([(n)-[:HELD_BY]->(h) | labels(h)[0]]), "
-    "holderId: head([(n)-[:HELD_BY]->(h) | h.id]), "
-    "targetLabel: head([(n)-[:TARGETS]->(t) | labels(t)[0]]), "
-    "targetKey: head([(n)-[:TARGETS]->(t) | coalesce(t.code, t.id)])"
+    "holder_kind: head([(n)-[:HELD_BY]->(h) | labels(h)[0]]), "
+    "holder_id: head([(n)-[:HELD_BY]->(h) | h.id]), "
+    "target_kind: head([(n)-[:TARGETS]->(t) | labels(t)[0]]), "
+    "target_id: head([(n)-[:TARGETS]->(t) | coalesce(t.code, t.id)])"
 )
 
 ORGANIZATIONS = Lookup(
     "PartyOrganization",
     "id",
     ORGANIZATION,
-    PartyOrganization.from_row,
+    partial(record, PartyOrganization),
     organization_visible("n"),
 )
 
@@ -126,7 +104,7 @@ ORGANIZATION_CHILDREN = Walk(
     "MATCH (:PartyOrganization {id: parent})<-[:UNDER]-(n:PartyOrganization)",
     "id",
     ORGANIZATION,
-    PartyOrganization.from_row,
+    partial(record, PartyOrganization),
     organization_visible("n"),
 )
 
@@ -137,27 +115,27 @@ PERSON_MEMBERSHIPS = Walk(
     f"WHERE ($history OR {active('n')}) AND {organization_visible('o')}",
     "since",
     MEMBERSHIP,
-    Membership.from_row,
+    partial(record, Membership),
 )
 PERSON_ASSIGNMENTS = Walk(
     "MATCH (:Person {id: parent})<-[:HELD_BY]-(n:Assignment)-[:TARGETS]->(t) "
     f"WHERE ($history OR {active('n')}) AND {placed_in_scope('t')}",
     "id",
     ASSIGNMENT,
-    Assignment.from_row,
+    partial(record, Assignment),
 )
 ORGANIZATION_ASSIGNMENTS = Walk(
     "MATCH (:PartyOrganization {id: parent})<-[:HELD_BY]-(n:Assignment)-[:TARGETS]->(t) "
     f"WHERE ($history OR {active('n')}) AND {placed_in_scope('t')}",
     "id",
     ASSIGNMENT,
-    Assignment.from_row,
+    partial(record, Assignment),
 )
 ORGANIZATION_MEMBERS = Walk(
     f"MATCH (:PartyOrganization {{id: parent}})<-[m:MEMBER_OF]-(n:Person) WHERE {active('m')}",
     "id",
     PERSON,
-    Person.from_row,
+    partial(record, Person),
     person_visible("n"),
 )
 
@@ -171,26 +149,29 @@ def _holders(target: str, role: Role, holder: str) -> str:
 
 
 GRID_WORKERS = Walk(
-    _holders(":Grid {code: parent}", Role.GRID_WORKER, "Person"), "id", PERSON, Person.from_row
+    _holders(":Grid {code: parent}", Role.GRID_WORKER, "Person"),
+    "id",
+    PERSON,
+    partial(record, Person),
 )
 GRID_BRANCHES = Walk(
     _holders(":Grid {code: parent}", Role.GRID_BRANCH, "PartyOrganization"),
     "id",
     ORGANIZATION,
-    PartyOrganization.from_row,
+    partial(record, PartyOrganization),
 )
 BUILDING_LEADERS = Walk(
     _holders(":Building {code: parent}", Role.BUILDING_LEADER, "Person"),
     "id",
     PERSON,
-    Person.from_row,
+    partial(record, Person),
 )
 # A building is covered exactly when it has a BUILDING_GROUP holder.
 BUILDING_GROUPS = Walk(
     _holders(":Building {code: parent}", Role.BUILDING_GROUP, "PartyOrganization"),
     "id",
     ORGANIZATION,
-    PartyOrganization.from_row,
+    partial(record, PartyOrganization),
 )
 
 # A household is covered exactly when someone covers it: a central household, or
@@ -209,7 +190,7 @@ HOUSEHOLD_COVERED_BY = Walk(
     }}""",
     "id",
     PERSON,
-    Person.from_row,
+    partial(record, Person),
 )
 # The targets of a person's active CENTRAL_HOUSEHOLD assignments, and every
 # household in the house-yards the person leads.
@@ -228,7 +209,7 @@ PERSON_COVERED_HOUSEHOLDS = Walk(
     }}""",
     "id",
     HOUSEHOLD,
-    Household.from_row,
+    partial(record, Household),
     placed_in_scope("n"),
 )
 
@@ -240,7 +221,7 @@ PARTY_MEMBERS_WITHIN = Walk(
     f"<-[m:MEMBER_OF]-(n:Person) WHERE {active('m')} AND {region_in_scope('r')}",
     "id",
     PERSON,
-    Person.from_row,
+    partial(record, Person),
 )
 UNCOVERED_BUILDINGS_WITHIN = Walk(
     f"""{grids_within("parent")}
@@ -248,7 +229,7 @@ UNCOVERED_BUILDINGS_WITHIN = Walk(
     WHERE NOT {_targeted("n", Role.BUILDING_GROUP)}""",
     "code",
     BUILDING,
-    Building.from_row,
+    partial(record, Building),
 )
 # A house-yard grid `g` with an active leader covers all its households.
 _LED_HOUSEYARD = f"g.kind = 'HOUSEYARD' AND {_targeted('g', Role.HOUSEYARD_LEADER)}"
@@ -260,7 +241,7 @@ UNCOVERED_HOUSEHOLDS_WITHIN = Walk(
     WITH h AS n""",
     "id",
     HOUSEHOLD,
-    Household.from_row,
+    partial(record, Household),
 )
 
 
@@ -361,16 +342,16 @@ def _figures(
     children: tuple[Coverage, ...] | None = None,
 ) -> Coverage:
     return Coverage(
-        within,
-        name,
-        as_of,
-        counts["buildings"],
-        counts["coveredBuildings"],
-        counts["households"],
-        counts["coveredHouseholds"],
-        counts["grids"],
-        counts["gridsWithWorker"],
-        children,
+        within=within,
+        name=name,
+        as_of=as_of,
+        buildings=counts["buildings"],
+        covered_buildings=counts["coveredBuildings"],
+        households=counts["households"],
+        covered_households=counts["coveredHouseholds"],
+        grids=counts["grids"],
+        grids_with_worker=counts["gridsWithWorker"],
+        children=children,
     )
 
 
@@ -397,7 +378,7 @@ _NOUNS = {
 }
 
 
-async def assign(db: Database, role: Role, holder: str, target: str, since: date) -> Assignment:
+async def assign(db: Database, role: Role, *, holder: str, target: str, since: date) -> Assignment:
     """A new active assignment, or the identical one already active at `since`."""
     holder_kind, target_kind = ROLE_RULES[role]
     holder_match = f"(h:{holder_kind.value} {{id: $holder}})"
@@ -406,18 +387,18 @@ async def assign(db: Database, role: Role, holder: str, target: str, since: date
 
     async def work(tx: Transaction) -> Assignment:
         (found,) = await tx.run(_ASSIGN_PARTIES, params)
-        _check_parties(tx, role, holder, target, found)
+        _check_parties(tx, role, found, holder=holder, target=target)
         # Writing (and removing) a property locks the target until commit, so two
         # identical requests cannot both create an assignment.
         existing = await tx.run(
-            f"""MATCH {target_match} SET t.lock = true REMOVE t.lock
+            f"""MATCH {target_match} {write_lock("t")}
             WITH t MATCH {holder_match}<-[:HELD_BY]-(n:Assignment {{role: $role}})-[:TARGETS]->(t)
             WHERE {active("n")}
             RETURN n {{{ASSIGNMENT}}} AS row""",
             params,
         )
         if existing:
-            return Assignment.from_row(existing[0]["row"])
+            return record(Assignment, existing[0]["row"])
         (created,) = await tx.run(
             f"""MATCH {holder_match}, {target_match}
             CREATE (n:Assignment {{id: $id, role: $role, since: $asOf}})
@@ -425,12 +406,12 @@ async def assign(db: Database, role: Role, holder: str, target: str, since: date
             RETURN n {{{ASSIGNMENT}}} AS row""",
             {**params, "id": f"A-{uuid.uuid4().hex[:16]}"},
         )
-        return Assignment.from_row(created["row"])
+        return record(Assignment, created["row"])
 
     return await db.write_transaction(work)
 
 
-def _check_parties(tx: Transaction, role: Role, holder: str, target: str, found: Row) -> None:
+def _check_parties(tx: Transaction, role: Role, found: Row, *, holder: str, target: str) -> None:
     holder_kind, target_kind = ROLE_RULES[role]
     rule = f"{role_rule_text(role)}."
     if not found[holder_kind.value]:
@@ -470,6 +451,6 @@ async def end_assignment(db: Database, id: str, until: date) -> Assignment:
             f"RETURN n {{{ASSIGNMENT}}} AS row",
             {"id": id, "until": until},
         )
-        return Assignment.from_row(row["row"])
+        return record(Assignment, row["row"])
 
     return await db.write_transaction(work)

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from graph.core.db import Database, Row
+from graph.core.db import Database
+from graph.core.records import record
 from graph.party import active
 from graph.security import scope
 
@@ -22,10 +23,6 @@ class Stats:
     red_stations: int
     canteens: int
     cases: int
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Stats":
-        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
 
 
 # Whole graph: label counts come from Neo4j's count store.
@@ -110,4 +107,4 @@ async def stats(db: Database, within: str | None, as_of: date) -> Stats:
     rows = await db.read(
         statement, {"within": None if codes is None else list(codes), "asOf": as_of}
     )
-    return Stats.from_row(rows[0])
+    return record(Stats, rows[0])

@@ -41,7 +41,7 @@ async def case_list(
         reported_to=optional_city_time(case_filter.reported_to),
     )
     overdue = OverdueRule(ctx.overdue_days, cases.now())
-    rows = await cases.page(ctx.db, case_filter, after_key, size + 1, overdue)
+    rows = await cases.page(ctx.db, case_filter, after=after_key, limit=size + 1, overdue=overdue)
     return make_page(
         rows, size, lambda c: c.case_no, lambda: cases.count(ctx.db, case_filter, overdue)
     )
@@ -51,7 +51,7 @@ async def case_stats(ctx: Context, within: str, first: date | None, last: date |
     if first is not None and last is not None and first > last:
         raise BadUserInput(f"`from` ({first}) is after `to` ({last}).")
     await scope.require(ctx.db, within)
-    return await cases.stats(ctx.db, within, first, last)
+    return await cases.stats(ctx.db, within, first=first, last=last)
 
 
 async def report_case(ctx: Context, new: NewCase) -> Case:

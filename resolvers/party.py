@@ -214,7 +214,9 @@ async def _coverage_of(ctx: Context, within: str, as_of: date) -> Coverage:
 async def assign(
     ctx: Context, role: Role, holder: str, target: str, since: date | None
 ) -> Assignment:
-    return await party.assign(ctx.db, role, holder, target, since or ctx.today())
+    return await party.assign(
+        ctx.db, role, holder=holder, target=target, since=since or ctx.today()
+    )
 
 
 async def end_assignment(ctx: Context, id: str, until: date | None) -> Assignment:

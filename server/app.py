@@ -19,7 +19,6 @@ from graph.store.migrations import migrate
 from resolvers.context import Context
 from schema import build_schema
 from server import reports
-from server.access_log_lines import keep_query_strings_out_of_the_log
 from server.auth import Authenticator
 from server.http_guard import (
     BodyLimit,
@@ -28,6 +27,7 @@ from server.http_guard import (
     coded_internal_error,
 )
 from server.settings import Settings
+from server.uvicorn_log_filter import keep_query_strings_out_of_the_log
 
 # Nothing runs for a GET without a query (the GraphiQL page): it needs no token.
 NOBODY = Principal(subject=None, roles=frozenset(), scope=())

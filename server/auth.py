@@ -22,7 +22,6 @@ from server.settings import Settings
 
 log = logging.getLogger("govgraph")
 
-ALGORITHMS = {"HS256", "RS256"}
 DEV_SUBJECT = "developer"
 
 

@@ -116,9 +116,9 @@ def _timeline_table(timeline: Timeline) -> Table:
 def _as_stored(event: Unreadable) -> list[Text]:
     """An event with a value no event can have, shown as it is stored."""
     row = event.row
-    state = f"{row['fromState'] or '–'} → {row['toState']}"
-    cells = [row["seq"], _time(row["at"]), row["action"], state, row["level"], row["actorId"]]
-    return [Text(str(cell or "")) for cell in [*cells, row["centerId"], row["note"]]]
+    state = f"{row['from_state'] or '–'} → {row['to_state']}"
+    cells = [row["seq"], _time(row["at"]), row["action"], state, row["level"], row["actor_id"]]
+    return [Text(str(cell or "")) for cell in [*cells, row["center_id"], row["note"]]]
 
 
 def _audit_table(report: Audit) -> Table:

@@ -110,7 +110,9 @@ def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 
 @app.command(name="import")
 def import_command(
-    folder: Annotated[Path, typer.Argument(help="A folder of CSV files (contract/import.md).")],
+    folder: Annotated[
+        Path, typer.Argument(help="A folder of CSV files (../shared/contract/import.md).")
+    ],
     replace: Annotated[bool, typer.Option(help="Empty the database first.")] = False,
     bulk: Annotated[
         bool,

@@ -18,9 +18,10 @@ from fastapi.responses import PlainTextResponse, Response
 
 from graph.core.errors import Forbidden, GovgraphError
 from resolvers import party
-from resolvers.access import refused, who_may
 from resolvers.context import Context
 from resolvers.paging import MAX_FIRST, Page
+from schema import schema
+from schema.access import refused, who_may
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,10 @@ async def download(
     ctx = Context(request.app.state.db, principal=principal)
     try:
         # The same rule as the GraphQL field that gives the same figures.
-        if refused(principal, [("Query", REPORT_FIELDS[name])]):
+        field = REPORT_FIELDS[name]
+        if refused(schema._schema, principal, [("Query", field)]):
             raise Forbidden(
-                f"The {name.value} report needs {who_may('Query.' + REPORT_FIELDS[name])}."
+                f"The {name.value} report needs {who_may(schema._schema, 'Query.' + field)}."
             )
         report = await REPORTS[name](ctx, within, as_of or ctx.today())
     except GovgraphError as error:

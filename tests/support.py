@@ -60,8 +60,9 @@ def token(role: AccessRole | str, *scope: str, sub: str = "tester", ttl: int = 8
     return mint(TEST_JWT_SECRET, TEST_AUDIENCE, roles, scope or None, sub, ttl)
 
 
-# The codes of DESIGN §7, and what no error message may hold: traces, paths, Neo4j's
-# codes and Cypher, exception classes.
+# The codes of DESIGN §7 that an answer may carry (INTERNAL is a bug, never an answer),
+# and what no error message may hold: traces, paths, Neo4j's codes and Cypher, exception
+# classes.
 CODES = {
     "BAD_USER_INPUT",
     "NOT_FOUND",
@@ -71,7 +72,6 @@ CODES = {
     "FORBIDDEN",
     "QUERY_TOO_COMPLEX",
     "UNAVAILABLE",
-    "INTERNAL",
 }
 LEAKS = re.compile(
     r"Traceback|File \"|site-packages|/work/|\.py\b|Neo\.(Client|Transient|Database)"

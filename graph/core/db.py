@@ -19,6 +19,13 @@ from graph.core.errors import Unavailable
 T = TypeVar("T")
 Row = dict[str, Any]
 
+
+def write_lock(node: str) -> str:
+    """Cypher: take the write lock of `node`, held until commit. Setting and removing a
+    property leaves nothing behind; concurrent writers of the node queue here."""
+    return f"SET {node}._LOCK_ = true REMOVE {node}._LOCK_"
+
+
 # Statements run by the current request (a GraphQL operation sets it to [0]).
 request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
 

@@ -1,4 +1,4 @@
-"""Pass one of the import: every check of contract/import.md, before anything is written.
+"""Pass one of the import: every check of ../shared/contract/import.md, before anything is written.
 
 Each file is streamed once, in dependency order, keeping only what later checks
 need: the keys each file defines (with their line, for duplicates), region levels,
@@ -371,14 +371,21 @@ class Validation:
             facts = old.facts
             events = events[max(0, len(old.history) - first_seq + 1) :]
         elif row is not None:
-            facts, opening = report(case_no, row.reported_at, row.reported_by, row.note)
+            facts, opening = report(
+                case_no, row.reported_at, actor_id=row.reported_by, note=row.note
+            )
             new_events.append(opening)
         else:
             return None  # a case in neither the dataset nor the database, reported already
         for event in events:
             try:
                 facts, made = advance(
-                    facts, event.action, event.at, event.actor_id, event.center_id, event.note
+                    facts,
+                    event.action,
+                    event.at,
+                    actor_id=event.actor_id,
+                    center_id=event.center_id,
+                    note=event.note,
                 )
             except InvalidTransition as refused:
                 self.problems.add(

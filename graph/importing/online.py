@@ -1,4 +1,4 @@
-"""Importing a dataset folder (contract/import.md): check it all, then write it all.
+"""Importing a dataset folder (../shared/contract/import.md): check it all, then write it all.
 
 Pass one (graph/import_checks.py) finds every problem; with any, nothing is written
 and `ImportRejected` lists them. Pass two reads the files again and writes them in
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row
-from graph.core.db import Database
+from graph.core.db import Database, Row
 from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
 from graph.importing.checks import CasePlan, Checked, assignment_id, validate
@@ -28,7 +28,6 @@ from graph.store.migrations import migrate
 
 BATCH = 5000
 Progress = Callable[[str, int, int], None]
-Row = dict[str, Any]
 
 
 class ImportRejected(BadUserInput):

@@ -49,7 +49,7 @@ REFUSED = [
 
 def facts_in(state: CaseState, level: GovernanceLevel = L.GRID) -> CaseFacts:
     """A case that reached `state` at `level` (its hash chain starts here)."""
-    facts, _ = report("K1", T0, "P1", None)
+    facts, _ = report("K1", T0, actor_id="P1", note=None)
     return replace(facts, state=state, level=level)
 
 
@@ -57,7 +57,7 @@ def facts_in(state: CaseState, level: GovernanceLevel = L.GRID) -> CaseFacts:
 def test_every_row_of_the_table(action: CaseAction, source: CaseState, target: CaseState) -> None:
     before = facts_in(source, L.COMMUNITY)
     at = T0 + timedelta(hours=1)
-    after, event = advance(before, action, at, "P2", "C1", "记录")
+    after, event = advance(before, action, at, actor_id="P2", center_id="C1", note="记录")
     escalated = action is A.ESCALATE
     assert (event.action, event.from_state, event.to_state) == (action, source, target)
     assert after.state is target
@@ -75,7 +75,17 @@ def test_every_row_of_the_table(action: CaseAction, source: CaseState, target: C
         after.last_hash
         == event.hash
         == event_hash(
-            before.last_hash, "K1", 2, at, action, source, target, event.level, "P2", "C1", "记录"
+            previous_hash=before.last_hash,
+            case_no="K1",
+            seq=2,
+            at=at,
+            action=action,
+            from_state=source,
+            to_state=target,
+            level=event.level,
+            actor_id="P2",
+            center_id="C1",
+            note="记录",
         )
     )
 
@@ -133,23 +143,25 @@ def test_a_time_before_the_last_event_is_refused_and_the_same_time_is_not() -> N
 
 
 def history() -> tuple[CaseFacts, list[Event]]:
-    facts, opening = report("K1", T0, "P1", "漏水")
+    facts, opening = report("K1", T0, actor_id="P1", note="漏水")
     events = [opening]
     for hours, action in enumerate([A.ACCEPT, A.ESCALATE, A.START, A.RESOLVE, A.CLOSE], 1):
-        facts, event = advance(facts, action, T0 + timedelta(hours=hours), "P2", "C1", None)
+        facts, event = advance(
+            facts, action, T0 + timedelta(hours=hours), actor_id="P2", center_id="C1", note=None
+        )
         events.append(event)
     return facts, events
 
 
 def test_an_untouched_history_verifies() -> None:
     facts, events = history()
-    assert verify("K1", events, facts.last_seq, facts.last_hash) is None
+    assert verify("K1", events, last_seq=facts.last_seq, last_hash=facts.last_hash) is None
 
 
 def test_an_edited_note_breaks_the_chain_at_that_event() -> None:
     facts, events = history()
     events[2] = replace(events[2], note="改过")
-    broken = verify("K1", events, facts.last_seq, facts.last_hash)
+    broken = verify("K1", events, last_seq=facts.last_seq, last_hash=facts.last_hash)
     assert broken is not None and broken.seq == 3
     assert "changed after it was recorded" in broken.reason
 
@@ -157,7 +169,7 @@ def test_an_edited_note_breaks_the_chain_at_that_event() -> None:
 def test_an_edited_hash_breaks_at_that_event() -> None:
     facts, events = history()
     events[4] = replace(events[4], hash="0" * 64)
-    assert verify("K1", events, facts.last_seq, facts.last_hash).seq == 5  # type: ignore[union-attr]
+    assert verify("K1", events, last_seq=facts.last_seq, last_hash=facts.last_hash).seq == 5  # type: ignore[union-attr]
 
 
 def test_an_edit_sealed_again_is_still_caught_by_the_replay() -> None:
@@ -166,10 +178,19 @@ def test_an_edit_sealed_again_is_still_caught_by_the_replay() -> None:
     forged = replace(
         forged,
         hash=event_hash(
-            events[2].hash, "K1", 4, forged.at, forged.action, forged.from_state,
-            forged.to_state, forged.level, forged.actor_id, forged.center_id, forged.note,
+            previous_hash=events[2].hash,
+            case_no="K1",
+            seq=4,
+            at=forged.at,
+            action=forged.action,
+            from_state=forged.from_state,
+            to_state=forged.to_state,
+            level=forged.level,
+            actor_id=forged.actor_id,
+            center_id=forged.center_id,
+            note=forged.note,
         ),
-    )  # fmt: skip
+    )
     events[3] = forged
     broken = chain_break("K1", events)
     assert broken is not None and broken.seq == 4 and "sealed again" in broken.reason
@@ -177,16 +198,21 @@ def test_an_edit_sealed_again_is_still_caught_by_the_replay() -> None:
 
 def test_a_deleted_event_or_a_cut_history_is_named() -> None:
     facts, events = history()
-    assert verify("K1", events[:2] + events[3:], facts.last_seq, facts.last_hash).seq == 3  # type: ignore[union-attr]
-    cut = verify("K1", events[:-1], facts.last_seq, facts.last_hash)
+    assert (
+        verify(
+            "K1", events[:2] + events[3:], last_seq=facts.last_seq, last_hash=facts.last_hash
+        ).seq
+        == 3
+    )  # type: ignore[union-attr]
+    cut = verify("K1", events[:-1], last_seq=facts.last_seq, last_hash=facts.last_hash)
     assert cut is not None and cut.seq == 6 and "missing" in cut.reason
-    assert verify("K1", [], 1, "x").seq == 1  # type: ignore[union-attr]
+    assert verify("K1", [], last_seq=1, last_hash="x").seq == 1  # type: ignore[union-attr]
 
 
 def test_a_case_whose_seal_does_not_match_its_last_event() -> None:
     facts, events = history()
-    assert verify("K1", events, facts.last_seq, "f" * 64).seq == 6  # type: ignore[union-attr]
-    assert verify("K1", events, facts.last_seq - 1, facts.last_hash).seq == 6  # type: ignore[union-attr]
+    assert verify("K1", events, last_seq=facts.last_seq, last_hash="f" * 64).seq == 6  # type: ignore[union-attr]
+    assert verify("K1", events, last_seq=facts.last_seq - 1, last_hash=facts.last_hash).seq == 6  # type: ignore[union-attr]
 
 
 @settings(max_examples=200, deadline=None)
@@ -194,7 +220,7 @@ def test_a_case_whose_seal_does_not_match_its_last_event() -> None:
 def test_any_history_the_machine_writes_verifies(
     actions: list[CaseAction], data: st.DataObject
 ) -> None:
-    facts, opening = report("K9", T0, None, None)
+    facts, opening = report("K9", T0, actor_id=None, note=None)
     events = [opening]
     for index, action in enumerate(actions, 1):
         at = T0 + timedelta(minutes=index * data.draw(st.integers(0, 3)))
@@ -207,4 +233,4 @@ def test_any_history_the_machine_writes_verifies(
         assert event.from_state is events[-1].to_state
         events.append(event)
     assert [event.seq for event in events] == list(range(1, len(events) + 1))
-    assert verify("K9", events, facts.last_seq, facts.last_hash) is None
+    assert verify("K9", events, last_seq=facts.last_seq, last_hash=facts.last_hash) is None

@@ -310,7 +310,9 @@ def test_the_limit_is_per_category_and_counted_to_now(graph: Graph) -> None:
     def overdue(within: str, days: dict[CaseCategory, int], **filters: Any) -> list[str]:
         rule = OverdueRule(days, day)
         case_filter = CaseFilter(within=within, overdue=True, **filters)
-        found = graph.run(lambda db: cases.page(db, case_filter, None, 100, rule))
+        found = graph.run(
+            lambda db: cases.page(db, case_filter, after=None, limit=100, overdue=rule)
+        )
         return [case.case_no for case in found]
 
     # 南漳县 on the demo's "today": XY-2026-0013 at COMMUNITY since 10-12, -0014 RESOLVED

@@ -10,6 +10,7 @@ import pytest
 from strawberry.types import ExecutionResult
 
 from graph import access_log
+from graph.core.records import record
 from graph.importing.online import import_dataset
 from graph.security.principal import AccessRole, Principal
 from tests.support import DEMO, GOVGRAPH, TEST_PII_KEYS, TEST_PII_SETTINGS, Api, Graph, execute
@@ -232,9 +233,9 @@ def test_a_record_rehashed_without_the_key_breaks_the_chain(fresh: Graph) -> Non
     """Even someone who recomputes hashes cannot forge a record without the key."""
     read_three(fresh)
     wrong = type(TEST_PII_KEYS)(b"guessed key", TEST_PII_KEYS.sealing)
-    [row] = fresh.cypher("MATCH (n:AccessRecord {seq: 1}) RETURN properties(n) AS r")
-    record = access_log.AccessRecord.from_row({**row["r"], "purpose": "查看"})
-    forged = access_log.record_hash(wrong.derived(access_log.CHAIN_KEY_PURPOSE), "", record)
+    [row] = fresh.cypher(f"MATCH (n:AccessRecord {{seq: 1}}) RETURN n {{{access_log.RECORD}}} AS r")
+    stored = record(access_log.AccessRecord, {**row["r"], "purpose": "查看"})
+    forged = access_log.record_hash(wrong.derived(access_log.CHAIN_KEY_PURPOSE), "", stored)
     fresh.cypher("MATCH (n:AccessRecord {seq: 1}) SET n.purpose = '查看', n.hash = $h", h=forged)
     assert verify(fresh)[1] == access_log.LogBreak(1, "its content or hash was changed")
 

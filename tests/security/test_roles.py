@@ -9,8 +9,8 @@ import pytest
 from graphql import GraphQLObjectType
 
 from graph.security.principal import AccessRole
-from resolvers.access import roles_for
 from schema import schema
+from schema.access import roles_for
 from tests.support import Api
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -146,6 +146,12 @@ def check(api: Api, role: str, allowed: set[str], name: str, operation: str) -> 
     if role in allowed:
         # Served: only an answer about the data itself (an id that exists nowhere).
         assert set(codes) <= {"NOT_FOUND"}, (name, role, body)
+        if not codes:
+            data = body["data"]
+            assert data and all(value is not None for value in data.values()), (name, role, body)
+            if not operation.startswith("mutation"):
+                # A reader of the whole city gets what ADMIN gets: the data, not a part of it.
+                assert data == api.post(operation)["data"], (name, role, body)
     else:
         assert codes == ["FORBIDDEN"], (name, role, body)
         assert body["data"] is None  # refused as a whole: nothing ran
@@ -199,9 +205,11 @@ def test_every_field_of_every_type_has_a_rule() -> None:
         for name, kind in graphql.type_map.items()
         if isinstance(kind, GraphQLObjectType) and not name.startswith("__")
         for field in kind.fields
-        if roles_for(name, field) is None
+        if roles_for(graphql, name, field) is None
     ]
     assert missing == []
+    # A field without a rule of its own, on a type without one, has none: refused.
+    assert roles_for(graphql, "Query", "noSuchField") is None
 
 
 @pytest.mark.parametrize("role", ROLES)
