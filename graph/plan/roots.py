@@ -1,0 +1,122 @@
+"""The root fields the planner takes: look-ups by key and lists over a scope, each one
+statement, with the answers of today's resolvers for what is missing or forbidden."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graph import cases, party, people, places
+from graph.core.batch import Lookup, Walk
+from graph.core.db import Database
+from graph.plan.cypher import Many, Obj, Shape, Statement, build, page
+from graph.plan.select import NotCompiled, Select
+from graph.security import scope
+
+
+@dataclass(frozen=True)
+class ByKey:
+    """A look-up: null when nothing has the key; for a scoped reader, FORBIDDEN."""
+
+    kind: str
+    lookup: Lookup
+    arg: str
+    # Stricter than the look-up's own predicate where the root is: a region above the
+    # scope shows as a parent but is not looked up (resolvers.places.region).
+    visible: str | None = None
+
+
+@dataclass(frozen=True)
+class Within:
+    """A page of a list over a scope that must exist and lie within the reader's."""
+
+    kind: str
+    walk: Walk
+
+
+ROOTS: dict[str, ByKey | Within] = {
+    "region": ByKey("Region", places.REGIONS, "code", scope.region_in_scope("n")),
+    "grid": ByKey("Grid", places.GRIDS, "code"),
+    "building": ByKey("Building", places.BUILDINGS, "code"),
+    "household": ByKey("Household", places.HOUSEHOLDS, "id"),
+    "person": ByKey("Person", people.PEOPLE, "id"),
+    "partyOrganization": ByKey("PartyOrganization", party.ORGANIZATIONS, "id"),
+    "case": ByKey("Case", cases.CASES, "caseNo"),
+    "partyMembers": Within("Person", party.PARTY_MEMBERS_WITHIN),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    root: ByKey | Within
+    select: Select
+    statement: Statement
+
+
+def compile_root(select: Select) -> Plan:
+    """The statement of one root field; NotCompiled when the planner cannot take it."""
+    root = ROOTS.get(select.field)
+    if root is None:
+        raise NotCompiled(f"no plan for the root field {select.field}")
+    statement = Statement()
+    if isinstance(root, ByKey):
+        key = statement.param(select.args[root.arg])
+        built = build(statement, root.kind, "v0", select.children)
+        lookup = root.lookup
+        statement.cypher = f"""MATCH (n:{lookup.label} {{{lookup.key}: {key}}})
+WHERE {root.visible or lookup.visible}
+WITH n AS v0 LIMIT 1
+{chr(10).join(built.calls)}
+RETURN {built.projection} AS value"""
+        statement.shape = built.shape
+    else:
+        within = statement.param(select.args["within"])
+        value, calls, shape = page(
+            statement,
+            imports="open",
+            parent=within,
+            gate=", open WHERE open",
+            walk=root.walk,
+            kind=root.kind,
+            select=select,
+        )
+        statement.cypher = f"""{scope.within_checked(within)}
+WITH found, allowed, found AND allowed AS open
+{chr(10).join(calls)}
+RETURN found, allowed, {value} AS value"""
+        statement.shape = shape
+    return Plan(root, select, statement)
+
+
+async def answer(db: Database, plan: Plan, cursor: Callable[[Any], str]) -> Any:
+    """The root field's value, ready to serialise; GovgraphError as today's resolvers."""
+    statement = plan.statement
+    rows = await db.read(statement.cypher, statement.params, convert=False)
+    if isinstance(plan.root, ByKey):
+        if not rows:
+            key = plan.select.args[plan.root.arg]
+            if db.scope is not None:
+                raise scope.outside(db, key)
+            return None
+    else:
+        scope.judge(db, plan.select.args["within"], rows[0])
+    return made(rows[0]["value"], statement.shape, cursor)
+
+
+def made(value: Any, shape: Shape, cursor: Callable[[Any], str]) -> Any:
+    """The answer's value from the row's, as `shape` says."""
+    if value is None or shape is None:
+        return value
+    if isinstance(shape, Obj):
+        if not any(shape.inner):
+            return dict(zip(shape.keys, value, strict=True))
+        return {
+            key: made(item, inner, cursor)
+            for key, item, inner in zip(shape.keys, value, shape.inner, strict=True)
+        }
+    if isinstance(shape, Many):
+        return [made(item, shape.item, cursor) for item in value]
+    if shape == "cursor":
+        return cursor(value)
+    # As the resolvers' path serialises a datetime: the driver's value made native first.
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native.isoformat()
