@@ -203,13 +203,15 @@ _FILTERS = f"""
       AND {scope.placed_in_scope("n")}"""
 
 
-def _matching(case_filter: CaseFilter) -> str:
+def matching(case_filter: CaseFilter) -> str:
+    """Cypher binding `n` to the cases that pass the filter (and the reader's scope), with
+    the parameters of `list_params`."""
     if case_filter.within is None:
         return f"MATCH (n:Case) {_FILTERS}"
     return f"{scope.GRIDS_WITHIN} MATCH (n:Case)-[:IN]->(g) {_FILTERS}"
 
 
-def _params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, object]:
+def list_params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, object]:
     if case_filter.overdue is not None and overdue is None:
         raise ValueError("the overdue filter needs an OverdueRule")
     return {
@@ -232,16 +234,16 @@ async def page(
     overdue: OverdueRule | None = None,
 ) -> list[Case]:
     statement = f"""
-        {_matching(case_filter)}
+        {matching(case_filter)}
           AND ($after IS NULL OR n.caseNo > $after)
         RETURN n {{{CASE}}} AS row ORDER BY n.caseNo LIMIT $limit"""
-    params = {**_params(case_filter, overdue), "after": after, "limit": limit}
+    params = {**list_params(case_filter, overdue), "after": after, "limit": limit}
     return [Case.from_row(row["row"]) for row in await db.read(statement, params)]
 
 
 async def count(db: Database, case_filter: CaseFilter, overdue: OverdueRule | None = None) -> int:
-    statement = f"{_matching(case_filter)} RETURN count(n) AS total"
-    rows = await db.read(statement, _params(case_filter, overdue))
+    statement = f"{matching(case_filter)} RETURN count(n) AS total"
+    rows = await db.read(statement, list_params(case_filter, overdue))
     return rows[0]["total"]
 
 

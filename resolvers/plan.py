@@ -33,7 +33,9 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
-from graph import plan
+from graph import cases, plan
+from graph.cases import CaseFilter, OverdueRule
+from graph.core.clock import optional_city_time
 from graph.core.errors import GovgraphError
 from graph.plan import NotCompiled, Select
 from resolvers.context import Context
@@ -164,12 +166,27 @@ class _Describer:
                 args[name] = value
             elif name == "asOf":
                 args[name] = value or self.ctx.today()
+            elif name == "filter":
+                args["filter"], args["overdue"] = self.case_filter(value)
             elif name not in ("first", "after"):
                 raise NotCompiled(f"argument {name}")
         if "first" in given or "after" in given:
             # BadUserInput here leaves the field to the resolvers, who raise it as today.
             args["after"], args["first"] = window(given.get("first"), given.get("after"))
         return args
+
+    def case_filter(self, given: Any) -> tuple[CaseFilter, OverdueRule]:
+        """As resolvers.cases.case_list takes it: times in the city's zone, overdue now."""
+        given = given or {}
+        found = CaseFilter(
+            within=given.get("within"),
+            state=given.get("state"),
+            category=given.get("category"),
+            reported_from=optional_city_time(given.get("reportedFrom")),
+            reported_to=optional_city_time(given.get("reportedTo")),
+            overdue=given.get("overdue"),
+        )
+        return found, OverdueRule(self.ctx.overdue_days, cases.now())
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def build(statement: Statement, kind_name: str, var: str, selects: tuple[Select,
         if select.field == "__typename":
             value = statement.param(kind_name)
         elif select.field in kind.fields:
-            value = kind.fields[select.field].format(var)
+            value = kind.fields[select.field].replace("{}", var)
             shape = "time" if select.field in kind.times else None
         elif select.field in kind.links:
             value, link_calls, shape = _link(statement, var, kind.links[select.field], select)
@@ -112,7 +112,7 @@ def _link(
         inner = statement.name("v")
         built = build(statement, link.kind, inner, select.children)
         call = f"""CALL ({var}) {{
-  {link.source.format(var)} WHERE {link.lookup.visible}
+  {link.source.replace("{}", var)} WHERE {link.lookup.visible}
   WITH n AS {inner} LIMIT 1
   {" ".join(built.calls)}
   RETURN head(collect({built.projection})) AS {result}

@@ -33,7 +33,18 @@ class Within:
     walk: Walk
 
 
-ROOTS: dict[str, ByKey | Within] = {
+@dataclass(frozen=True)
+class CaseList:
+    """A page of the cases that pass a filter (graph.cases.CaseFilter, with the
+    OverdueRule as `overdue`); its `within`, when given, must exist and lie within the
+    reader's scope."""
+
+    kind: str = "Case"
+
+
+Root = ByKey | Within | CaseList
+
+ROOTS: dict[str, Root] = {
     "region": ByKey("Region", places.REGIONS, "code", scope.region_in_scope("n")),
     "grid": ByKey("Grid", places.GRIDS, "code"),
     "building": ByKey("Building", places.BUILDINGS, "code"),
@@ -42,12 +53,13 @@ ROOTS: dict[str, ByKey | Within] = {
     "partyOrganization": ByKey("PartyOrganization", party.ORGANIZATIONS, "id"),
     "case": ByKey("Case", cases.CASES, "caseNo"),
     "partyMembers": Within("Person", party.PARTY_MEMBERS_WITHIN),
+    "cases": CaseList(),
 }
 
 
 @dataclass(frozen=True)
 class Plan:
-    root: ByKey | Within
+    root: Root
     select: Select
     statement: Statement
 
@@ -69,17 +81,30 @@ WITH n AS v0 LIMIT 1
 RETURN {built.projection} AS value"""
         statement.shape = built.shape
     else:
-        within = statement.param(select.args["within"])
+        if isinstance(root, Within):
+            within = statement.param(select.args["within"])
+            walk, check = root.walk, scope.within_checked(within)
+        else:
+            case_filter = select.args["filter"]
+            # The list's own parameters, by their names in graph.cases (no $p… among them).
+            statement.params.update(cases.list_params(case_filter, select.args["overdue"]))
+            walk = Walk(cases.matching(case_filter), "caseNo", cases.CASE, cases.Case.from_row)
+            within = "$within"
+            check = (
+                scope.within_checked(within)
+                if case_filter.within is not None
+                else "WITH true AS found, true AS allowed"
+            )
         value, calls, shape = page(
             statement,
             imports="open",
             parent=within,
             gate=", open WHERE open",
-            walk=root.walk,
+            walk=walk,
             kind=root.kind,
             select=select,
         )
-        statement.cypher = f"""{scope.within_checked(within)}
+        statement.cypher = f"""{check}
 WITH found, allowed, found AND allowed AS open
 {chr(10).join(calls)}
 RETURN found, allowed, {value} AS value"""
@@ -97,8 +122,10 @@ async def answer(db: Database, plan: Plan, cursor: Callable[[Any], str]) -> Any:
             if db.scope is not None:
                 raise scope.outside(db, key)
             return None
-    else:
+    elif isinstance(plan.root, Within):
         scope.judge(db, plan.select.args["within"], rows[0])
+    elif (within := plan.select.args["filter"].within) is not None:
+        scope.judge(db, within, rows[0])
     return made(rows[0]["value"], statement.shape, cursor)
 
 
