@@ -25,6 +25,7 @@ class Context(BaseContext):
         overdue_days: Mapping[CaseCategory, int] | None = None,
         principal: Principal = UNRESTRICTED,
         pii_keys: PiiKeys | None = None,
+        *,
         planner: bool = True,
     ) -> None:
         super().__init__()
