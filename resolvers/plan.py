@@ -9,6 +9,7 @@ an argument they would refuse leaves the root field to them, so that the error i
 exactly. A root field is planned whole or not at all.
 """
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -197,16 +198,25 @@ class Answered:
 
 
 async def answer(ctx: Context, planned: tuple[Planned, ...]) -> Answered:
-    """Each planned root field's value, or its error located as graphql-core locates it."""
+    """Each planned root field's value, or its error located as graphql-core locates it;
+    the statements run at once, as graphql-core runs root fields, and answer in order."""
+    outcomes = await asyncio.gather(
+        *(plan.answer(ctx.db, each.plan, encode_cursor) for each in planned),
+        return_exceptions=True,
+    )
     data: dict[str, Any] = {}
     errors: list[GraphQLError] = []
     nulled = False
-    for each in planned:
-        try:
-            data[each.key] = await plan.answer(ctx.db, each.plan, encode_cursor)
-        except GovgraphError as error:
+    for each, outcome in zip(planned, outcomes, strict=True):
+        if isinstance(outcome, GovgraphError):
             nodes = [detail.node for detail in each.fields]
-            errors.append(GraphQLError(error.message, nodes, path=[each.key], original_error=error))
+            errors.append(
+                GraphQLError(outcome.message, nodes, path=[each.key], original_error=outcome)
+            )
             data[each.key] = None
             nulled = nulled or not each.nullable
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            data[each.key] = outcome
     return Answered(data, errors, nulled)

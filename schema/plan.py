@@ -14,6 +14,7 @@ from typing import Any
 from graphql import ExecutionResult
 from strawberry.extensions import SchemaExtension
 
+from graph.plan import Unreadable
 from resolvers.plan import Operation, answer, plan_operation
 from schema.errors import add_code
 
@@ -39,7 +40,11 @@ class ReadPlanner(SchemaExtension):
         if operation is None or not operation.planned:
             yield
             return
-        answered = await answer(context.context, operation.planned)
+        try:
+            answered = await answer(context.context, operation.planned)
+        except Unreadable:
+            yield  # what was edited in the graph: the resolvers' error, their way
+            return
         for error in answered.errors:
             add_code(error)
         self.planned = tuple(each.key for each in operation.planned)

@@ -7,10 +7,12 @@ visibility predicate (graph.security.scope) then filters.
 """
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Literal
 
 from graph import cases, party, people, places, services
 from graph.core.batch import Lookup, Walk
+from graph.core.model import CaseAction, CaseState, GovernanceLevel
 
 Shape = Literal["one", "list", "page", "flag"]
 
@@ -23,6 +25,9 @@ class Link:
     source: str = ""  # for `one`: Cypher binding `n` from `{}`
     lookup: Lookup | None = None  # for `one`: the visibility of what is found
     key: str = ""  # the property of `{}` that the walk starts from (`parent`)
+    # For a list: what every item (`{}`) must satisfy for the planner to answer it; else
+    # the resolvers answer the whole request, as they answer what was edited in the graph.
+    guard: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,18 @@ class Kind:
     fields: dict[str, str]  # field -> Cypher expression over `{}`
     links: dict[str, Link]
     times: frozenset[str] = frozenset()  # fields holding a DateTime, serialised after
+
+
+def _among(value: str, values: type[Enum]) -> str:
+    return f"{value} IN [{', '.join(repr(item.value) for item in values)}]"
+
+
+# An event the resolvers can read (graph.cases.event_from_row); any other was edited.
+READABLE_EVENT = (
+    f"{_among('{}.action', CaseAction)} AND {_among('{}.toState', CaseState)} "
+    f"AND ({{}}.fromState IS NULL OR {_among('{}.fromState', CaseState)}) "
+    f"AND {_among('{}.level', GovernanceLevel)} AND valueType({{}}.at) STARTS WITH 'ZONED DATETIME'"
+)
 
 
 def one(kind: str, source: str, lookup: Lookup) -> Link:
@@ -187,7 +204,9 @@ KINDS: dict[str, Kind] = {
         {
             "grid": one("Grid", "MATCH ({})-[:IN]->(n:Grid)", places.GRIDS),
             "reportedBy": one("Person", "MATCH ({})-[:REPORTED_BY]->(n:Person)", people.PEOPLE),
-            "events": Link("CaseEvent", "list", cases.CASE_EVENTS, key="caseNo"),
+            "events": Link(
+                "CaseEvent", "list", cases.CASE_EVENTS, key="caseNo", guard=READABLE_EVENT
+            ),
         },
         times=frozenset({"reportedAt", "closedAt"}),
     ),

@@ -26,6 +26,14 @@ from graph.plan.select import NotCompiled, Select
 Shape = "Obj | Many | str | None"
 
 
+# What a guarded list holds instead of its items when one fails its guard.
+UNREADABLE = "unreadable"
+
+
+class Unreadable(Exception):
+    """The answer holds what the resolvers answer with an error: they take the request."""
+
+
 @dataclass(frozen=True)
 class Obj:
     keys: tuple[str, ...]
@@ -132,11 +140,18 @@ def _link(
     if link.shape == "list":
         inner = statement.name("v")
         built = build(statement, link.kind, inner, select.children)
+        collected = f"collect({built.projection})"
+        if link.guard:
+            readable = link.guard.replace("{}", "x")
+            collected = (
+                f"CASE WHEN all(x IN collect({inner}) WHERE {readable}) "
+                f"THEN {collected} ELSE {statement.param(UNREADABLE)} END"
+            )
         call = f"""CALL ({var}) {{
   WITH {parent} AS parent {match}
   WITH n AS {inner} ORDER BY {inner}.{link.walk.order_key}
   {" ".join(built.calls)}
-  RETURN collect({built.projection}) AS {result}
+  RETURN {collected} AS {result}
 }}"""
         return result, [call], Many(built.shape)
     return page(

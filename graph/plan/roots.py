@@ -8,7 +8,16 @@ from typing import Any
 from graph import cases, party, people, places
 from graph.core.batch import Lookup, Walk
 from graph.core.db import Database
-from graph.plan.cypher import Many, Obj, Shape, Statement, build, page
+from graph.plan.cypher import (
+    UNREADABLE,
+    Many,
+    Obj,
+    Shape,
+    Statement,
+    Unreadable,
+    build,
+    page,
+)
 from graph.plan.select import NotCompiled, Select
 from graph.security import scope
 
@@ -141,6 +150,8 @@ def made(value: Any, shape: Shape, cursor: Callable[[Any], str]) -> Any:
             for key, item, inner in zip(shape.keys, value, shape.inner, strict=True)
         }
     if isinstance(shape, Many):
+        if value == UNREADABLE:
+            raise Unreadable()
         return [made(item, shape.item, cursor) for item in value]
     if shape == "cursor":
         return cursor(value)

@@ -42,9 +42,20 @@ def test_statements_do_not_grow_with_the_page_size(api: Api, query: str, most: i
         assert api.statements(query, {"n": page_size}) <= most, f"first: {page_size}"
 
 
-def test_lookups_are_batched_across_the_whole_request(api: Api) -> None:
+def test_each_planned_root_field_is_one_statement_with_everything_below_it(api: Api) -> None:
     aliases = " ".join(
         f'p{i}: person(id: "P{i:04d}") {{ name household {{ id }} }}' for i in range(1, 60)
+    )
+    body = api.post(f"{{ {aliases} }}")
+    assert body["extensions"] == {"cypherStatements": 59, "plan": "compiled"}
+
+
+def test_lookups_left_to_the_resolvers_are_batched_across_the_whole_request(api: Api) -> None:
+    # contactPhone keeps person on the resolvers: one statement for all 59 look-ups.
+    aliases = " ".join(
+        f'p{i}: person(id: "P{i:04d}") {{ name household {{ id }} '
+        'contactPhone(purpose: "a purpose") }'
+        for i in range(1, 60)
     )
     assert api.statements(f"{{ {aliases} }}") == 2
 
@@ -59,7 +70,10 @@ def test_total_count_runs_only_when_selected(api: Api) -> None:
     with_count = api.statements(
         '{ region(code: "420600") { grids { totalCount nodes { code } } } }'
     )
-    assert with_count == without + 1
+    # The planner counts inside the page's own statement; the resolvers in one more.
+    assert with_count == without == 1
+    centers = '{ region(code: "420600") { centers { name } grids { totalCount } } }'
+    assert api.statements(centers) == 1
 
 
 COVERAGE = """query($within: String!) { coverage(within: $within) { households
