@@ -174,6 +174,8 @@ class _Describer:
         if "first" in given or "after" in given:
             # BadUserInput here leaves the field to the resolvers, who raise it as today.
             args["after"], args["first"] = window(given.get("first"), given.get("after"))
+            if isinstance(args["after"], list | dict):
+                raise NotCompiled("a cursor of no key")  # the resolvers fail on it their way
         return args
 
     def case_filter(self, given: Any) -> tuple[CaseFilter, OverdueRule]:

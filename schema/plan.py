@@ -8,6 +8,7 @@ cannot take, or the planner turned off), "mixed" when both did; `extensions.plan
 then lists the keys of the root fields it answered.
 """
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,6 +18,8 @@ from strawberry.extensions import SchemaExtension
 from graph.plan import Unreadable
 from resolvers.plan import Operation, answer, plan_operation
 from schema.errors import add_code
+
+log = logging.getLogger("govgraph")
 
 
 class ReadPlanner(SchemaExtension):
@@ -44,6 +47,10 @@ class ReadPlanner(SchemaExtension):
             answered = await answer(context.context, operation.planned)
         except Unreadable:
             yield  # what was edited in the graph: the resolvers' error, their way
+            return
+        except Exception:  # never a worse answer than the resolvers'
+            log.warning("the read planner failed; the resolvers answer", exc_info=True)
+            yield
             return
         for error in answered.errors:
             add_code(error)
