@@ -265,26 +265,37 @@ class CaseStats:
     resolved_in_township_ratio: float  # at or below TOWNSHIP
 
 
-_CASE_STATS = f"""
+# The cases counted (`n`, from $within's grids, reported in [$from, $until)), and what
+# each row of the figures says: closed or not, at which level, how many.
+CASE_STATS_MATCH = f"""
     {scope.GRIDS_WITHIN}
     MATCH (n:Case)-[:IN]->(g)
     WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
-      AND {scope.grid_in_scope("g")}
-    RETURN n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"""
+      AND {scope.grid_in_scope("g")}"""
+CASE_STATS_ROWS = "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"
+_CASE_STATS = f"{CASE_STATS_MATCH} RETURN {CASE_STATS_ROWS}"
 
 
-async def stats(db: Database, within: str, first: date | None, last: date | None) -> CaseStats:
-    """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
+def stats_params(within: str, first: date | None, last: date | None) -> Row:
+    """The parameters of CASE_STATS_MATCH for the days first..last in Asia/Shanghai."""
 
     def midnight(day: date) -> datetime:
         return city_time(datetime.combine(day, time()))
 
-    params = {
+    return {
         "within": within,
         "from": midnight(first) if first else None,
         "until": midnight(last + timedelta(days=1)) if last else None,
     }
-    rows = await db.read(_CASE_STATS, params)
+
+
+async def stats(db: Database, within: str, first: date | None, last: date | None) -> CaseStats:
+    """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
+    return stats_of(await db.read(_CASE_STATS, stats_params(within, first, last)))
+
+
+def stats_of(rows: Sequence[Row]) -> CaseStats:
+    """The figures from the rows of CASE_STATS_ROWS."""
     closed_at = dict.fromkeys(GovernanceLevel, 0)
     for row in rows:
         if row["closed"]:

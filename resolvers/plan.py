@@ -167,10 +167,14 @@ class _Describer:
                 args[name] = value
             elif name == "asOf":
                 args[name] = value or self.ctx.today()
+            elif name in ("from", "to"):  # caseStats' days
+                args[name] = value
             elif name == "filter":
                 args["filter"], args["overdue"] = self.case_filter(value)
             elif name not in ("first", "after"):
                 raise NotCompiled(f"argument {name}")
+        if (first := given.get("from")) and (last := given.get("to")) and first > last:
+            raise NotCompiled("days the resolvers refuse")
         if "first" in given or "after" in given:
             # BadUserInput here leaves the field to the resolvers, who raise it as today.
             args["after"], args["first"] = window(given.get("first"), given.get("after"))

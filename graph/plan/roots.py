@@ -51,7 +51,28 @@ class CaseList:
     kind: str = "Case"
 
 
-Root = ByKey | Within | CaseList
+@dataclass(frozen=True)
+class CaseFigures:
+    """caseStats: the figures of the cases reported within a scope that must exist and
+    lie within the reader's, counted in the statement and summed up here."""
+
+    kind: str = "CaseStats"
+
+
+# The figures' fields, from graph.cases.CaseStats and its LevelCounts.
+FIGURES: dict[str, Callable[[Any], Any]] = {
+    "reported": lambda figures: figures.reported,
+    "closed": lambda figures: figures.closed,
+    "resolvedLocallyRatio": lambda figures: figures.resolved_locally_ratio,
+    "resolvedInTownshipRatio": lambda figures: figures.resolved_in_township_ratio,
+}
+LEVEL_COUNT: dict[str, Callable[[Any], Any]] = {
+    "level": lambda count: count.level.value,
+    "count": lambda count: count.count,
+    "__typename": lambda count: "LevelCount",
+}
+
+Root = ByKey | Within | CaseList | CaseFigures
 
 ROOTS: dict[str, Root] = {
     "region": ByKey("Region", places.REGIONS, "code", scope.region_in_scope("n")),
@@ -63,6 +84,7 @@ ROOTS: dict[str, Root] = {
     "case": ByKey("Case", cases.CASES, "caseNo"),
     "partyMembers": Within("Person", party.PARTY_MEMBERS_WITHIN),
     "cases": CaseList(),
+    "caseStats": CaseFigures(),
 }
 
 
@@ -89,6 +111,23 @@ WITH n AS v0 LIMIT 1
 {chr(10).join(built.calls)}
 RETURN {built.projection} AS value"""
         statement.shape = built.shape
+    elif isinstance(root, CaseFigures):
+        for select_ in select.children:
+            if select_.field not in {*FIGURES, "resolvedAt", "__typename"} or any(
+                inner.field not in LEVEL_COUNT for inner in select_.children
+            ):
+                raise NotCompiled(f"CaseStats.{select_.field}")
+        args = select.args
+        statement.params.update(cases.stats_params(args["within"], args["from"], args["to"]))
+        statement.cypher = f"""{scope.within_checked("$within")}
+WITH found, allowed, found AND allowed AS open
+CALL (open) {{
+  WITH open WHERE open
+  {cases.CASE_STATS_MATCH}
+  WITH {cases.CASE_STATS_ROWS}
+  RETURN collect({{closed: closed, level: level, cases: cases}}) AS figures
+}}
+RETURN found, allowed, figures"""
     else:
         if isinstance(root, Within):
             within = statement.param(select.args["within"])
@@ -133,9 +172,27 @@ async def answer(db: Database, plan: Plan, cursor: Callable[[Any], str]) -> Any:
             return None
     elif isinstance(plan.root, Within):
         scope.judge(db, plan.select.args["within"], rows[0])
+    elif isinstance(plan.root, CaseFigures):
+        scope.judge(db, plan.select.args["within"], rows[0])
+        return _figures(cases.stats_of(rows[0]["figures"]), plan.select.children)
     elif (within := plan.select.args["filter"].within) is not None:
         scope.judge(db, within, rows[0])
     return made(rows[0]["value"], statement.shape, cursor)
+
+
+def _figures(figures: cases.CaseStats, selects: tuple[Select, ...]) -> dict[str, Any]:
+    answer: dict[str, Any] = {}
+    for select in selects:
+        if select.field == "__typename":
+            answer[select.key] = "CaseStats"
+        elif select.field == "resolvedAt":
+            answer[select.key] = [
+                {inner.key: LEVEL_COUNT[inner.field](count) for inner in select.children}
+                for count in figures.resolved_at
+            ]
+        else:
+            answer[select.key] = FIGURES[select.field](figures)
+    return answer
 
 
 def made(value: Any, shape: Shape, cursor: Callable[[Any], str]) -> Any:
