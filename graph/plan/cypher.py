@@ -1,12 +1,13 @@
 """One root field's selection as one Cypher statement whose row is the answer.
 
-Each object of the answer is a map literal keyed by the answer's keys (aliases
-included); each link read on it is a `CALL` subquery importing only its variable,
-which starts again from the object's key (`WITH v.code AS parent`) with the walk
-that the domain module declares, filters what the reader may not see with the walk's
-or look-up's predicate, orders, limits to `first` + 1 for a page, and collects. The
-walks' own names (`n`, `parent`, `a` …) never clash: each subquery sees only what it
-imports. A page's `totalCount` is a `count` subquery of its own, present only when
+Each object of the answer is a list of its values in the selection's order (made a
+dict by its `Obj` shape afterwards); each link read on it is a `CALL` subquery
+importing only its variable, which follows the walk that the domain module declares
+from that node (the walk's look-up of its parent by key becomes the node itself),
+filters what the reader may not see with the walk's or look-up's predicate, orders,
+limits to `first` + 1 for a page, walks on from the first `first` only, and collects.
+The walks' own names (`n`, `parent`, `a` …) never clash: each subquery sees only what
+it imports. A page's `totalCount` is a `count` subquery of its own, present only when
 selected. What Cypher cannot make (cursors, DateTimes in ISO form) is marked in a
 `Finish` and done on the row afterwards, for those values only.
 """
@@ -127,13 +128,13 @@ def _link(
 }}"""
         return result, [call], built.shape
     assert link.walk is not None
-    parent = f"{var}.{link.key}"
+    start, walk_match = from_node(var, link.walk.match)
     match = _dated(
-        f"{link.walk.match} WITH DISTINCT n WHERE {link.walk.visible}", select.args, statement
+        f"{walk_match} WITH DISTINCT n WHERE {link.walk.visible}", select.args, statement
     )
     if link.shape == "flag":
         call = f"""CALL ({var}) {{
-  WITH {parent} AS parent {match} WITH n LIMIT 1
+  {start} {match} WITH n LIMIT 1
   RETURN count(n) > 0 AS {result}
 }}"""
         return result, [call], None
@@ -148,7 +149,7 @@ def _link(
                 f"THEN {collected} ELSE {statement.param(UNREADABLE)} END"
             )
         call = f"""CALL ({var}) {{
-  WITH {parent} AS parent {match}
+  {start} {match}
   WITH n AS {inner} ORDER BY {inner}.{link.walk.order_key}
   {" ".join(built.calls)}
   RETURN {collected} AS {result}
@@ -157,34 +158,51 @@ def _link(
     return page(
         statement,
         imports=var,
-        parent=parent,
-        gate="",
+        start=start,
+        match=walk_match,
         walk=link.walk,
         kind=link.kind,
         select=select,
     )
 
 
+# How every walk begins: the parent looked up by its key, `parent`.
+_PARENT = re.compile(r"\((\w*):\w+ \{\w+: parent\}\)")
+
+
+def from_node(var: str, match: str) -> tuple[str, str]:
+    """The walk begun at the node bound to `var` rather than looked up again by its key
+    (the same node: keys are unique): what binds it, and the walk."""
+    found = _PARENT.search(match)
+    if found is None:
+        raise NotCompiled("a walk that does not begin at its parent's key")
+    name = found.group(1) or "parent"
+    return f"WITH {var} AS {name}", f"{match[: found.start()]}({name}){match[found.end() :]}"
+
+
 def page(
     statement: Statement,
     *,
     imports: str,
-    parent: str,
-    gate: str,
+    start: str,
+    match: str,
     walk: Walk,
     kind: str,
     select: Select,
 ) -> tuple[str, list[str], Shape]:
-    """A connection: one subquery for its page (`first` + 1 rows after `after`, ordered
-    by the walk's key), and one for `totalCount` when it is selected. Each row of the
-    page is a list: the order key, then the node once per field that shows it."""
+    """A connection: one subquery for its page (`first` + 1 nodes after `after`, ordered
+    by the walk's key, of which the first `first` are shown and walked further; the one
+    more tells `hasNextPage`), and one for `totalCount` when it is selected. `start`
+    binds what `match` (the walk) begins at. Each row of the page is a list: the order
+    key, then the node once per field that shows it."""
     rows = statement.name("r")
+    more = statement.name("m")
     item = statement.name("v")
     size = statement.param(select.args["first"])
     after = statement.param(select.args["after"])
     limit = statement.param(select.args["first"] + 1)
     key = walk.order_key
-    match = _dated(walk.match, select.args, statement)
+    match = _dated(match, select.args, statement)
     visible = _dated(walk.visible, select.args, statement)
     slots = [f"{item}.{key}"]  # the row of one node of the page
     slot_calls: list[str] = []
@@ -192,7 +210,6 @@ def page(
     inner: list[Shape] = []
     calls: list[str] = []
     counted: str | None = None
-    shown = f"{rows}[..{size}]"
 
     def node(children: tuple[Select, ...]) -> tuple[str, Shape]:
         built = build(statement, kind, item, children)
@@ -209,7 +226,7 @@ def page(
             value = typename(f"{kind}Connection")
         elif part.field == "nodes":
             slot, node_shape = node(part.children)
-            value, shape = f"[x IN {shown} | {slot}]", Many(node_shape)
+            value, shape = f"[x IN {rows} | {slot}]", Many(node_shape)
         elif part.field == "edges":
             edge: list[str] = []
             edge_shapes: list[Shape] = []
@@ -226,7 +243,7 @@ def page(
                 else:
                     raise NotCompiled(f"edges.{field.field}")
                 edge_shapes.append(edge_shape)
-            value = f"[x IN {shown} | [{', '.join(edge)}]]"
+            value = f"[x IN {rows} | [{', '.join(edge)}]]"
             shape = Many(Obj(tuple(f.key for f in part.children), tuple(edge_shapes)))
         elif part.field == "pageInfo":
             info: list[str] = []
@@ -236,9 +253,9 @@ def page(
                 if field.field == "__typename":
                     info.append(typename("PageInfo"))
                 elif field.field == "hasNextPage":
-                    info.append(f"size({rows}) > {size}")
+                    info.append(more)
                 elif field.field == "endCursor":
-                    info.append(f"last({shown})[0]")
+                    info.append(f"last({rows})[0]")
                     info_shape = "cursor"
                 else:
                     raise NotCompiled(f"pageInfo.{field.field}")
@@ -249,7 +266,7 @@ def page(
             if counted is None:
                 counted = statement.name("r")
                 calls.append(f"""CALL ({imports}) {{
-  WITH {parent} AS parent{gate} {match}
+  {start} {match}
   WITH DISTINCT n WHERE {visible}
   RETURN count(n) AS {counted}
 }}""")
@@ -261,11 +278,16 @@ def page(
     calls.insert(
         0,
         f"""CALL ({imports}) {{
-  WITH {parent} AS parent{gate} {match}
+  {start} {match}
   WITH DISTINCT n WHERE ({after} IS NULL OR n.{key} > {after}) AND {visible}
-  WITH n AS {item} ORDER BY {item}.{key} LIMIT {limit}
-  {" ".join(slot_calls)}
-  RETURN collect([{", ".join(slots)}]) AS {rows}
+  WITH n ORDER BY n.{key} LIMIT {limit}
+  WITH collect(n) AS found
+  CALL (found) {{
+    UNWIND found[..{size}] AS {item}
+    {" ".join(slot_calls)}
+    RETURN collect([{", ".join(slots)}]) AS {rows}
+  }}
+  RETURN {rows}, size(found) > {size} AS {more}
 }}""",
     )
     keys = tuple(part.key for part in select.children)

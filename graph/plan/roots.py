@@ -146,8 +146,8 @@ RETURN found, allowed, figures"""
         value, calls, shape = page(
             statement,
             imports="open",
-            parent=within,
-            gate=", open WHERE open",
+            start=f"WITH {within} AS parent, open WHERE open",
+            match=walk.match,
             walk=walk,
             kind=root.kind,
             select=select,
