@@ -178,13 +178,15 @@ _FILTERS = f"""
       AND {scope.placed_in_scope("n")}"""
 
 
-def _matching(case_filter: CaseFilter) -> str:
+def matching(case_filter: CaseFilter) -> str:
+    """Cypher binding `n` to the cases that pass the filter (and the reader's scope), with
+    the parameters of `list_params`."""
     if case_filter.within is None:
         return f"MATCH (n:Case) {_FILTERS}"
     return f"{scope.GRIDS_WITHIN} MATCH (n:Case)-[:IN]->(g) {_FILTERS}"
 
 
-def _params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, object]:
+def list_params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, object]:
     if case_filter.overdue is not None and overdue is None:
         raise ValueError("the overdue filter needs an OverdueRule")
     return {
@@ -208,16 +210,16 @@ async def page(
     overdue: OverdueRule | None = None,
 ) -> list[Case]:
     statement = f"""
-        {_matching(case_filter)}
+        {matching(case_filter)}
           AND ($after IS NULL OR n.caseNo > $after)
         RETURN n {{{CASE}}} AS row ORDER BY n.caseNo LIMIT $limit"""
-    params = {**_params(case_filter, overdue), "after": after, "limit": limit}
+    params = {**list_params(case_filter, overdue), "after": after, "limit": limit}
     return [record(Case, row["row"]) for row in await db.read(statement, params)]
 
 
 async def count(db: Database, case_filter: CaseFilter, overdue: OverdueRule | None = None) -> int:
-    statement = f"{_matching(case_filter)} RETURN count(n) AS total"
-    rows = await db.read(statement, _params(case_filter, overdue))
+    statement = f"{matching(case_filter)} RETURN count(n) AS total"
+    rows = await db.read(statement, list_params(case_filter, overdue))
     return rows[0]["total"]
 
 
@@ -239,26 +241,37 @@ class CaseStats:
     resolved_in_township_ratio: float  # at or below TOWNSHIP
 
 
-_CASE_STATS = f"""
+# The cases counted (`n`, from $within's grids, reported in [$from, $until)), and what
+# each row of the figures says: closed or not, at which level, how many.
+CASE_STATS_MATCH = f"""
     {scope.GRIDS_WITHIN}
     MATCH (n:Case)-[:IN]->(g)
     WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
-      AND {scope.grid_in_scope("g")}
-    RETURN n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"""
+      AND {scope.grid_in_scope("g")}"""
+CASE_STATS_ROWS = "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"
+_CASE_STATS = f"{CASE_STATS_MATCH} RETURN {CASE_STATS_ROWS}"
 
 
-async def stats(db: Database, within: str, *, first: date | None, last: date | None) -> CaseStats:
-    """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
+def stats_params(within: str, *, first: date | None, last: date | None) -> Row:
+    """The parameters of CASE_STATS_MATCH for the days first..last in Asia/Shanghai."""
 
     def midnight(day: date) -> datetime:
         return city_time(datetime.combine(day, time()))
 
-    params = {
+    return {
         "within": within,
         "from": midnight(first) if first else None,
         "until": midnight(last + timedelta(days=1)) if last else None,
     }
-    rows = await db.read(_CASE_STATS, params)
+
+
+async def stats(db: Database, within: str, *, first: date | None, last: date | None) -> CaseStats:
+    """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
+    return stats_of(await db.read(_CASE_STATS, stats_params(within, first=first, last=last)))
+
+
+def stats_of(rows: Sequence[Row]) -> CaseStats:
+    """The figures from the rows of CASE_STATS_ROWS."""
     closed_at = dict.fromkeys(GovernanceLevel, 0)
     for row in rows:
         if row["closed"]:

@@ -64,7 +64,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             principal = NOBODY
         else:
             principal = authenticator.principal(request.headers.get("authorization"))
-        return Context(request.app.state.db, settings.overdue_days, principal, pii_keys)
+        return Context(
+            request.app.state.db,
+            settings.overdue_days,
+            principal,
+            pii_keys,
+            planner=settings.planner,
+        )
 
     app = FastAPI(title="govgraph", lifespan=lifespan)
     app.add_exception_handler(Unauthenticated, unauthenticated)  # type: ignore[arg-type]

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     jwt_public_key_file: Path | None = None  # RS256, a PEM public key; wins over the secret
     jwt_audience: str = "govgraph"
     introspection: bool = True  # turn off in production, with graphiql
+    # Queries through the read planner (graph/plan/); off, through the resolvers alone.
+    planner: bool = True
 
     # Limits of hostile requests (README, "Limits"): refused before any Cypher runs.
     max_depth: PositiveInt = DEFAULT_LIMITS.depth

@@ -106,11 +106,15 @@ class Database:
         if counter is not None:
             counter[0] += 1
 
-    async def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    async def read(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, convert: bool = True
+    ) -> list[Row]:
         """One statement in an auto-commit read transaction: one round trip, where a managed
         transaction takes two (BEGIN and RUN, then COMMIT). A failure that the driver would
         retry (the server unreachable, a transient error) is run again as a managed read
-        transaction, which retries it as long as the driver is configured to."""
+        transaction, which retries it as long as the driver is configured to. Without
+        `convert`, the rows keep the driver's temporal values (the read planner's rows are
+        answers, left as they come but for the few it converts itself)."""
         self.count_statement()
         query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
         try:
@@ -119,6 +123,8 @@ class Database:
             ) as session:
                 result = await session.run(query, self.parameters(params))
                 # Rows are maps of plain values (no statement returns nodes): no transform.
+                if not convert:
+                    return [dict(record.items()) async for record in result]
                 return [native(dict(record.items())) async for record in result]
         except (ServiceUnavailable, SessionExpired, TransientError):
             pass  # the managed path below retries it

@@ -16,6 +16,8 @@ unrestricted reader pays nothing for them. What a scoped reader may see:
   the organisations above it; a governance centre of a region it may see.
 """
 
+from collections.abc import Mapping
+
 from graph.core.db import Database, Transaction
 from graph.core.errors import Forbidden, GovgraphError, NotFound
 
@@ -131,15 +133,27 @@ async def require(db: Database, within: str) -> None:
     """A `within` argument (or a region looked up by code) must lie within the reader's
     scope, FORBIDDEN otherwise, whether it exists or not; for a reader of the whole city,
     NOT_FOUND when it names no region and no grid: never an empty answer."""
-    rows = await db.read(
-        "OPTIONAL MATCH (r:Region {code: $within}) OPTIONAL MATCH (g:Grid {code: $within}) "
-        f"RETURN r IS NOT NULL OR g IS NOT NULL AS found, $scope IS NULL "
-        f"OR (r IS NOT NULL AND {_region('r')}) OR (g IS NOT NULL AND {_grid('g')}) AS allowed",
-        {"within": within},
+    rows = await db.read(f"{within_checked('$within')} RETURN found, allowed", {"within": within})
+    judge(db, within, rows[0])
+
+
+def within_checked(within: str) -> str:
+    """Cypher binding `found` (a region or grid has the code `within`, an expression) and
+    `allowed` (it lies within the reader's scope), for `judge`."""
+    return (
+        f"OPTIONAL MATCH (withinRegion:Region {{code: {within}}}) "
+        f"OPTIONAL MATCH (withinGrid:Grid {{code: {within}}}) "
+        "WITH withinRegion IS NOT NULL OR withinGrid IS NOT NULL AS found, $scope IS NULL "
+        f"OR (withinRegion IS NOT NULL AND {_region('withinRegion')}) "
+        f"OR (withinGrid IS NOT NULL AND {_grid('withinGrid')}) AS allowed"
     )
-    if not rows[0]["allowed"]:
+
+
+def judge(db: Database, within: str, checked: Mapping[str, bool]) -> None:
+    """FORBIDDEN or NOT_FOUND, as `require` says, from the row of `within_checked`."""
+    if not checked["allowed"]:
         raise outside(db, within)
-    if not rows[0]["found"]:
+    if not checked["found"]:
         raise unknown(within)
 
 

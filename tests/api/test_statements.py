@@ -69,11 +69,22 @@ def test_each_main_read_costs_its_exact_statements(api: Api, query: str, count: 
     assert body["extensions"]["cypherStatements"] == count
 
 
-def test_lookups_are_batched_across_the_whole_request(api: Api) -> None:
+def test_each_planned_root_field_is_one_statement_with_everything_below_it(api: Api) -> None:
     aliases = " ".join(
         f'p{i}: person(id: "P{i:04d}") {{ name household {{ id }} }}' for i in range(1, 60)
     )
-    assert api.statements(f"{{ {aliases} }}") == 2
+    body = api.post(f"{{ {aliases} }}")
+    assert body["extensions"] == {"cypherStatements": 59, "plan": "compiled"}
+
+
+def test_lookups_left_to_the_resolvers_are_batched_across_the_whole_request(api: Api) -> None:
+    # historyIntact keeps case on the resolvers: one statement for the 20 look-ups, one
+    # for all their events.
+    aliases = " ".join(
+        f'c{i}: case(caseNo: "XY-2026-{i:04d}") {{ title historyIntact }}' for i in range(1, 21)
+    )
+    body = api.post(f"{{ {aliases} }}")
+    assert body["extensions"] == {"cypherStatements": 2, "plan": "resolvers"}
 
 
 def test_stats_is_one_statement_plus_the_scope_check(api: Api) -> None:
@@ -86,7 +97,10 @@ def test_total_count_runs_only_when_selected(api: Api) -> None:
     with_count = api.statements(
         '{ region(code: "420600") { grids { totalCount nodes { code } } } }'
     )
-    assert with_count == without + 1
+    # The planner counts inside the page's own statement; the resolvers in one more.
+    assert with_count == without == 1
+    centers = '{ region(code: "420600") { centers { name } grids { totalCount } } }'
+    assert api.statements(centers) == 1
 
 
 COVERAGE = """query($within: String!) { coverage(within: $within) { households
