@@ -15,6 +15,7 @@ from schema.paging import Connection
 from schema.party import CoverageReport, PartyOrganization
 from schema.people import Person
 from schema.places import Building, Grid, Household, Region
+from schema.shape import nesting
 from schema.stats import Stats
 
 
@@ -99,7 +100,8 @@ class Query:
 
     @strawberry.field(description="Coverage of a region or grid, with its parts (DESIGN §3).")
     async def coverage(self, info: Info, within: str, as_of: date | None = None) -> CoverageReport:
-        return await party.coverage(info.context, within, as_of)
+        depth = nesting(info.selected_fields, "children")
+        return await party.coverage(info.context, within, as_of, depth)
 
     @strawberry.field(description="Ordered by caseNo.")
     async def cases(
