@@ -56,7 +56,7 @@ _EVERYWHERE = f"""
 # their kept timelines (graph.kept.coverage), the rest walked from the regions and grids
 # down, central households from the assignments (not from every household).
 _GRIDS = """UNWIND tops AS top CALL (top) {
-      MATCH (g:Grid) WHERE g = top RETURN g
+      WITH top WHERE top:Grid RETURN top AS g
       UNION
       MATCH (top)<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
     }"""

@@ -277,6 +277,22 @@ async def refresh(tx: Transaction, grids: Sequence[str]) -> None:
     await tx.run(_set_timelines("Region", "code"), {"rows": updated})
 
 
+async def prepare(db: Database) -> None:
+    """Plan the statements `refresh` runs, on no rows, so that the first assignment after
+    start-up does not wait for Neo4j to plan them (seconds on a busy machine)."""
+
+    async def work(tx: Transaction) -> None:
+        await tx.run(_LOCK, {"grids": []})
+        await tx.run(_GRID_FACTS, {"grids": []})
+        await tx.run(_REGION_TIMELINES, {"regions": []})
+        for label, key in (("Building", "code"), ("Household", "id")):
+            await tx.run(_SET_SPANS.format(label=label, key=key), {"rows": []})
+        for label in ("Grid", "Region"):
+            await tx.run(_set_timelines(label, "code"), {"rows": []})
+
+    await db.write_transaction(work)
+
+
 # The grid a target of an assignment stands in (itself, for a grid).
 TARGET_GRID = "head([(t)-[:IN*0..2]->(tg:Grid) | tg.code])"
 
@@ -341,6 +357,7 @@ async def rebuild(db: Database, progress: Progress | None = None) -> None:
     for start in range(0, len(rows), 1000):
         await db.write(_set_timelines("Region", "code"), {"rows": rows[start : start + 1000]})
         report("regions", min(start + 1000, len(rows)), len(rows))
+    await prepare(db)  # the graph has changed: plans made on the old one may be remade
 
 
 async def _exists(db: Database, code: str) -> bool:

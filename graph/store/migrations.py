@@ -67,3 +67,5 @@ async def migrate(db: Database, progress: Callable[[str, int, int], None] | None
         await db.write(statement)
     if await coverage.missing(db):
         await coverage.rebuild(db, progress)
+    else:
+        await coverage.prepare(db)
