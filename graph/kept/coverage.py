@@ -17,6 +17,7 @@ the difference to the regions above them; `rebuild` recomputes everything (migra
 imports); `audit` recomputes without writing and names what differs.
 """
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from graph.core.db import Database, Row, Transaction
+from graph.core.errors import Unavailable
 from graph.security.scope import unknown
 
 OPEN_SINCE = date.min
@@ -210,6 +212,7 @@ SET g.coverageLock = true REMOVE g.coverageLock
 WITH g MATCH (g)-[:IN]->(:Region)-[:PART_OF*0..]->(r:Region)
 SET r.coverageLock = true REMOVE r.coverageLock"""
 
+_SPANS = (("Building", "code"), ("Household", "id"))
 _SET_SPANS = """
 UNWIND $rows AS row
 MATCH (n:{label} {{{key}: row.key}})
@@ -279,18 +282,18 @@ async def refresh(tx: Transaction, grids: Sequence[str]) -> None:
 
 async def prepare(db: Database) -> None:
     """Plan the statements `refresh` runs, on no rows, so that the first assignment after
-    start-up does not wait for Neo4j to plan them (seconds on a busy machine)."""
-
-    async def work(tx: Transaction) -> None:
-        await tx.run(_LOCK, {"grids": []})
-        await tx.run(_GRID_FACTS, {"grids": []})
-        await tx.run(_REGION_TIMELINES, {"regions": []})
-        for label, key in (("Building", "code"), ("Household", "id")):
-            await tx.run(_SET_SPANS.format(label=label, key=key), {"rows": []})
-        for label in ("Grid", "Region"):
-            await tx.run(_set_timelines(label, "code"), {"rows": []})
-
-    await db.write_transaction(work)
+    start-up does not wait for Neo4j to plan them (seconds each on a busy machine). Only a
+    warm-up: one that times out is planned again when first used."""
+    statements = [
+        (_LOCK, {"grids": []}),
+        (_GRID_FACTS, {"grids": []}),
+        (_REGION_TIMELINES, {"regions": []}),
+        *((_SET_SPANS.format(label=label, key=key), {"rows": []}) for label, key in _SPANS),
+        *((_set_timelines(label, "code"), {"rows": []}) for label in ("Grid", "Region")),
+    ]
+    for statement, params in statements:
+        with contextlib.suppress(Unavailable):
+            await db.write(statement, params)
 
 
 # The grid a target of an assignment stands in (itself, for a grid).
