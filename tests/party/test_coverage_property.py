@@ -389,7 +389,7 @@ def apply_history(api: Api, city: City, data: st.DataObject) -> None:
 
 
 @settings(
-    max_examples=10,
+    max_examples=6,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
