@@ -318,7 +318,8 @@ async def coverage_tree(db: Database, within: str, as_of: date, depth: int) -> C
                 report(part["within"], part["name"], part["figures"], level + 1)
                 for part in below.get(code, ())
             )
-        return _figures(code, name, as_of, figures, children)
+        # A region written behind the import's back keeps nothing: nothing stands in it.
+        return _figures(code, name, as_of, figures or dict.fromkeys(FIGURES, 0), children)
 
     return report(row["within"], row["name"], row["figures"], 0)
 
@@ -361,7 +362,7 @@ CALL (top) {{
   RETURN collect(n {{{projection}}}) AS rows
 }}
 RETURN top IS NOT NULL AS found, allowed, rows,
-       figures.{total} - figures.covered{total[0].upper()}{total[1:]} AS total"""
+       coalesce(figures.{total} - figures.covered{total[0].upper()}{total[1:]}, 0) AS total"""
 
 
 _UNCOVERED_BUILDINGS = _uncovered(
