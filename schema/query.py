@@ -25,6 +25,7 @@ from schema.paging import Connection
 from schema.party import CoverageReport, PartyOrganization
 from schema.people import Person
 from schema.places import Building, Grid, Household, Region
+from schema.shape import nesting
 from schema.stats import Stats
 
 
@@ -116,7 +117,8 @@ class Query:
         metadata=roles(PLANNING),
     )
     async def coverage(self, info: Info, within: str, as_of: date | None = None) -> CoverageReport:
-        return await party.coverage(info.context, within, as_of)
+        depth = nesting(info.selected_fields, "children")
+        return await party.coverage(info.context, within, as_of, depth)
 
     @strawberry.field(description="Ordered by caseNo.", metadata=roles(CASES))
     async def cases(

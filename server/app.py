@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from rich.console import Console
 from starlette.exceptions import HTTPException
 
 from graph.core.db import Database
@@ -26,6 +27,7 @@ from server.http_guard import (
     coded_http_error,
     coded_internal_error,
 )
+from server.progress import bars
 from server.settings import Settings
 from server.uvicorn_log_filter import keep_query_strings_out_of_the_log
 
@@ -52,7 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = connect(settings)
-        await migrate(db)
+        # A graph written by an older version may need minutes of migration: shown.
+        with bars(Console(stderr=True)) as progress:
+            await migrate(db, progress)
         await seal_clear_values(db, pii_keys)
         app.state.db = db
         app.state.authenticator = authenticator

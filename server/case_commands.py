@@ -1,5 +1,6 @@
-"""`govgraph case show`, `govgraph audit verify` and `govgraph audit access-log`: one case's
-timeline, every history's audit, and the audit of the access log of personal data."""
+"""`govgraph case show`, `govgraph audit verify`, `govgraph audit coverage` and `govgraph audit
+access-log`: one case's timeline, every history's audit, the audit of the coverage kept in the
+graph, and the audit of the access log of personal data."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -18,7 +19,9 @@ from graph.cases import Audit, Timeline, Unreadable
 from graph.core.clock import CITY_ZONE
 from graph.core.db import Database
 from graph.core.errors import GovgraphError
+from graph.kept import coverage
 from server.app import connect
+from server.progress import bars
 from server.settings import Settings
 
 T = TypeVar("T")
@@ -66,6 +69,44 @@ def verify(
         return
     out.print(_audit_table(report))
     raise _fail(f"{len(report.broken)} of {report.cases:,} case histories are broken.")
+
+
+@audit_app.command("coverage")
+def verify_coverage(
+    within: Annotated[
+        str | None, typer.Option(help="Only the grids and regions of this region or grid.")
+    ] = None,
+    repair: Annotated[
+        bool, typer.Option(help="Then recompute everything kept, for the whole city.")
+    ] = False,
+) -> None:
+    """Recompute the coverage kept in the graph (every grid's and region's timeline, every
+    building's and household's covered intervals) from the assignments, and name each grid
+    or region whose kept figures differ; exit 1 when any does (unless --repair fixed it)."""
+    with bars(out) as progress:
+        report = _run(lambda db: coverage.audit(db, within, progress))
+    if not report.differences:
+        out.print(
+            f"The coverage kept for all {report.grids:,} grids and {report.regions:,} regions "
+            "agrees with their assignments."
+        )
+        return
+    table = Table(title="Kept coverage that differs from the assignments")
+    table.add_column("grid or region")
+    table.add_column("what differs")
+    for difference in report.differences:
+        table.add_row(Text(difference.code), difference.what)
+    out.print(table)
+    count = f"{len(report.differences)} grid(s) or region(s) keep figures"
+    if repair:
+        with bars(out) as progress:
+            _run(lambda db: coverage.rebuild(db, progress))
+        out.print(f"{count} their assignments did not give; all recomputed.")
+        return
+    raise _fail(
+        f"{count} their assignments do not give; `govgraph audit coverage --repair` "
+        "recomputes them."
+    )
 
 
 @audit_app.command("access-log")

@@ -62,7 +62,7 @@ def bulk_import(
             _run_admin_import(instance, admin_input)
             report(ADMIN_STEP, 1, 1)
         local_server.start(instance)
-        asyncio.run(_migrate(instance))
+        asyncio.run(_migrate(instance, report))
     except BaseException:
         # Up again (or down again) even when a step failed, without hiding why it failed.
         with contextlib.suppress(LocalServerError):
@@ -96,10 +96,10 @@ async def _check(instance: Instance, folder: Path) -> Checked:
     return checked
 
 
-async def _migrate(instance: Instance) -> None:
+async def _migrate(instance: Instance, report: Progress) -> None:
     db = _connect(instance)
     try:
-        await migrate(db)
+        await migrate(db, report)  # computes the coverage kept (graph.kept), with progress
     finally:
         await db.close()
 

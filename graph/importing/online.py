@@ -21,6 +21,7 @@ from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
 from graph.importing.checks import CasePlan, Checked, assignment_id, validate
 from graph.importing.csv_files import FILES, SPECS, FileReading, Problems, Record
+from graph.kept import coverage
 from graph.people import seal_clear_values
 from graph.security import personal_data
 from graph.security.sealing import PiiKeys
@@ -75,6 +76,8 @@ async def import_dataset(
             rows = (ROWS[spec.name](record, pii_keys) for record in reread(folder, spec.name))
             await writer.write(spec.name, NODE_WRITES[spec.name], rows, checked.counts[spec.name])
     await _write_cases(writer, checked)
+    # Households, buildings and assignments moved, added or changed: coverage recomputed.
+    await coverage.rebuild(db, progress)
     return ImportReport(dict(checked.counts))
 
 

@@ -129,6 +129,23 @@ def grids_within(scope: str) -> str:
 GRIDS_WITHIN = f"WITH $within AS within {grids_within('within')}"
 
 
+# A `within` argument checked inside the statement that answers it: binds `top` (the region
+# or grid it names, or null) and `allowed` (whether the reader may ask of it; see require).
+WITHIN_CHECKED = f"""OPTIONAL MATCH (withinRegion:Region {{code: $within}})
+OPTIONAL MATCH (withinGrid:Grid {{code: $within}})
+WITH coalesce(withinRegion, withinGrid) AS top, $scope IS NULL
+  OR (withinRegion IS NOT NULL AND {_region("withinRegion")})
+  OR (withinGrid IS NOT NULL AND {_grid("withinGrid")}) AS allowed"""
+
+
+def check_within(db: Database, within: str, *, found: bool, allowed: bool) -> None:
+    """What `require` answers, from what a statement beginning WITHIN_CHECKED returned."""
+    if not allowed:
+        raise outside(db, within)
+    if not found:
+        raise unknown(within)
+
+
 async def require(db: Database, within: str) -> None:
     """A `within` argument (or a region looked up by code) must lie within the reader's
     scope, FORBIDDEN otherwise, whether it exists or not; for a reader of the whole city,

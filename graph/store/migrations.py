@@ -1,6 +1,9 @@
 """Constraints and indexes of DESIGN §2, created idempotently at start-up and by the import."""
 
+from collections.abc import Callable
+
 from graph.core.db import Database
+from graph.kept import coverage
 
 UNIQUE_KEYS = {
     "Region": ("code",),
@@ -56,7 +59,13 @@ BACKFILLS = (
 )
 
 
-async def migrate(db: Database) -> None:
+async def migrate(db: Database, progress: Callable[[str, int, int], None] | None = None) -> None:
+    """`progress(step, done, total)` hears of long work: the coverage of a graph written
+    before it was kept (or by the bulk importer), computed once for every grid."""
     # Schema commands cannot share a transaction with each other or with writes.
     for statement in [*statements(), *BACKFILLS]:
         await db.write(statement)
+    if await coverage.missing(db):
+        await coverage.rebuild(db, progress)
+    else:
+        await coverage.prepare(db)

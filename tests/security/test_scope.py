@@ -256,7 +256,7 @@ def test_a_scoped_request_costs_a_fixed_handful_of_statements(api: Api, worker: 
     assert worker.statements(f"{{ {aliases} }}") == api.statements(f"{{ {aliases} }}") == 16
     assert worker.statements(STATS) == 1
     # A `within` of a scoped reader is checked in one statement, as any reader's.
-    assert worker.statements(STATS, {"w": MINE}) == 2
+    assert worker.statements(STATS, {"w": MINE}) == 1
 
 
 def test_a_case_handler_acts_in_her_scope_under_her_own_name(api: Api) -> None:
