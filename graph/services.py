@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from graph.core.batch import Lookup, Walk
 from graph.core.db import Row
 from graph.core.model import GovernanceLevel, StationKind
-from graph.security.scope import center_visible
+from graph.security.scope import center_visible, station_visible
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ STATION = (
 )
 
 CENTERS = Lookup("GovernanceCenter", "id", CENTER, GovernanceCenter.from_row, center_visible("n"))
+STATIONS = Lookup("ServiceStation", "id", STATION, ServiceStation.from_row, station_visible("n"))
 
 REGION_CENTERS = Walk(
     "MATCH (:Region {code: parent})<-[:SERVES]-(n:GovernanceCenter)",

@@ -51,6 +51,7 @@ ROLES: dict[str, frozenset[AccessRole]] = {
     "Query.caseStats": CASE_FIGURES,
     "Query.personByIdNumber": PEOPLE,
     "Query.accessLog": ACCESS_LOG,
+    "Query.search": EVERYONE,  # people among the hits only for PERSON_IDS (resolvers/search.py)
     "Mutation.reportCase": CASE_WORK,
     "Mutation.advanceCase": CASE_WORK,
     "Mutation.assign": ADMIN_ONLY,
@@ -71,7 +72,10 @@ ROLES: dict[str, frozenset[AccessRole]] = {
     # Connections and edges: what they hold is checked on the field that returns them.
     **{
         f"{kind}{part}": EVERYONE
-        for kind in ("Region", "Grid", "Building", "Household", "Person", "Case", "AccessLogEntry")
+        for kind in (
+            "Region", "Grid", "Building", "Household", "Person", "Case", "AccessLogEntry",
+            "SearchHit",
+        )
         for part in ("Connection", "Edge")
     },
     # ---- households and people
@@ -93,6 +97,8 @@ ROLES: dict[str, frozenset[AccessRole]] = {
     "CaseStats": CASE_FIGURES,
     "LevelCount": CASE_FIGURES,
     "AccessLogEntry": ACCESS_LOG,
+    "SearchHit": EVERYONE,
+    "SearchHit.person": PERSON_IDS,
 }  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 import strawberry
 
 from graph.cases import CaseFilter as CaseFilterRecord
-from resolvers import access_log, cases, party, people, places
+from resolvers import access_log, cases, party, people, places, search
 from resolvers.stats import stats_within
 from schema.access_log import AccessLogEntry
 from schema.cases import Case, CaseFilter, CaseStats
@@ -15,6 +15,7 @@ from schema.paging import Connection
 from schema.party import CoverageReport, PartyOrganization
 from schema.people import Person
 from schema.places import Building, Grid, Household, Region
+from schema.search import SearchHit, SearchKind
 from schema.stats import Stats
 
 
@@ -140,6 +141,27 @@ class Query:
     ) -> Connection[AccessLogEntry]:
         page = await access_log.access_log_page(info.context, within, from_, to, first, after)
         return page  # type: ignore[return-value]  # the entries are graph records
+
+    @strawberry.field(
+        description="People (by name), buildings (by name and address), grids, regions, party "
+        "organisations, governance centres and stations whose names match `text`, within the "
+        "reader's scope (and `within`), best first. `kinds` narrows them; without it, every "
+        "kind the reader's roles may see (people only for those who may read `Person.id`). "
+        "The text is words, never query syntax; one or two characters find names containing "
+        "them."
+    )
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        within: str | None = None,
+        kinds: list[SearchKind] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[SearchHit]:
+        return await search.search(
+            info.context, text, within=within, kinds=kinds, first=first, after=after
+        )  # type: ignore[return-value]  # the hits are graph records
 
     @strawberry.field(description="Counts within a region or grid, or in the whole graph.")
     async def stats(

@@ -19,6 +19,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
 from schema.errors import INTERNAL_MESSAGE
+from server import console
 
 log = logging.getLogger("govgraph")
 
@@ -59,6 +60,11 @@ async def coded_internal_error(request: Request, error: Exception) -> Response:
 
 
 class GovgraphRouter(GraphQLRouter):
+    @property
+    def graphql_ide_html(self) -> str:
+        # GraphiQL from govgraph's own files, not a CDN: it works offline.
+        return console.graphiql_html()
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             return await super().run(request, context=context, root_value=root_value)

@@ -111,6 +111,16 @@ def center_visible(center: str) -> str:
     )
 
 
+def station_visible(station: str) -> str:
+    """The service station stands in a grid, or a region, within the scope."""
+    return (
+        f"($scope IS NULL OR EXISTS {{ MATCH ({station})-[:IN]->(scopeStationGrid:Grid) "
+        f"WHERE {_grid('scopeStationGrid')} }} "
+        f"OR EXISTS {{ MATCH ({station})-[:IN]->(scopeStationRegion:Region) "
+        f"WHERE {_region('scopeStationRegion')} }})"
+    )
+
+
 def grids_within(scope: str) -> str:
     """Cypher binding `g` to every grid within `scope` (a variable holding a code): the
     grid itself, or the grids of the region and of every region below it; and, whatever
@@ -127,19 +137,33 @@ def grids_within(scope: str) -> str:
 GRIDS_WITHIN = f"WITH $within AS within {grids_within('within')}"
 
 
+# Whether $within names a region or grid, and whether the reader may ask about it: columns
+# that `require` reads, and that a statement may carry to make the same check in passing.
+WITHIN_FOUND = (
+    "(EXISTS { MATCH (:Region {code: $within}) } OR EXISTS { MATCH (:Grid {code: $within}) })"
+)
+WITHIN_ALLOWED = (
+    f"($scope IS NULL OR EXISTS {{ MATCH (withinRegion:Region {{code: $within}}) "
+    f"WHERE {_region('withinRegion')} }} OR EXISTS {{ MATCH (withinGrid:Grid "
+    f"{{code: $within}}) WHERE {_grid('withinGrid')} }})"
+)
+
+
 async def require(db: Database, within: str) -> None:
     """A `within` argument (or a region looked up by code) must lie within the reader's
     scope, FORBIDDEN otherwise, whether it exists or not; for a reader of the whole city,
     NOT_FOUND when it names no region and no grid: never an empty answer."""
     rows = await db.read(
-        "OPTIONAL MATCH (r:Region {code: $within}) OPTIONAL MATCH (g:Grid {code: $within}) "
-        f"RETURN r IS NOT NULL OR g IS NOT NULL AS found, $scope IS NULL "
-        f"OR (r IS NOT NULL AND {_region('r')}) OR (g IS NOT NULL AND {_grid('g')}) AS allowed",
-        {"within": within},
+        f"RETURN {WITHIN_FOUND} AS found, {WITHIN_ALLOWED} AS allowed", {"within": within}
     )
-    if not rows[0]["allowed"]:
+    judge(db, within, found=rows[0]["found"], allowed=rows[0]["allowed"])
+
+
+def judge(db: Database, within: str, *, found: bool, allowed: bool) -> None:
+    """Raise what `require` says of `within`, from the columns above."""
+    if not allowed:
         raise outside(db, within)
-    if not rows[0]["found"]:
+    if not found:
         raise unknown(within)
 
 

@@ -1,6 +1,7 @@
 """Constraints and indexes of DESIGN §2, created idempotently at start-up and by the import."""
 
 from graph.core.db import Database
+from graph.search import index_statements
 
 UNIQUE_KEYS = {
     "Region": ("code",),
@@ -44,7 +45,7 @@ def statements() -> list[str]:
         found.append(
             f"CREATE INDEX {label.lower()}_{key.lower()} IF NOT EXISTS FOR (n:{label}) ON (n.{key})"
         )
-    return found
+    return [*found, *index_statements()]  # search by name
 
 
 # Properties added after data was stored, filled in where missing (no-ops afterwards).
