@@ -57,6 +57,13 @@ REGION_CENTERS = Walk(
     CENTER,
     GovernanceCenter.from_row,
 )
+REGION_STATIONS = Walk(
+    "MATCH (:Region {code: parent})<-[:IN]-(n:ServiceStation)",
+    "id",
+    STATION,
+    ServiceStation.from_row,
+    station_visible("n"),
+)
 GRID_STATIONS = Walk(
     "MATCH (:Grid {code: parent})<-[:IN]-(n:ServiceStation)", "id", STATION, ServiceStation.from_row
 )

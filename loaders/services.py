@@ -9,3 +9,4 @@ class ServicesLoaders:
         self.station = lookup_loader(db, services.STATIONS)
         self.region_centers = list_loader(db, services.REGION_CENTERS)
         self.grid_stations = list_loader(db, services.GRID_STATIONS)
+        self.region_stations = list_loader(db, services.REGION_STATIONS)

@@ -36,6 +36,7 @@ ACCESS_LOG = frozenset({AUDITOR})  # who read whose personal data in clear
 ROLES: dict[str, frozenset[AccessRole]] = {
     # ---- what may be asked at the root
     "Query.region": EVERYONE,
+    "Query.topRegions": EVERYONE,
     "Query.grid": EVERYONE,
     "Query.building": EVERYONE,
     "Query.partyOrganization": EVERYONE,

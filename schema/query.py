@@ -21,6 +21,13 @@ from schema.stats import Stats
 
 @strawberry.type
 class Query:
+    @strawberry.field(
+        description="The regions at the top of the divisions (the city), where a reader of "
+        "the whole city starts; ordered by code."
+    )
+    async def top_regions(self, info: Info) -> list[Region]:
+        return await places.top_regions(info.context)
+
     @strawberry.field
     async def region(self, info: Info, code: str) -> Region | None:
         return await places.region(info.context, code)

@@ -21,6 +21,7 @@ CITY = "420600"  # every role but ADMIN needs a scope: the whole city, so that o
 ROOT_MATRIX = """
                      VIEWER PLANNER AUDITOR GRID_WORKER CASE_HANDLER ADMIN
 region                  x      x       x        x           x          x
+topRegions              x      x       x        x           x          x
 grid                    x      x       x        x           x          x
 building                x      x       x        x           x          x
 partyOrganization       x      x       x        x           x          x
@@ -78,6 +79,7 @@ def parse(matrix: str) -> dict[str, set[str]]:
 # allowed ones only add a case, a note and an assignment.
 ROOT_OPERATIONS = {
     "region": '{ region(code: "420602") { name } }',
+    "topRegions": "{ topRegions { name stations { name } partyOrganizations { name } } }",
     "grid": '{ grid(code: "420602001001-G01") { name } }',
     "building": '{ building(code: "420602001001-G01-B01") { code } }',
     "partyOrganization": '{ partyOrganization(id: "PO-420602001001") { name } }',
