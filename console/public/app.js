@@ -281,34 +281,48 @@ async function pagedList(id, field, fields, { code, asOf }, render, after = null
 
 async function party(id) {
   const tree = "id name level";
-  const members = can("history")
-    ? `members(first: 100) { nodes { id name assignments(history: true) { role since until targetHousehold { id door building { name } } } } }`
-    : can("households")
-      ? `members(first: 100) { nodes { name coveredHouseholds(first: 50) { nodes { id door building { name } } } } }`
-      : "";
   const data = await gql(`query($id: ID!) { partyOrganization(id: $id) { ${tree} region { code name } parent { id name }
-      children { ${tree} children { ${tree} children { ${tree} } } } ${members} } }`, { id });
+      children { ${tree} children { ${tree} children { ${tree} } } } } }`, { id });
   const o = data.partyOrganization;
   const branch = (node) => `<li>${orgLink(node)}${node.children && node.children.length ? `<ul>${node.children.map(branch).join("")}</ul>` : ""}</li>`;
-  let central = "";
-  if (o.members) {
-    const rows = [];
-    for (const m of o.members.nodes) {
-      if (m.assignments) {
-        for (const a of m.assignments.filter((a) => a.role === "CENTRAL_HOUSEHOLD" && a.targetHousehold)) {
-          rows.push(`<tr><td>${person(m)}</td><td>${link(`/household/${a.targetHousehold.id}`, `${a.targetHousehold.building.name} ${a.targetHousehold.door}`)}</td><td>${esc(a.since)}</td><td>${esc(a.until || "")}</td></tr>`);
-        }
-      } else {
-        for (const h of m.coveredHouseholds.nodes) {
-          rows.push(`<tr><td>${esc(m.name)}</td><td>${link(`/household/${h.id}`, `${h.building.name} ${h.door}`)}</td><td></td><td></td></tr>`);
-        }
-      }
-    }
-    central = `<h2>${t("centralHouseholds")}</h2><table><tr><th>${t("person")}</th><th>${t("household")}</th><th>${t("since")}</th><th>${t("until")}</th></tr>${rows.join("") || `<tr><td colspan="4" class="muted">${t("none")}</td></tr>`}</table>`;
-  }
   show(`<h1>${esc(o.name)} <span class="tag">${esc(o.level)}</span></h1>
     <p>${link(`/place/${o.region.code}`, o.region.name)}${o.parent ? ` · ${t("parent")}: ${link(`/party/${o.parent.id}`, o.parent.name)}` : ""}</p>
-    <h2>${t("tree")}</h2><div class="tree"><ul>${branch(o)}</ul></div>${central}`);
+    <h2>${t("tree")}</h2><div class="tree"><ul>${branch(o)}</ul></div><div id="central"></div>`);
+  if (can("households")) await centralHouseholds(o);
+}
+
+// The central households among the members of every organisation of the tree, and the
+// households each covers: one small request per organisation, each within the limits.
+async function centralHouseholds(root) {
+  const orgs = [];
+  const walk = (node) => { orgs.push(node); (node.children || []).forEach(walk); };
+  walk(root);
+  const fields = can("history")
+    ? "id name assignments(history: true) { role since until targetHousehold { id door building { name } } }"
+    : "name coveredHouseholds(first: 50) { nodes { id door building { name } } }";
+  const found = await Promise.all(orgs.map((org) => gql(`query($id: ID!) { partyOrganization(id: $id) {
+      members(first: 200) { nodes { ${fields} } } } }`, { id: org.id })));
+  const rows = [];
+  const seen = new Set(); // a member of several organisations of the tree is listed once
+  found.forEach((data, index) => {
+    for (const m of data.partyOrganization.members.nodes) {
+      const covered = m.assignments
+        ? m.assignments.filter((a) => a.role === "CENTRAL_HOUSEHOLD" && a.targetHousehold)
+          .map((a) => ({ household: a.targetHousehold, since: a.since, until: a.until }))
+        : m.coveredHouseholds.nodes.map((household) => ({ household }));
+      for (const c of covered) {
+        const key = `${m.id || m.name}|${c.household.id}|${c.since || ""}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rows.push(`<tr><td>${esc(orgs[index].name)}</td><td>${person(m)}</td>
+          <td>${link(`/household/${c.household.id}`, `${c.household.building.name} ${c.household.door}`)}</td>
+          <td>${esc(c.since || "")}</td><td>${esc(c.until || "")}</td></tr>`);
+      }
+    }
+  });
+  document.getElementById("central").innerHTML = `<h2>${t("centralHouseholds")}</h2>
+    <table id="central-households"><tr><th>${t("organizations")}</th><th>${t("person")}</th><th>${t("household")}</th><th>${t("since")}</th><th>${t("until")}</th></tr>
+    ${rows.join("") || `<tr><td colspan="5" class="muted">${t("none")}</td></tr>`}</table>`;
 }
 
 // ---------------------------------------------------------------- cases

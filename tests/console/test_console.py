@@ -150,6 +150,18 @@ def test_an_auditor_opens_a_case_and_sees_every_event_in_order(browser: Any, api
     assert not browser.find_elements(By.ID, "advance")
     screenshot(browser, "case")
 
+    # The party chain of a community, down to central households and what each covers.
+    go(browser, "#/party/PO-420602001001")
+    wait(browser, lambda b: b.find_element(By.ID, "central-households"))
+    no_errors(browser)
+    covered = api.data('{ person(id: "P0024") { coveredHouseholds { nodes { id } } } }')
+    table = browser.find_element(By.ID, "central-households")
+    links = [a.get_attribute("href").split("#")[1] for a in table.find_elements(By.TAG_NAME, "a")]
+    for household in covered["person"]["coveredHouseholds"]["nodes"]:
+        assert f"/household/{household['id']}" in links
+    assert "P0024" in table.get_attribute("innerHTML")
+    screenshot(browser, "party")
+
 
 def test_a_viewer_never_sees_a_phone_or_an_id_number(
     browser: Any, api: Api, traffic: Traffic
