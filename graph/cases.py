@@ -68,6 +68,7 @@ class CaseFilter:
     reported_from: datetime | None = None
     reported_to: datetime | None = None
     overdue: bool | None = None
+    level: GovernanceLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ CASE_EVENTS = Walk(
 _FILTERS = f"""
     WHERE ($state IS NULL OR n.state = $state)
       AND ($category IS NULL OR n.category = $category)
+      AND ($level IS NULL OR n.level = $level)
       AND ($reportedFrom IS NULL OR n.reportedAt >= $reportedFrom)
       AND ($reportedTo IS NULL OR n.reportedAt <= $reportedTo)
       AND ($overdue IS NULL OR $overdue = coalesce(
@@ -193,6 +195,7 @@ def list_params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[st
         "within": case_filter.within,
         "state": case_filter.state.value if case_filter.state else None,
         "category": case_filter.category.value if case_filter.category else None,
+        "level": case_filter.level.value if case_filter.level else None,
         "reportedFrom": case_filter.reported_from,
         "reportedTo": case_filter.reported_to,
         "overdue": case_filter.overdue,

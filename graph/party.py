@@ -102,6 +102,13 @@ ORGANIZATIONS = Lookup(
     organization_visible("n"),
 )
 
+REGION_ORGANIZATIONS = Walk(
+    "MATCH (:Region {code: parent})<-[:BELONGS_TO]-(n:PartyOrganization)",
+    "id",
+    ORGANIZATION,
+    partial(record, PartyOrganization),
+    organization_visible("n"),
+)
 ORGANIZATION_CHILDREN = Walk(
     "MATCH (:PartyOrganization {id: parent})<-[:UNDER]-(n:PartyOrganization)",
     "id",

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from graph.core.batch import Lookup, Walk
+from graph.core.db import Database
 from graph.core.model import GridKind, HouseholdKind, RegionLevel
 from graph.core.records import record
 from graph.security.scope import grid_in_scope, placed_in_scope, region_visible
@@ -50,6 +51,18 @@ REGIONS = Lookup("Region", "code", REGION, partial(record, Region), region_visib
 GRIDS = Lookup("Grid", "code", GRID, partial(record, Grid), grid_in_scope("n"))
 BUILDINGS = Lookup("Building", "code", BUILDING, partial(record, Building), placed_in_scope("n"))
 HOUSEHOLDS = Lookup("Household", "id", HOUSEHOLD, partial(record, Household), placed_in_scope("n"))
+
+# The regions at the top of the divisions (the city): where a reader of the whole city
+# starts walking down.
+TOP_REGIONS = (
+    "MATCH (n:Region) WHERE NOT EXISTS { (n)-[:PART_OF]->(:Region) } "
+    f"AND {region_visible('n')} RETURN n {{{REGION}}} AS row ORDER BY n.code"
+)
+
+
+async def top_regions(db: Database) -> list[Region]:
+    return [record(Region, row["row"]) for row in await db.read(TOP_REGIONS)]
+
 
 # Walks down from a grid, building or household need no predicate: the reader sees
 # those only within the scope. From a region above the scope, only the way to it shows.

@@ -6,7 +6,7 @@ from functools import partial
 from graph.core.batch import Lookup, Walk
 from graph.core.model import GovernanceLevel, StationKind
 from graph.core.records import record
-from graph.security.scope import center_visible
+from graph.security.scope import center_visible, station_visible
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,22 @@ STATION = (
 CENTERS = Lookup(
     "GovernanceCenter", "id", CENTER, partial(record, GovernanceCenter), center_visible("n")
 )
+STATIONS = Lookup(
+    "ServiceStation", "id", STATION, partial(record, ServiceStation), station_visible("n")
+)
 
 REGION_CENTERS = Walk(
     "MATCH (:Region {code: parent})<-[:SERVES]-(n:GovernanceCenter)",
     "id",
     CENTER,
     partial(record, GovernanceCenter),
+)
+REGION_STATIONS = Walk(
+    "MATCH (:Region {code: parent})<-[:IN]-(n:ServiceStation)",
+    "id",
+    STATION,
+    partial(record, ServiceStation),
+    station_visible("n"),
 )
 GRID_STATIONS = Walk(
     "MATCH (:Grid {code: parent})<-[:IN]-(n:ServiceStation)",

@@ -25,6 +25,7 @@ class PartyLoaders:
 
         self.organization = lookup_loader(db, party.ORGANIZATIONS)
         self.organization_children = list_loader(db, party.ORGANIZATION_CHILDREN)
+        self.region_organizations = list_loader(db, party.REGION_ORGANIZATIONS)
         self.person_memberships = listed(party.PERSON_MEMBERSHIPS)
         self.person_assignments = listed(party.PERSON_ASSIGNMENTS)
         self.organization_assignments = listed(party.ORGANIZATION_ASSIGNMENTS)

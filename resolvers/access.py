@@ -37,3 +37,9 @@ def seen(ctx: Context, key: str, found: T | None) -> T | None:
     if found is None and ctx.db.scope is not None:
         raise outside(ctx.db, key)
     return found
+
+
+def named(allowed: frozenset[AccessRole]) -> str:
+    """The roles of a set and ADMIN, for a message: "PLANNER, AUDITOR or ADMIN"."""
+    names = [role.value for role in AccessRole if role in allowed or role is AccessRole.ADMIN]
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)

@@ -22,6 +22,10 @@ async def organization(ctx: Context, id: str) -> PartyOrganization | None:
     return seen(ctx, id, await ctx.loaders.party.organization.load(id))
 
 
+async def region_organizations(ctx: Context, region: Region) -> list[PartyOrganization]:
+    return await ctx.loaders.party.region_organizations.load(region.code)
+
+
 async def organization_parent(ctx: Context, child: PartyOrganization) -> PartyOrganization | None:
     if child.parent_id is None:
         return None

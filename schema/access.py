@@ -27,7 +27,7 @@ from strawberry.extensions import SchemaExtension
 
 from graph.core.errors import Forbidden
 from graph.security.principal import AccessRole, Principal
-from resolvers.access import ADMIN_ONLY
+from resolvers.access import ADMIN_ONLY, named
 
 C = TypeVar("C", bound=type)
 Roles = frozenset[AccessRole]
@@ -92,9 +92,7 @@ def refused(
 def who_may(schema: GraphQLSchema, coordinate: str) -> str:
     """The roles that may select a field, for a message: "PLANNER, AUDITOR or ADMIN"."""
     type_name, field_name = coordinate.split(".")
-    allowed = roles_for(schema, type_name, field_name) or ADMIN_ONLY
-    names = [role.value for role in AccessRole if role in allowed or role is AccessRole.ADMIN]
-    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return named(roles_for(schema, type_name, field_name) or ADMIN_ONLY)
 
 
 def selected_fields(schema: GraphQLSchema, document: DocumentNode) -> tuple[tuple[str, str], ...]:

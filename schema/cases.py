@@ -121,6 +121,9 @@ class CaseFilter:
         "level longer ago than their category's limit (GOVGRAPH_OVERDUE_DAYS, 30 days by "
         "default); false: only the others.",
     )
+    level: GovernanceLevel | None = strawberry.field(
+        default=None, description="The level handling the case now."
+    )
 
 
 @strawberry.input

@@ -53,6 +53,14 @@ class Region:
     async def centers(self, info: Info) -> list[CenterType]:
         return await resolve_services.region_centers(info.context, self)
 
+    @strawberry.field(description="Service stations in the region itself (not below), by id.")
+    async def stations(self, info: Info) -> list[StationType]:
+        return await resolve_services.region_stations(info.context, self)
+
+    @strawberry.field(description="Party organisations that belong to the region, by id.")
+    async def party_organizations(self, info: Info) -> list[OrganizationType]:
+        return await resolve_party.region_organizations(info.context, self)
+
 
 @type_roles(EVERYONE)
 @strawberry.type

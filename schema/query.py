@@ -5,7 +5,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import access_log, cases, party, people, places
+from resolvers import access_log, cases, party, people, places, search
 from resolvers.access import (
     ACCESS_LOG,
     CASE_FIGURES,
@@ -25,12 +25,21 @@ from schema.paging import Connection
 from schema.party import CoverageReport, PartyOrganization
 from schema.people import Person
 from schema.places import Building, Grid, Household, Region
+from schema.search import SearchHit, SearchKind
 from schema.shape import nesting
 from schema.stats import Stats
 
 
 @strawberry.type
 class Query:
+    @strawberry.field(
+        description="The regions at the top of the divisions (the city), where a reader of "
+        "the whole city starts; ordered by code.",
+        metadata=roles(EVERYONE),
+    )
+    async def top_regions(self, info: Info) -> list[Region]:
+        return await places.top_regions(info.context)
+
     @strawberry.field(metadata=roles(EVERYONE))
     async def region(self, info: Info, code: str) -> Region | None:
         return await places.region(info.context, code)
@@ -160,6 +169,28 @@ class Query:
     ) -> Connection[AccessLogEntry]:
         page = await access_log.access_log_page(info.context, within, from_, to, first, after)
         return page  # type: ignore[return-value]  # the entries are graph records
+
+    @strawberry.field(
+        description="People (by name), buildings (by name and address), grids, regions, party "
+        "organisations, governance centres and stations whose names match `text`, within the "
+        "reader's scope (and `within`), best first. `kinds` narrows them; without it, every "
+        "kind the reader's roles may see (people only for those who may read `Person.id`). "
+        "The text is words, never query syntax; one or two characters find names containing "
+        "them.",
+        metadata=roles(EVERYONE),
+    )
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        within: str | None = None,
+        kinds: list[SearchKind] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[SearchHit]:
+        return await search.search(
+            info.context, text, within=within, kinds=kinds, first=first, after=after
+        )  # type: ignore[return-value]  # the hits are graph records
 
     @strawberry.field(
         description="Counts within a region or grid, or in the whole graph.",

@@ -1,9 +1,12 @@
-"""The FastAPI application: GraphQL at /graphql (GraphiQL in a browser), and the reports.
+"""The FastAPI application: GraphQL at /graphql (GraphiQL in a browser), the reports, and
+the browser console at / (server/console.py).
 
 Every request but the GraphiQL page needs a bearer token (server/auth.py). A missing or
 bad one is refused with HTTP 401 and a GraphQL-shaped body whose error has
 `extensions.code` UNAUTHENTICATED, before any Cypher runs."""
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,11 +18,12 @@ from starlette.exceptions import HTTPException
 from graph.core.db import Database
 from graph.core.errors import Unauthenticated
 from graph.people import seal_clear_values
+from graph.search import prepare
 from graph.security.principal import Principal
 from graph.store.migrations import migrate
 from resolvers.context import Context
 from schema import build_schema
-from server import reports
+from server import console, reports
 from server.auth import Authenticator
 from server.http_guard import (
     BodyLimit,
@@ -33,6 +37,16 @@ from server.uvicorn_log_filter import keep_query_strings_out_of_the_log
 
 # Nothing runs for a GET without a query (the GraphiQL page): it needs no token.
 NOBODY = Principal(subject=None, roles=frozenset(), scope=())
+
+
+log = logging.getLogger("govgraph")
+
+
+async def prepare_search(db: Database) -> None:
+    try:
+        await prepare(db)
+    except Exception as error:  # only a head start: the first search plans it otherwise
+        log.warning("search statements not planned ahead: %s", error)
 
 
 def connect(settings: Settings, timeout: float | None = None) -> Database:
@@ -60,7 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await seal_clear_values(db, pii_keys)
         app.state.db = db
         app.state.authenticator = authenticator
+        planning = asyncio.create_task(prepare_search(db))  # while the first requests come
         yield
+        planning.cancel()
         await db.close()
 
     async def context(request: Request) -> Context:
@@ -85,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(reports.router)
+    if settings.console:
+        console.mount(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(HTTPException, coded_http_error)
     app.add_exception_handler(Exception, coded_internal_error)

@@ -20,6 +20,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
 from schema.errors import INTERNAL_MESSAGE
+from server import console
 
 log = logging.getLogger("govgraph")
 
@@ -63,6 +64,11 @@ class GovgraphRouter(GraphQLRouter):
     def encode_json(self, data: object) -> bytes:
         # The read planner's answers are plain values: orjson writes them in one call.
         return orjson.dumps(data)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # GraphiQL from govgraph's own files, not a CDN: it works offline.
+        return console.graphiql_html()
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     pii_encryption_key: str = DEV_PII_ENCRYPTION_KEY
     pii_retired_encryption_keys: list[str] = Field(default_factory=list)
     graphiql: bool = True
+    console: bool = True  # the browser console at /
     # Authentication (server/auth.py): bearer JWTs, or `off` on loopback only.
     auth: Literal["jwt", "off"] = "jwt"
     jwt_secret: SecretStr | None = None  # HS256

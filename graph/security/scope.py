@@ -113,6 +113,16 @@ def center_visible(center: str) -> str:
     )
 
 
+def station_visible(station: str) -> str:
+    """The service station stands in a grid, or a region, within the scope."""
+    return (
+        f"($scope IS NULL OR EXISTS {{ MATCH ({station})-[:IN]->(scopeStationGrid:Grid) "
+        f"WHERE {_grid('scopeStationGrid')} }} "
+        f"OR EXISTS {{ MATCH ({station})-[:IN]->(scopeStationRegion:Region) "
+        f"WHERE {_region('scopeStationRegion')} }})"
+    )
+
+
 def grids_within(scope: str) -> str:
     """Cypher binding `g` to every grid within `scope` (a variable holding a code): the
     grid itself, or the grids of the region and of every region below it; and, whatever
@@ -144,6 +154,18 @@ def check_within(db: Database, within: str, *, found: bool, allowed: bool) -> No
         raise outside(db, within)
     if not found:
         raise unknown(within)
+
+
+# Whether $within names a region or grid, and whether the reader may ask about it: columns
+# that `require` reads, and that a statement may carry to make the same check in passing.
+WITHIN_FOUND = (
+    "(EXISTS { MATCH (:Region {code: $within}) } OR EXISTS { MATCH (:Grid {code: $within}) })"
+)
+WITHIN_ALLOWED = (
+    f"($scope IS NULL OR EXISTS {{ MATCH (withinRegion:Region {{code: $within}}) "
+    f"WHERE {_region('withinRegion')} }} OR EXISTS {{ MATCH (withinGrid:Grid "
+    f"{{code: $within}}) WHERE {_grid('withinGrid')} }})"
+)
 
 
 async def require(db: Database, within: str) -> None:

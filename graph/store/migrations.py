@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from graph.core.db import Database
 from graph.kept import coverage
+from graph.search import index_statements
 
 UNIQUE_KEYS = {
     "Region": ("code",),
@@ -47,7 +48,7 @@ def statements() -> list[str]:
         found.append(
             f"CREATE INDEX {label.lower()}_{key.lower()} IF NOT EXISTS FOR (n:{label}) ON (n.{key})"
         )
-    return found
+    return [*found, *index_statements()]  # search by name
 
 
 # Properties added after data was stored, filled in where missing (no-ops afterwards).

@@ -449,3 +449,14 @@ def test_case_show_prints_the_history_as_a_table(graph: Graph) -> None:
     assert "The history verifies." in done.stdout
     missing = govgraph(graph, "case", "show", "XY-1900-0001")
     assert missing.returncode == 1 and "No case is numbered 'XY-1900-0001'" in missing.stderr
+
+
+def test_the_list_filters_by_the_level_handling_each_case(api: Api) -> None:
+    query = """query($level: GovernanceLevel) { cases(filter: { within: "420600", level: $level },
+        first: 500) { totalCount nodes { caseNo level } } }"""
+    everything = api.data(query)["cases"]["nodes"]
+    for level in ("GRID", "COMMUNITY", "TOWNSHIP", "COUNTY", "CITY"):
+        found = api.data(query, {"level": level})["cases"]
+        expected = [case for case in everything if case["level"] == level]
+        assert found["nodes"] == expected and found["totalCount"] == len(expected)
+    assert {case["level"] for case in everything} >= {"GRID", "TOWNSHIP"}

@@ -21,6 +21,7 @@ CITY = "420600"  # every role but ADMIN needs a scope: the whole city, so that o
 ROOT_MATRIX = """
                      VIEWER PLANNER AUDITOR GRID_WORKER CASE_HANDLER ADMIN
 region                  x      x       x        x           x          x
+topRegions              x      x       x        x           x          x
 grid                    x      x       x        x           x          x
 building                x      x       x        x           x          x
 partyOrganization       x      x       x        x           x          x
@@ -36,6 +37,7 @@ cases                   .      .       x        x           x          x
 caseStats               .      x       x        x           x          x
 personByIdNumber        .      .       .        x           .          x
 accessLog               .      .       x        .           .          x
+search                  x      x       x        x           x          x
 reportCase              .      .       .        x           x          x
 advanceCase             .      .       .        x           x          x
 assign                  .      .       .        .           .          x
@@ -62,6 +64,7 @@ PartyOrganization.members    .      x       x        x           .          x
 PartyOrganization.assignments .     .       x        x           .          x
 Grid.workers                 x      x       x        x           x          x
 Region.centers               x      x       x        x           x          x
+SearchHit.person             .      .       x        x           x          x
 """
 
 
@@ -76,6 +79,7 @@ def parse(matrix: str) -> dict[str, set[str]]:
 # allowed ones only add a case, a note and an assignment.
 ROOT_OPERATIONS = {
     "region": '{ region(code: "420602") { name } }',
+    "topRegions": "{ topRegions { name stations { name } partyOrganizations { name } } }",
     "grid": '{ grid(code: "420602001001-G01") { name } }',
     "building": '{ building(code: "420602001001-G01-B01") { code } }',
     "partyOrganization": '{ partyOrganization(id: "PO-420602001001") { name } }',
@@ -91,6 +95,7 @@ ROOT_OPERATIONS = {
     "caseStats": '{ caseStats(within: "420602") { reported } }',
     "personByIdNumber": '{ personByIdNumber(idNumber: "420602199007259993") { name } }',
     "accessLog": '{ accessLog(within: "420602") { totalCount } }',
+    "search": '{ search(text: "凤鸣") { totalCount } }',
     "reportCase": 'mutation { reportCase(input: { title: "matrix", category: HAZARD, '
     'gridCode: "420602001001-G01" }) { caseNo } }',
     "advanceCase": 'mutation { advanceCase(input: { caseNo: "XY-2026-0011", action: NOTE, '
@@ -121,6 +126,7 @@ FIELD_OPERATIONS = {
     "PartyOrganization.assignments": '{ partyOrganization(id: "PO-420602001001-G01") { assignments { role } } }',
     "Grid.workers": f"{{ {WORKERS} {{ name }} }} }}",
     "Region.centers": '{ region(code: "420602") { centers { name } } }',
+    "SearchHit.person": '{ search(text: "孙磊") { nodes { person { name } } } }',
 }
 
 
