@@ -32,7 +32,10 @@ class Refused(HTTPException):
 
 
 def error_response(status_code: int, message: str, code: str) -> Response:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    if code != "INTERNAL":
+        # Refused before GraphQL saw it: no statement ran, as every refusal says.
+        body["extensions"] = {"cypherStatements": 0}
     return JSONResponse(body, status_code=status_code)
 
 
