@@ -39,7 +39,7 @@ class Report:
 
 
 async def coverage(ctx: Context, within: str, as_of: date) -> Report:
-    report = await party.coverage(ctx, within, as_of)
+    report = await party.coverage(ctx, within, as_of, depth=1)
     parts = await party.coverage_children(ctx, report)
     columns = [
         "code", "name", "buildings", "covered_buildings", "building_coverage",

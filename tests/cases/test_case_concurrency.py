@@ -129,12 +129,12 @@ def test_a_retried_step_reads_the_case_again(graph: Graph, monkeypatch: pytest.M
     async def race(db: Database) -> tuple[Case, Case]:
         failed = asyncio.Event()
 
-        def flaky(facts: case_machine.CaseFacts, *args: Any) -> Any:
+        def flaky(facts: case_machine.CaseFacts, *args: Any, **kwargs: Any) -> Any:
             seen.append(facts.last_seq)
             if len(seen) == 1:  # as a deadlock would: the driver retries the transaction
                 failed.set()
                 raise TransientError("simulated deadlock")
-            return fold(facts, *args)
+            return fold(facts, *args, **kwargs)
 
         monkeypatch.setattr(case_machine, "advance", flaky)
         retried = asyncio.create_task(cases.advance(db, step(case_no, CaseAction.NOTE, "A")))
