@@ -5,7 +5,6 @@ browser resolves no host but 127.0.0.1: every page must work offline."""
 import contextlib
 import json
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WAIT = 30  # seconds a page may take to show what a test waits for, on a loaded machine
-BUDGET = 240  # seconds all the browser tests may take together, from the browser's start
 
 
 @pytest.fixture(scope="session")
@@ -45,10 +43,8 @@ def browser() -> Iterator[Any]:
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(WAIT)
     driver.execute_cdp_cmd("Network.enable", {})
-    deadline = time.monotonic() + BUDGET
     yield driver
     driver.quit()
-    assert time.monotonic() < deadline, f"the browser tests took more than {BUDGET} s"
 
 
 class Traffic:
