@@ -59,7 +59,7 @@ def test_a_grid_worker_reads_a_phone_of_her_grid_and_the_read_is_logged(fresh: G
     assert result.errors is None
     assert result.data == {"person": {"contactPhone": PHONES["P0001"]}}
     # The person, then the log's read and its append in one transaction.
-    assert result.extensions == {"cypherStatements": 3}
+    assert result.extensions == {"cypherStatements": 3, "plan": "resolvers"}
     [record] = [row["r"] for row in records(fresh)]
     assert record.pop("at").tzinfo is not None
     assert record.pop("hash")
@@ -83,7 +83,7 @@ def test_a_household_s_phones_cost_one_transaction_and_one_record_each(fresh: Gr
     members = {m["id"]: m["contactPhone"] for m in result.data["household"]["members"]}
     assert members["P0001"] == PHONES["P0001"] and members["P0002"] == PHONES["P0002"]
     assert members["P0003"] is None  # a child without a phone: nothing read, nothing logged
-    assert result.extensions == {"cypherStatements": 4}
+    assert result.extensions == {"cypherStatements": 4, "plan": "resolvers"}
     logged = [(row["r"]["seq"], row["r"]["personId"]) for row in records(fresh)]
     assert sorted(person for _, person in logged) == ["P0001", "P0002"]
     assert [seq for seq, _ in logged] == [1, 2]
@@ -258,7 +258,7 @@ def test_a_grid_worker_finds_people_of_her_grids_only(fresh: Graph) -> None:
             "phone": "199****1034",
         }
     }
-    assert found.extensions == {"cypherStatements": 1}
+    assert found.extensions == {"cypherStatements": 1, "plan": "resolvers"}
 
     elsewhere = execute(fresh, GRID_WORKER_G01, BY_ID, n=P0200_ID)
     nobody = execute(fresh, GRID_WORKER_G01, BY_ID, n=NOBODY_ID)
