@@ -192,6 +192,7 @@ class _Describer:
             reported_from=optional_city_time(given.get("reportedFrom")),
             reported_to=optional_city_time(given.get("reportedTo")),
             overdue=given.get("overdue"),
+            level=given.get("level"),
         )
         return found, OverdueRule(self.ctx.overdue_days, cases.now())
 

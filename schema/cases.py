@@ -165,6 +165,7 @@ def case_filter(given: CaseFilter | None) -> graph_cases.CaseFilter:
         reported_from=given.reported_from,
         reported_to=given.reported_to,
         overdue=given.overdue,
+        level=given.level,
     )
 
 
