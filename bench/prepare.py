@@ -69,7 +69,7 @@ def ensure_loaded(city: City, instance: Instance, dataset: Callable[[], Path]) -
             shutil.rmtree(instance.home / part, ignore_errors=True)
         folder = dataset()  # generated only now, when it is to be imported
         print(f"Bulk-importing {folder} into {instance.name} (bolt {instance.bolt_port}) ...")
-        bulk_import(instance, folder, Settings().pii_key.encode())
+        bulk_import(instance, folder, Settings().pii_keys)
         marker.write_text(wanted)
     return local_server.start(instance)
 
