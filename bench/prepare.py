@@ -49,7 +49,8 @@ def instance_for(city: City, bolt_port: int | None) -> Instance:
     port = bolt_port or PORTS.get(city.scale)
     if port is None:
         raise SystemExit(f"No bench port for scale {city.label}: pass --bolt-port.")
-    heap, cache = ("1g", "1g") if city.scale <= 0.01 else ("2g", "3g" if city.scale < 1 else "4g")
+    small = ("512m", "256m") if city.scale <= 0.001 else ("1g", "1g")
+    heap, cache = small if city.scale <= 0.01 else ("2g", "3g" if city.scale < 1 else "4g")
     return Instance(f"bench-{city.label}", port, heap, cache)
 
 
