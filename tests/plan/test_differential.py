@@ -56,7 +56,7 @@ FEW_READERS = ("grid worker", "planner", "admin of a county")
 # planner must take whole; the others select what it leaves to the resolvers (coverage,
 # stats, caseStats, accessLog, historyIntact).
 README_COMPILED = {"region", "partyOrganization", "case", "household"}
-COMPILED_BENCH = {"walk", "covered", "timeline", "cases", "caseStats"}
+COMPILED_BENCH = {"walk", "covered", "timeline", "cases", "caseStats", "chain", "card", "grid"}
 
 
 @pytest.fixture(scope="module")
