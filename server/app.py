@@ -4,6 +4,7 @@ Every request but the GraphiQL page needs a bearer token (server/auth.py). A mis
 bad one is refused with HTTP 401 and a GraphQL-shaped body whose error has
 `extensions.code` UNAUTHENTICATED, before any Cypher runs."""
 
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,10 +12,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from graph.case_machine import CaseChain
+from graph.cases import reseal
 from graph.core.db import Database
-from graph.core.errors import Unauthenticated
+from graph.core.errors import Unauthenticated, Unavailable
 from graph.people import seal_clear_values
 from graph.security.principal import Principal
+from graph.store import local_server
 from graph.store.migrations import migrate
 from resolvers.context import Context
 from schema import build_schema
@@ -40,7 +44,25 @@ def connect(settings: Settings, timeout: float | None = None) -> Database:
         settings.neo4j_password,
         settings.neo4j_database,
         timeout or settings.transaction_timeout,
+        unavailable_wait=settings.unavailable_wait,
     )
+
+
+STARTUP_WAIT = 60.0  # seconds the migrations at start-up wait for Neo4j
+
+NOT_RUNNING = (
+    "The local Neo4j is not running (it answers at {uri} when it is). Start it with "
+    "`govgraph neo4j start`, or with `make run`, which also serves the API."
+)
+
+
+def connect_command(settings: Settings, timeout: float | None = None) -> Database:
+    """The connection of a command run on the server machine, refused at once when the local
+    Neo4j it would use is not running, rather than after the wait for an absent server."""
+    instance = settings.local_neo4j
+    if settings.uses_local_neo4j and not local_server.listening(instance):
+        raise Unavailable(NOT_RUNNING.format(uri=instance.uri))
+    return connect(settings, timeout)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,8 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = connect(settings)
-        await migrate(db)
-        await seal_clear_values(db, pii_keys)
+        # At start-up Neo4j may still be opening its database: give it time.
+        starting = db.waiting(max(settings.unavailable_wait, STARTUP_WAIT))
+        await migrate(starting)
+        await seal_clear_values(starting, pii_keys)
+        await reseal(starting, CaseChain.of(pii_keys))
         app.state.db = db
         app.state.authenticator = authenticator
         yield
@@ -72,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         build_schema(settings.limits, settings.introspection),
         context_getter=context,
         graphql_ide="graphiql" if settings.graphiql else None,
+        retry_after=math.ceil(settings.unavailable_wait),
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(reports.router)

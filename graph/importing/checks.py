@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.case_machine import CaseFacts, Event, advance, report
+from graph.case_machine import CaseChain, CaseFacts, Event, advance, report
 from graph.core.db import Database
 from graph.core.errors import BadUserInput, InvalidTransition
 from graph.core.model import (
@@ -154,14 +154,15 @@ def assignment_id(role: Role, holder: str, target: str, since: date | None) -> s
     return "A-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
 
 
-async def validate(db: Database, folder: Path, *, replace: bool) -> Checked:
-    return await Validation(folder, replace).run(db)
+async def validate(db: Database, folder: Path, *, replace: bool, chain: CaseChain) -> Checked:
+    return await Validation(folder, replace, chain).run(db)
 
 
 class Validation:
-    def __init__(self, folder: Path, replace: bool) -> None:
+    def __init__(self, folder: Path, replace: bool, chain: CaseChain) -> None:
         self.folder = folder
         self.replace = replace  # then the database is emptied: only the dataset counts
+        self.chain = chain  # seals the events folded
         self.problems = Problems()
         self.counts: dict[str, int] = {}
         self.lines: dict[str, dict[str, int]] = {label: {} for label in KINDS}
@@ -371,15 +372,18 @@ class Validation:
             facts = old.facts
             events = events[max(0, len(old.history) - first_seq + 1) :]
         elif row is not None:
-            facts, opening = report(case_no, row.reported_at, row.reported_by, row.note)
+            facts, opening = report(
+                case_no, row.reported_at, row.reported_by, row.note, chain=self.chain
+            )
             new_events.append(opening)
         else:
             return None  # a case in neither the dataset nor the database, reported already
         for event in events:
             try:
                 facts, made = advance(
-                    facts, event.action, event.at, event.actor_id, event.center_id, event.note
-                )
+                    facts, event.action, event.at, event.actor_id, event.center_id, event.note,
+                    chain=self.chain,
+                )  # fmt: skip
             except InvalidTransition as refused:
                 self.problems.add(
                     "case_events.csv",

@@ -23,7 +23,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, TextIO
 
-from graph.case_machine import CaseFacts, advance, report
+from graph.case_machine import CaseChain, CaseFacts, advance, report
 from graph.core.clock import CITY_ZONE
 from graph.core.model import (
     CaseAction,
@@ -70,6 +70,8 @@ MIN_SCALE, MAX_SCALE = 0.0001, 10.0
 TODAY = date(2026, 11, 30)  # the data's today, as in the demo dataset
 YEAR_START = datetime(2026, 1, 1, tzinfo=CITY_ZONE)
 CUTOFF = datetime(2026, 11, 30, tzinfo=CITY_ZONE)  # no event after it: later ones are yet to come
+# Events are folded here for their facts only: the files hold no seals, the import makes them.
+UNKEPT_SEALS = CaseChain(b"synthetic")
 REPORT_DAYS = 333  # cases are reported from 2026-01-01 to 2026-11-29
 LAST_BIRTH = date(2026, 6, 30)
 FIRST_BIRTH = date(1925, 1, 1)
@@ -1210,7 +1212,7 @@ class PlaceWriter:
             reporter,
             note,
         )
-        facts, _ = report(case_no, reported, reporter, note)
+        facts, _ = report(case_no, reported, reporter, note, chain=UNKEPT_SEALS)
         for action, hours in case_steps(rng):
             at = facts.last_at + timedelta(minutes=max(1, int(hours * 60)))
             if at >= CUTOFF:
@@ -1227,7 +1229,7 @@ class PlaceWriter:
         center = self.center(level + 1 if action is CaseAction.ESCALATE else level)
         notes = EVENT_NOTES.get(action)
         note = self.rng.choice(notes) if notes and self.rng.random() < 0.7 else None
-        facts, _ = advance(facts, action, at, actor, center, note)
+        facts, _ = advance(facts, action, at, actor, center, note, chain=UNKEPT_SEALS)
         self.sink.row(
             "case_events.csv", facts.case_no, at.isoformat(), action.value, actor, center, note
         )

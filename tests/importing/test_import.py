@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from graph.case_machine import event_hash
+from graph.case_machine import event_content
 from graph.core.db import Database
 from graph.core.model import CaseAction, CaseState, GovernanceLevel, Role
 from graph.importing.checks import assignment_id, validate
 from graph.importing.online import ImportRejected, ImportReport, import_dataset
 from graph.security.personal_data import keyed_hash
 from graph.security.sealing import unseal
-from tests.support import TEST_PII_KEYS, Graph, open_seals
+from tests.support import TEST_CHAIN, TEST_PII_KEYS, Graph, open_seals
 
 KEY = TEST_PII_KEYS.hashing
 ID_NUMBER = "11010519491231002X"  # the example of GB 11643 itself
@@ -355,18 +355,20 @@ def test_case_events_are_applied_in_time_order(empty_graph: Graph, tmp_path: Pat
     assert events[2]["at"].utcoffset() == timedelta(0)
     assert events[2]["at"] == datetime(2026, 1, 5, 11, 0, tzinfo=CST)
     assert facts["lastHash"] == events[-1]["hash"]
-    assert events[1]["hash"] == event_hash(
-        events[0]["hash"],
-        "K1",
-        2,
-        datetime(2026, 1, 5, 10, 0, tzinfo=CST),
-        CaseAction.ACCEPT,
-        CaseState.REPORTED,
-        CaseState.ACCEPTED,
-        GovernanceLevel.GRID,
-        "P3",
-        "C1",
-        "受理",
+    assert events[1]["hash"] == TEST_CHAIN.seal(
+        event_content(
+            events[0]["hash"],
+            "K1",
+            2,
+            datetime(2026, 1, 5, 10, 0, tzinfo=CST),
+            CaseAction.ACCEPT,
+            CaseState.REPORTED,
+            CaseState.ACCEPTED,
+            GovernanceLevel.GRID,
+            "P3",
+            "C1",
+            "受理",
+        )
     )
 
 
@@ -886,18 +888,20 @@ def test_events_continue_a_stored_case(empty_graph: Graph, tmp_path: Path) -> No
         (3, "START", 2),
         (4, "RESOLVE", 3),
     ]
-    assert events[2]["hash"] == event_hash(
-        stored_hash,
-        "K2",
-        3,
-        datetime(2026, 1, 7, 9, 0, tzinfo=CST),
-        CaseAction.START,
-        CaseState.ACCEPTED,
-        CaseState.IN_PROGRESS,
-        GovernanceLevel.GRID,
-        "P3",
-        None,
-        None,
+    assert events[2]["hash"] == TEST_CHAIN.seal(
+        event_content(
+            stored_hash,
+            "K2",
+            3,
+            datetime(2026, 1, 7, 9, 0, tzinfo=CST),
+            CaseAction.START,
+            CaseState.ACCEPTED,
+            CaseState.IN_PROGRESS,
+            GovernanceLevel.GRID,
+            "P3",
+            None,
+            None,
+        )
     )
     import_ok(empty_graph, write(tmp_path / "second", later))
     assert empty_graph.cypher(
@@ -945,7 +949,7 @@ def test_references_into_the_database(empty_graph: Graph, tmp_path: Path) -> Non
     folder = write(tmp_path / "two", rest)
 
     async def checked_with_statements(db: Database) -> tuple[list[str], int]:
-        checked = await validate(db, folder, replace=False)
+        checked = await validate(db, folder, replace=False, chain=TEST_CHAIN)
         return checked.problems, db.statements
 
     problems, statements = empty_graph.run(checked_with_statements)
