@@ -78,7 +78,11 @@ class Authenticator:
                 "For development on this machine only."
             )
         elif settings.jwt_jwks_url is not None:
-            self.jwks = jwt.PyJWKClient(settings.jwt_jwks_url, timeout=JWKS_TIMEOUT)
+            self.jwks = jwt.PyJWKClient(
+                settings.jwt_jwks_url,
+                timeout=JWKS_TIMEOUT,
+                cooldown_duration=settings.jwt_jwks_cooldown,
+            )
             self.algorithm = "RS256"
         elif settings.jwt_public_key_file is not None:
             try:

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, SecretStr
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.core.model import CaseCategory
@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     # RS256 keys published by the issuer (a JWKS URL), picked by each token's `kid` and
     # fetched again when a token names one not yet seen (a rotation); wins over the others.
     jwt_jwks_url: str | None = None
+    # Seconds before a token naming an unknown key id may make the keys be fetched again.
+    jwt_jwks_cooldown: NonNegativeFloat = 30.0
     jwt_audience: str = "govgraph"
     jwt_issuer: str | None = None  # when set, each token's `iss` must be this
     introspection: bool = True  # turn off in production, with graphiql

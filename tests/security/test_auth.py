@@ -315,7 +315,7 @@ class Jwks:
 def test_rs256_keys_from_a_jwks_url_follow_a_rotation(graph: Graph) -> None:
     jwks = Jwks()
     jwks.keys["k1"] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    settings = Settings(NEO4J_URI=graph.uri, jwt_jwks_url=jwks.url)
+    settings = Settings(NEO4J_URI=graph.uri, jwt_jwks_url=jwks.url, jwt_jwks_cooldown=0)
     server, thread, base_url = serve_in_thread(create_app(settings))
     try:
         api = Api(base_url)
