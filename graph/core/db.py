@@ -43,6 +43,11 @@ READ_ONLY = (
     "The graph database accepts no changes right now (it was made read-only, for maintenance "
     "or a full disk); questions are still answered. Try the change again later."
 )
+ENDED = (
+    "The graph database ended this request before it was done (it waited past "
+    "GOVGRAPH_TRANSACTION_TIMEOUT, or the database was stopping); nothing was changed. "
+    "Try again in a minute."
+)
 BUSY = "Every connection to the graph database is in use; try again in a moment."
 # A write whose commit was sent but never acknowledged: only its idempotent forms are safe
 # to send again, and the server does not do so on its own.
@@ -240,6 +245,8 @@ class Database:
                     raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
                 if isinstance(error, ClientError) and "ReadOnly" in (error.code or ""):
                     raise Unavailable(READ_ONLY) from error
+                if isinstance(error, ClientError) and ended(error):
+                    raise Unavailable(ENDED) from error
                 if not error.is_retryable():
                     raise
                 left = deadline - time.monotonic()
@@ -249,6 +256,13 @@ class Database:
                     raise Unavailable(UNREACHABLE) from error
             await asyncio.sleep(delay)
             delay *= 2
+
+
+def ended(error: ClientError) -> bool:
+    """Whether Neo4j ended the transaction from outside (its lock wait stopped at the timeout,
+    a shutdown): it was rolled back."""
+    code = error.code or ""
+    return "LockClientStopped" in code or code.endswith("Transaction.Terminated")
 
 
 def timed_out(error: ClientError) -> bool:
