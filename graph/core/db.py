@@ -19,8 +19,6 @@ from neo4j.exceptions import (
     DriverError,
     IncompleteCommit,
     Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
 )
 from neo4j.time import Date, DateTime
 
@@ -251,7 +249,7 @@ class Database:
                     raise
                 left = deadline - time.monotonic()
                 if not retry or left <= delay:
-                    if isinstance(error, ServiceUnavailable | SessionExpired) and outage:
+                    if outage:  # the request's other statements need not wait again
                         outage[0] = True
                     raise Unavailable(UNREACHABLE) from error
             await asyncio.sleep(delay)
