@@ -633,7 +633,8 @@ _SEALS_WRITE = """
     SET n.hash = row.hash"""
 # Re-sealing runs once per database: afterwards an unkeyed chain can only be a rewrite (one
 # made to pass for an old history), which must stay broken, not be sealed anew.
-_RESEALED_ONCE = "MATCH (m:Migration {name: $name}) RETURN m.name AS name"
+_RESEALED_ONCE = """
+    RETURN EXISTS { MATCH (:Migration {name: $name}) } AS done, EXISTS { MATCH (:Case) } AS cases"""
 _RESEALED_NOW = """
     MERGE (m:Migration {name: $name})
     ON CREATE SET m.at = $at, m.cases = $cases, m.keyId = $keyId"""
@@ -651,7 +652,10 @@ async def reseal(db: Database, chain: CaseChain) -> int:
     actor, that names the old chain's last hash. Only a chain that verifies as it was is
     re-sealed: one already broken stays as it is, and the audit names it. Done once per
     database, which a `Migration` node records. How many were re-sealed."""
-    if await db.read(_RESEALED_ONCE, {"name": RESEAL_MIGRATION}):
+    # A database without cases has nothing to re-seal, and is left untouched (an import
+    # refused by its checks writes nothing): the first start that finds cases records it.
+    (found,) = await db.read(_RESEALED_ONCE, {"name": RESEAL_MIGRATION})
+    if found["done"] or not found["cases"]:
         return 0
     resealed, after = 0, None
     while found := [
