@@ -135,6 +135,12 @@ class ReportCaseInput:
     reported_by: strawberry.ID | None = None
     at: datetime | None = strawberry.field(default=None, description="Now when absent.")
     note: str | None = None
+    request_id: str | None = strawberry.field(
+        default=None,
+        description="The client's own key for this report (a UUID), kept on the case. Sent "
+        "again with the same report (after an UNAVAILABLE, say), it returns the case the first "
+        "one made instead of making a second; with another report, CONFLICT.",
+    )
 
 
 @strawberry.input

@@ -7,6 +7,7 @@ bad one is refused with HTTP 401 and a GraphQL-shaped body whose error has
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,11 +16,14 @@ from fastapi.responses import JSONResponse
 from rich.console import Console
 from starlette.exceptions import HTTPException
 
+from graph.case_machine import CaseChain
+from graph.cases import reseal
 from graph.core.db import Database
-from graph.core.errors import Unauthenticated
+from graph.core.errors import Unauthenticated, Unavailable
 from graph.people import seal_clear_values
 from graph.search import prepare
 from graph.security.principal import Principal
+from graph.store import local_server
 from graph.store.migrations import migrate
 from resolvers.context import Context
 from schema import build_schema
@@ -56,7 +60,25 @@ def connect(settings: Settings, timeout: float | None = None) -> Database:
         settings.neo4j_password,
         settings.neo4j_database,
         timeout or settings.transaction_timeout,
+        unavailable_wait=settings.unavailable_wait,
     )
+
+
+STARTUP_WAIT = 60.0  # seconds the migrations at start-up wait for Neo4j
+
+NOT_RUNNING = (
+    "The local Neo4j is not running (it answers at {uri} when it is). Start it with "
+    "`govgraph neo4j start`, or with `make run`, which also serves the API."
+)
+
+
+def connect_command(settings: Settings, timeout: float | None = None) -> Database:
+    """The connection of a command run on the server machine, refused at once when the local
+    Neo4j it would use is not running, rather than after the wait for an absent server."""
+    instance = settings.local_neo4j
+    if settings.uses_local_neo4j and not local_server.listening(instance):
+        raise Unavailable(NOT_RUNNING.format(uri=instance.uri))
+    return connect(settings, timeout)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -68,10 +90,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = connect(settings)
-        # A graph written by an older version may need minutes of migration: shown.
+        # At start-up Neo4j may still be opening its database: give it time. A graph
+        # written by an older version may need minutes of migration: shown.
+        starting = db.waiting(max(settings.unavailable_wait, STARTUP_WAIT))
         with bars(Console(stderr=True)) as progress:
-            await migrate(db, progress)
-        await seal_clear_values(db, pii_keys)
+            await migrate(starting, progress)
+        await seal_clear_values(starting, pii_keys)
+        await reseal(starting, CaseChain.of(pii_keys))
         app.state.db = db
         app.state.authenticator = authenticator
         planning = asyncio.create_task(prepare_search(db))  # while the first requests come
@@ -98,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         build_schema(settings.limits, settings.introspection),
         context_getter=context,
         graphql_ide="graphiql" if settings.graphiql else None,
+        retry_after=math.ceil(settings.unavailable_wait),
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(reports.router)

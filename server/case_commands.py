@@ -15,12 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from graph import access_log, cases
+from graph.case_machine import CaseChain
 from graph.cases import Audit, Timeline, Unreadable
 from graph.core.clock import CITY_ZONE
 from graph.core.db import Database
 from graph.core.errors import GovgraphError
 from graph.kept import coverage
-from server.app import connect
+from server.app import connect_command
 from server.progress import bars
 from server.settings import Settings
 
@@ -41,7 +42,7 @@ def show(
     if found is None:
         raise _fail(f"No case is numbered {case_no!r}.")
     out.print(_timeline_table(found))
-    broken = found.broken
+    broken = found.broken(CaseChain.of(Settings().pii_keys))
     if broken is None:
         out.print("[green]The history verifies.[/green]")
     else:
@@ -63,7 +64,8 @@ def verify(
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = _run(lambda db: cases.audit(db, within, advance))
+        chain = CaseChain.of(Settings().pii_keys)
+        report = _run(lambda db: cases.audit(db, within, chain, advance))
     if not report.broken:
         out.print(f"All {report.cases:,} case histories verify.")
         return
@@ -193,7 +195,7 @@ def _time(stored: object) -> str:
 
 def _run(work: Callable[[Database], Awaitable[T]]) -> T:
     async def main() -> T:
-        db = connect(Settings())
+        db = connect_command(Settings())
         try:
             return await work(db)
         finally:

@@ -1,6 +1,7 @@
 """The `govgraph` command line."""
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,7 @@ from graph.importing.online import ImportRejected, ImportReport, import_dataset
 from graph.security.principal import AccessRole
 from graph.store import local_server
 from graph.store.local_server import LocalServerError
-from server.app import connect, create_app
+from server.app import connect, connect_command, create_app
 from server.auth import DEV_SUBJECT, AuthSettingsError, check_listening, mint
 from server.case_commands import audit_app, case_app
 from server.generate_command import generate_command
@@ -36,6 +37,13 @@ app.command()(report)
 app.command(name="generate")(generate_command)
 out = Console()
 err = Console(stderr=True)
+
+
+@app.callback()
+def quiet_driver() -> None:
+    """The driver's own warnings (retries, closed connections) are for developers: a command
+    says in its own words what failed."""
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 def fail(message: str) -> typer.Exit:
@@ -216,7 +224,7 @@ def _import(settings: Settings, folder: Path, replace: bool, bulk: bool = False)
             progress.update(tasks[file], completed=done)
 
         async def run() -> ImportReport:
-            db = connect(settings, settings.import_transaction_timeout)
+            db = connect_command(settings, settings.import_transaction_timeout)
             try:
                 return await import_dataset(
                     db, folder, pii_keys=settings.pii_keys, replace=replace, progress=advance

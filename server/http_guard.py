@@ -17,8 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from graph.core.errors import Unavailable
 from schema.errors import INTERNAL_MESSAGE
 from server import console
 
@@ -63,7 +65,18 @@ async def coded_internal_error(request: Request, error: Exception) -> Response:
     return error_response(500, INTERNAL_MESSAGE, "INTERNAL")
 
 
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
 class GovgraphRouter(GraphQLRouter):
+    """Strawberry's router, answering what it cannot read as coded errors, and an answer
+    that the database's absence spoiled with 503 and Retry-After to a client that asked for
+    `application/graphql-response+json` (others get 200 and the UNAVAILABLE error)."""
+
+    def __init__(self, *args: Any, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_after = retry_after
+
     def encode_json(self, data: object) -> bytes:
         # The read planner's answers are plain values: orjson writes them in one call.
         return orjson.dumps(data)
@@ -75,9 +88,20 @@ class GovgraphRouter(GraphQLRouter):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
-            return await super().run(request, context=context, root_value=root_value)
+            response = await super().run(request, context=context, root_value=root_value)
         except HTTPException as error:
             return error_response(error.status_code, error.reason, code_of(error))
+        if getattr(request.state, "unavailable", False) and GRAPHQL_RESPONSE in request.headers.get(
+            "accept", ""
+        ):
+            response.status_code = 503
+            response.headers["Retry-After"] = str(self.retry_after)
+        return response
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+        if any(isinstance(e.original_error, Unavailable) for e in result.errors or ()):
+            request.state.unavailable = True
+        return await super().process_result(request, result)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

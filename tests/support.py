@@ -18,6 +18,7 @@ import httpx
 import uvicorn
 from strawberry.types import ExecutionResult
 
+from graph.case_machine import CaseChain
 from graph.core.db import Database
 from graph.security.principal import AccessRole, Principal
 from graph.security.sealing import PiiKeys, unseal
@@ -30,6 +31,7 @@ T = TypeVar("T")
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
 TEST_PII_KEYS = PiiKeys(hashing=b"test-key", sealing=bytes(range(32)))
+TEST_CHAIN = CaseChain.of(TEST_PII_KEYS)  # seals case events as the test server does
 # The same keys as the server's settings take them.
 TEST_PII_SETTINGS = {
     "pii_key": TEST_PII_KEYS.hashing.decode(),

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from graph.case_machine import CaseChain
 from graph.core.db import Database
 from graph.core.errors import BadUserInput, GovgraphError
 from graph.importing.bulk_files import AdminInput, write_input
@@ -50,7 +51,7 @@ def bulk_import(
     report = progress or (lambda step, done, total: None)
     started = local_server.start(instance)
     try:
-        checked = asyncio.run(_check(instance, folder))
+        checked = asyncio.run(_check(instance, folder, CaseChain.of(pii_keys)))
         with tempfile.TemporaryDirectory(prefix="bulk-import-", dir=instance.home) as scratch:
             admin_input = AdminInput(Path(scratch))
             try:
@@ -83,12 +84,12 @@ def _connect(instance: Instance) -> Database:
     return Database.connect(instance.uri, "neo4j", "", DATABASE, timeout=600)
 
 
-async def _check(instance: Instance, folder: Path) -> Checked:
+async def _check(instance: Instance, folder: Path, chain: CaseChain) -> Checked:
     db = _connect(instance)
     try:
         if not await db.is_empty():
             raise NotEmpty(NOT_EMPTY)
-        checked = await validate(db, folder, replace=True)
+        checked = await validate(db, folder, replace=True, chain=chain)
     finally:
         await db.close()
     if checked.problems:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.case_machine import CaseFacts, Event, advance, report
+from graph.case_machine import CaseChain, CaseFacts, Event, advance, report
 from graph.core.db import Database
 from graph.core.errors import BadUserInput, InvalidTransition
 from graph.core.model import (
@@ -154,14 +154,15 @@ def assignment_id(role: Role, holder: str, target: str, since: date | None) -> s
     return "A-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
 
 
-async def validate(db: Database, folder: Path, *, replace: bool) -> Checked:
-    return await Validation(folder, replace).run(db)
+async def validate(db: Database, folder: Path, *, replace: bool, chain: CaseChain) -> Checked:
+    return await Validation(folder, replace, chain).run(db)
 
 
 class Validation:
-    def __init__(self, folder: Path, replace: bool) -> None:
+    def __init__(self, folder: Path, replace: bool, chain: CaseChain) -> None:
         self.folder = folder
         self.replace = replace  # then the database is emptied: only the dataset counts
+        self.chain = chain  # seals the events folded
         self.problems = Problems()
         self.counts: dict[str, int] = {}
         self.lines: dict[str, dict[str, int]] = {label: {} for label in KINDS}
@@ -372,7 +373,11 @@ class Validation:
             events = events[max(0, len(old.history) - first_seq + 1) :]
         elif row is not None:
             facts, opening = report(
-                case_no, row.reported_at, actor_id=row.reported_by, note=row.note
+                case_no,
+                row.reported_at,
+                actor_id=row.reported_by,
+                note=row.note,
+                chain=self.chain,
             )
             new_events.append(opening)
         else:
@@ -386,6 +391,7 @@ class Validation:
                     actor_id=event.actor_id,
                     center_id=event.center_id,
                     note=event.note,
+                    chain=self.chain,
                 )
             except InvalidTransition as refused:
                 self.problems.add(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row
+from graph.case_machine import CaseChain
+from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row, reseal
 from graph.core.db import Database, Row
 from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
@@ -63,7 +64,9 @@ async def import_dataset(
     progress: Progress | None = None,
 ) -> ImportReport:
     require_dataset(folder)
-    checked = await validate(db, folder, replace=replace)
+    chain = CaseChain.of(pii_keys)
+    await reseal(db, chain)  # before stored histories are read and followed
+    checked = await validate(db, folder, replace=replace, chain=chain)
     if checked.problems:
         raise ImportRejected(checked.problems)
     await migrate(db)

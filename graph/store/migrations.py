@@ -24,6 +24,9 @@ UNIQUE_KEYS = {
     "AccessRecord": ("seq",),
 }
 
+# Unique where set: the client's idempotency key of reportCase (graph.cases.report).
+UNIQUE_WHEN_SET = {"Case": "requestId"}
+
 # Properties that scoped questions filter on.
 INDEXES = {
     "Region": "level",
@@ -43,6 +46,11 @@ def statements() -> list[str]:
         found.append(
             f"CREATE CONSTRAINT {name} IF NOT EXISTS "
             f"FOR (n:{label}) REQUIRE ({properties}) IS UNIQUE"
+        )
+    for label, key in UNIQUE_WHEN_SET.items():
+        found.append(
+            f"CREATE CONSTRAINT {label.lower()}_{key.lower()}_unique IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
         )
     for label, key in INDEXES.items():
         found.append(

@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import accumulate
 
-from graph.case_machine import LEVELS, CaseFacts, advance, report
+from graph.case_machine import LEVELS, CaseChain, CaseFacts, advance, report
 from graph.core.model import CaseAction, CaseCategory
 from graph.synthetic.figures import CUTOFF, REPORT_DAYS, YEAR_START
 from graph.synthetic.site import PlannedGrid, Site
+
+# Events are folded here for their facts only: the files hold no seals, the import makes them.
+UNKEPT_SEALS = CaseChain(b"synthetic")
 
 CATEGORY_SHARES = {
     CaseCategory.DISPUTE: 45,
@@ -156,7 +159,7 @@ def write_case(site: Site, case_no: str) -> None:
         reporter,
         note,
     )
-    facts, _ = report(case_no, reported, actor_id=reporter, note=note)
+    facts, _ = report(case_no, reported, actor_id=reporter, note=note, chain=UNKEPT_SEALS)
     for action, hours in case_steps(rng):
         at = facts.last_at + timedelta(minutes=max(1, int(hours * 60)))
         if at >= CUTOFF:
@@ -174,7 +177,9 @@ def write_event(
     center = center_of(site, level + 1 if action is CaseAction.ESCALATE else level)
     notes = EVENT_NOTES.get(action)
     note = site.rng.choice(notes) if notes and site.rng.random() < 0.7 else None
-    facts, _ = advance(facts, action, at, actor_id=actor, center_id=center, note=note)
+    facts, _ = advance(
+        facts, action, at, actor_id=actor, center_id=center, note=note, chain=UNKEPT_SEALS
+    )
     site.sink.row(
         "case_events.csv", facts.case_no, at.isoformat(), action.value, actor, center, note
     )

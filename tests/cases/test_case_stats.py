@@ -12,7 +12,7 @@ from graph import cases
 from graph.cases import NewCase, Step
 from graph.core.db import Database
 from graph.core.model import CaseAction, CaseCategory
-from tests.support import Api, Graph
+from tests.support import TEST_CHAIN, Api, Graph
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -119,10 +119,12 @@ def write(graph: Graph, histories: list[dict[str, Any]]) -> None:
         await db.write("MATCH (n) WHERE n:Case OR n:CaseEvent DETACH DELETE n")
         for case in histories:
             new = NewCase(None, "随机", CaseCategory.DISPUTE, case["grid"], None, case["at"], None)
-            case_no = (await cases.report(db, new)).case_no
+            case_no = (await cases.report(db, new, TEST_CHAIN)).case_no
             for minutes, action in enumerate(case["path"], 1):
                 at = case["at"] + timedelta(minutes=minutes)
-                await cases.advance(db, Step(case_no, action, None, None, None, at, None))
+                await cases.advance(
+                    db, Step(case_no, action, None, None, None, at, None), TEST_CHAIN
+                )
 
     graph.run(main)
 

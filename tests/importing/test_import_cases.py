@@ -4,10 +4,10 @@ events continuing a stored case, and history that a dataset cannot rewrite."""
 from datetime import datetime
 from pathlib import Path
 
-from graph.case_machine import event_hash
+from graph.case_machine import Event, event_content
 from graph.core.model import CaseAction, CaseState, GovernanceLevel
 from tests.importing.support import BASE, CST, edited, errors_of, import_ok, one, plus, write
-from tests.support import Graph
+from tests.support import TEST_CHAIN, Graph
 
 
 def test_an_invalid_transition_is_reported_on_its_line(empty_graph: Graph, tmp_path: Path) -> None:
@@ -78,18 +78,23 @@ def test_events_continue_a_stored_case(empty_graph: Graph, tmp_path: Path) -> No
         (3, "START", 2),
         (4, "RESOLVE", 3),
     ]
-    assert events[2]["hash"] == event_hash(
-        previous_hash=stored_hash,
-        case_no="K2",
-        seq=3,
-        at=datetime(2026, 1, 7, 9, 0, tzinfo=CST),
-        action=CaseAction.START,
-        from_state=CaseState.ACCEPTED,
-        to_state=CaseState.IN_PROGRESS,
-        level=GovernanceLevel.GRID,
-        actor_id="P3",
-        center_id=None,
-        note=None,
+    assert events[2]["hash"] == TEST_CHAIN.seal(
+        event_content(
+            Event(
+                case_no="K2",
+                seq=3,
+                at=datetime(2026, 1, 7, 9, 0, tzinfo=CST),
+                action=CaseAction.START,
+                from_state=CaseState.ACCEPTED,
+                to_state=CaseState.IN_PROGRESS,
+                level=GovernanceLevel.GRID,
+                actor_id="P3",
+                center_id=None,
+                note=None,
+                hash="",
+            ),
+            stored_hash,
+        )
     )
     import_ok(empty_graph, write(tmp_path / "second", later))
     assert empty_graph.cypher(

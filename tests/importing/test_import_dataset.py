@@ -5,14 +5,14 @@ personal data in clear."""
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from graph.case_machine import event_hash
+from graph.case_machine import Event, event_content
 from graph.core.model import CaseAction, CaseState, GovernanceLevel, Role
 from graph.importing.checks import assignment_id
 from graph.importing.online import import_dataset
 from graph.security.personal_data import keyed_hash
 from graph.security.sealing import unseal
 from tests.importing.support import BASE, CST, ID_NUMBER, KEY, MOBILE, dump, import_ok, one, write
-from tests.support import TEST_PII_KEYS, Graph
+from tests.support import TEST_CHAIN, TEST_PII_KEYS, Graph
 
 # ------------------------------------------------------------------ a good dataset
 
@@ -200,18 +200,23 @@ def test_case_events_are_applied_in_time_order(empty_graph: Graph, tmp_path: Pat
     assert events[2]["at"].utcoffset() == timedelta(0)
     assert events[2]["at"] == datetime(2026, 1, 5, 11, 0, tzinfo=CST)
     assert facts["lastHash"] == events[-1]["hash"]
-    assert events[1]["hash"] == event_hash(
-        previous_hash=events[0]["hash"],
-        case_no="K1",
-        seq=2,
-        at=datetime(2026, 1, 5, 10, 0, tzinfo=CST),
-        action=CaseAction.ACCEPT,
-        from_state=CaseState.REPORTED,
-        to_state=CaseState.ACCEPTED,
-        level=GovernanceLevel.GRID,
-        actor_id="P3",
-        center_id="C1",
-        note="受理",
+    assert events[1]["hash"] == TEST_CHAIN.seal(
+        event_content(
+            Event(
+                case_no="K1",
+                seq=2,
+                at=datetime(2026, 1, 5, 10, 0, tzinfo=CST),
+                action=CaseAction.ACCEPT,
+                from_state=CaseState.REPORTED,
+                to_state=CaseState.ACCEPTED,
+                level=GovernanceLevel.GRID,
+                actor_id="P3",
+                center_id="C1",
+                note="受理",
+                hash="",
+            ),
+            events[0]["hash"],
+        )
     )
 
 

@@ -20,7 +20,7 @@ from tests.importing.support import (
     rejected,
     write,
 )
-from tests.support import Graph
+from tests.support import TEST_CHAIN, Graph
 
 # ------------------------------------------------------------------ keys and references
 
@@ -181,7 +181,7 @@ def test_references_into_the_database(empty_graph: Graph, tmp_path: Path) -> Non
     folder = write(tmp_path / "two", rest)
 
     async def checked_with_statements(db: Database) -> tuple[list[str], int]:
-        checked = await validate(db, folder, replace=False)
+        checked = await validate(db, folder, replace=False, chain=TEST_CHAIN)
         return checked.problems, db.statements
 
     problems, statements = empty_graph.run(checked_with_statements)
