@@ -2,6 +2,8 @@
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The console's and GraphiQL's pinned files (console/package-lock.json), copied from npm.
+CONSOLE := console/public/vendor/.built
 
 .PHONY: run test lint schema bench
 
@@ -11,14 +13,24 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet --editable '.[dev]'
 	touch $@
 
+$(CONSOLE): console/package-lock.json console/vendor.mjs
+	cd console && npm ci --no-audit --no-fund --loglevel=error && node vendor.mjs
+	touch $@
+
 # Start the local Neo4j, import the demo data when the database is empty, serve
 # http://127.0.0.1:8000/graphql. Ctrl-C stops the server and the Neo4j it started.
 # Authentication is off (loopback only) unless GOVGRAPH_AUTH says otherwise.
-run: $(INSTALLED)
+run: $(INSTALLED) $(CONSOLE)
 	GOVGRAPH_AUTH=$${GOVGRAPH_AUTH:-off} $(BIN)/govgraph up
 
-# The whole suite against a real Neo4j (a local test instance, or NEO4J_URI).
-test: $(INSTALLED)
+# The whole suite against a real Neo4j (a local test instance, or NEO4J_URI). The browser
+# tests (tests/console) need Debian's Chromium, its driver and a Chinese font: installed here when missing
+# and run as root; without them those tests are skipped.
+test: $(INSTALLED) $(CONSOLE)
+	@if ! { command -v chromium && command -v chromedriver; } >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver fonts-wqy-zenhei; } >/dev/null 2>&1 \
+	  || echo "Chromium could not be installed; the browser tests will be skipped."; fi
 	$(BIN)/pytest
 
 lint: $(INSTALLED)

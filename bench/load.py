@@ -111,9 +111,17 @@ def graphql_call(
     payload = json.dumps({"query": query, "variables": variables}).encode()
     headers = {"content-type": "application/json"}
 
-    async def body() -> dict[str, Any]:
+    async def post() -> tuple[aiohttp.ClientResponse, dict[str, Any]]:
         async with session.post(url, data=payload, headers=headers) as response:
-            answer = await response.json(content_type=None)
+            return response, await response.json(content_type=None)
+
+    async def body() -> dict[str, Any]:
+        try:
+            response, answer = await post()
+        except aiohttp.ServerDisconnectedError:
+            # A pooled connection that the server closed while idle (Node closes them after
+            # 5 s): the read goes once more, on a fresh connection.
+            response, answer = await post()
         if answer.get("errors") or response.status != 200:
             raise AnswerError(json.dumps(answer.get("errors"), ensure_ascii=False)[:2000])
         return answer

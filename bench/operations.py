@@ -31,6 +31,8 @@ class Picks:
     community: str
     person: str
     case_no: str
+    committee: str
+    grid: str
     as_of: date
     year: int
 
@@ -164,9 +166,8 @@ WALK = Operation(
 
 # ------------------------------------------------------------------ 2 covered households
 
-COVERED_FLOOR = f"""
-MATCH (holder:Person {{id: $id}})
-CALL (holder) {{
+# Binds `n` to each household that `holder` covers at $asOf (DESIGN §3).
+COVERED_BY_HOLDER = f"""CALL (holder) {{
   MATCH (holder)<-[:HELD_BY]-(a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:TARGETS]->(n:Household)
   WHERE {active("a")}
   RETURN n
@@ -175,7 +176,11 @@ CALL (holder) {{
         -[:TARGETS]->(:Grid {{kind: 'HOUSEYARD'}})<-[:IN]-(:Building)<-[:IN]-(n:Household)
   WHERE {active("a")}
   RETURN n
-}}
+}}"""
+
+COVERED_FLOOR = f"""
+MATCH (holder:Person {{id: $id}})
+{COVERED_BY_HOLDER}
 WITH holder, n ORDER BY n.id
 WITH holder, collect(n {{.id, .door}}) AS covered
 RETURN holder.id AS id, size(covered) AS totalCount, covered[..$first] AS nodes"""
@@ -509,9 +514,313 @@ STATS = Operation(
 )
 
 
+# ------------------------------------------------------------------ 8 a party chain
+# A community's top organisation, two levels below it (branches, then groups), and a first
+# page of each one's members active at asOf, with their number.
+
+ACTIVE_EDGE = """{ AND: [{ OR: [{ since: { eq: null } }, { since: { lte: $asOf } }] },
+                         { OR: [{ until: { eq: null } }, { until: { gt: $asOf } }] }] }"""
+
+
+def _chain_level(inner: str, *, ours: bool) -> str:
+    if ours:
+        members = "members(asOf: $asOf, first: $first) { totalCount nodes { id name } }"
+        return f"id name level {members} {inner}"
+    members = (
+        f"membersConnection(where: {{ edge: {ACTIVE_EDGE} }}, first: $first, "
+        "sort: [{ node: { id: ASC } }]) { totalCount edges { node { id name } } }"
+    )
+    return f"id name level {members} {inner}"
+
+
+def _chain_query(ours: bool) -> str:
+    children = "children" if ours else "children(sort: [{ id: ASC }])"
+    third = _chain_level("", ours=ours)
+    second = _chain_level(f"{children} {{ {third} }}", ours=ours)
+    first = _chain_level(f"{children} {{ {second} }}", ours=ours)
+    root = (
+        "partyOrganization(id: $id)" if ours else "partyOrganizations(where: { id: { eq: $id } })"
+    )
+    return f"query Chain($id: ID!, $asOf: Date!, $first: Int!) {{ {root} {{ {first} }} }}"
+
+
+def _floor_members(org: str) -> str:
+    active_members = f"MATCH ({org})<-[m:MEMBER_OF]-(p:Person) WHERE {active('m')} WITH DISTINCT p"
+    return (
+        f"{{totalCount: COUNT {{ {active_members} RETURN p }}, "
+        f"nodes: COLLECT {{ {active_members} ORDER BY p.id LIMIT $first "
+        "RETURN p {.id, .name} }}"
+    )
+
+
+CHAIN_FLOOR = f"""
+MATCH (o:PartyOrganization {{id: $id}})
+RETURN o {{.id, .name, .level, members: {_floor_members("o")}, children: COLLECT {{
+  MATCH (o)<-[:UNDER]-(c:PartyOrganization) WITH c ORDER BY c.id
+  RETURN c {{.id, .name, .level, members: {_floor_members("c")}, children: COLLECT {{
+    MATCH (c)<-[:UNDER]-(d:PartyOrganization) WITH d ORDER BY d.id
+    RETURN d {{.id, .name, .level, members: {_floor_members("d")}, children: []}}
+  }}}}
+}}}} AS org"""
+
+
+def _chain(org: Json, members: Callable[[Json], tuple[int, tuple[str, ...]]]) -> Answer:
+    return (
+        org["id"],
+        org["level"],
+        members(org),
+        tuple(_chain(child, members) for child in org.get("children", [])),
+    )
+
+
+def _members_ours(org: Json) -> tuple[int, tuple[str, ...]]:
+    return org["members"]["totalCount"], _ids(org["members"]["nodes"])
+
+
+def _members_peer(org: Json) -> tuple[int, tuple[str, ...]]:
+    found = org["membersConnection"]
+    return found["totalCount"], tuple(edge["node"]["id"] for edge in found["edges"])
+
+
+def _chain_vars(p: Picks) -> Json:
+    return {"id": p.committee, "asOf": p.as_of.isoformat(), "first": PAGE}
+
+
+CHAIN = Operation(
+    "chain",
+    "party chain: a community's organisation → 2 levels below → members of each (first page)",
+    GraphQL(
+        _chain_query(ours=True),
+        _chain_vars,
+        lambda d: _chain(d["partyOrganization"], _members_ours),
+    ),
+    GraphQL(
+        _chain_query(ours=False),
+        _chain_vars,
+        lambda d: _chain(d["partyOrganizations"][0], _members_peer),
+    ),
+    Cypher(
+        CHAIN_FLOOR,
+        lambda p: {"id": p.committee, "asOf": p.as_of, "first": PAGE},
+        lambda rows: _chain(rows[0]["org"], _members_ours),
+    ),
+)
+
+# ------------------------------------------------------------------ 9 a person's card
+# Household and its building, memberships and assignments active at asOf, and the first
+# page of covered households with their number.
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _duties(assignments: list[Json]) -> list[Json]:
+    """Assignments as the floor gives them: the target's key in `targetKey`."""
+    targets = (("targetGrid", "code"), ("targetBuilding", "code"), ("targetHousehold", "id"))
+    return [
+        {**a, "targetKey": next(a[field][key] for field, key in targets if a[field])}
+        for a in assignments
+    ]
+
+
+def _card(
+    person: Json,
+    memberships: list[Json],
+    assignments: list[Json],
+    covered: tuple[int, tuple[str, ...]],
+) -> Answer:
+    home = person["household"]
+    return (
+        person["id"],
+        home and (home["id"], home["door"], home["building"]["code"]),
+        # Memberships come in `since` order (ties in any): compared as sorted.
+        tuple(sorted((m["kind"], _day(m["since"]), m["organization"]["id"]) for m in memberships)),
+        tuple((a["id"], a["role"], _day(a["since"]), a["targetKey"]) for a in assignments),
+        covered,
+    )
+
+
+CARD_OURS = """query Card($id: ID!, $asOf: Date!, $first: Int!) {
+  person(id: $id) { id name
+    household { id door building { code } }
+    partyMemberships(asOf: $asOf) { kind since organization { id name } }
+    assignments(asOf: $asOf) { id role since
+      targetGrid { code } targetBuilding { code } targetHousehold { id } }
+    coveredHouseholds(asOf: $asOf, first: $first) { totalCount nodes { id door } } } }"""
+
+CARD_PEER = f"""query Card($id: ID!, $asOf: Date!, $first: Int!) {{
+  people(where: {{ id: {{ eq: $id }} }}) {{ id name
+    household {{ id door building {{ code }} }}
+    partyOrganizationsConnection(where: {{ edge: {ACTIVE_EDGE} }}) {{
+      edges {{ properties {{ kind since }} node {{ id name }} }} }}
+    assignments(where: {ACTIVE_EDGE}, sort: [{{ id: ASC }}]) {{ id role since
+      targetGrid {{ code }} targetBuilding {{ code }} targetHousehold {{ id }} }}
+    coveredHouseholds(asOf: $asOf, first: $first) {{ id door }}
+    coveredHouseholdsCount(asOf: $asOf) }} }}"""
+
+CARD_FLOOR = f"""
+MATCH (holder:Person {{id: $id}})
+CALL (holder) {{
+  {COVERED_BY_HOLDER}
+  WITH n ORDER BY n.id
+  RETURN collect(n {{.id, .door}}) AS covered
+}}
+RETURN holder {{.id, .name}} AS person,
+  head(COLLECT {{
+    MATCH (holder)-[:LIVES_IN]->(h:Household)-[:IN]->(b:Building)
+    RETURN h {{.id, .door, building: b {{.code}}}}
+  }}) AS household,
+  COLLECT {{
+    MATCH (holder)-[m:MEMBER_OF]->(o:PartyOrganization) WHERE {active("m")}
+    RETURN {{kind: m.kind, since: m.since, organization: o {{.id, .name}}}}
+  }} AS memberships,
+  COLLECT {{
+    MATCH (holder)<-[:HELD_BY]-(a:Assignment)-[:TARGETS]->(t) WHERE {active("a")}
+    WITH a, t ORDER BY a.id
+    RETURN a {{.id, .role, .since, targetKey: coalesce(t.code, t.id)}}
+  }} AS assignments,
+  size(covered) AS totalCount, covered[..$first] AS nodes"""
+
+
+def _card_floor(rows: list[Json]) -> Answer:
+    row = rows[0]
+    return _card(
+        {**row["person"], "household": row["household"]},
+        row["memberships"],
+        row["assignments"],
+        (row["totalCount"], _ids(row["nodes"])),
+    )
+
+
+def _card_peer(d: Json) -> Answer:
+    person = d["people"][0]
+    memberships = [
+        {**edge["properties"], "organization": edge["node"]}
+        for edge in person["partyOrganizationsConnection"]["edges"]
+    ]
+    covered = (person["coveredHouseholdsCount"], _ids(person["coveredHouseholds"]))
+    return _card(person, memberships, _duties(person["assignments"]), covered)
+
+
+def _card_ours(d: Json) -> Answer:
+    person = d["person"]
+    covered = person["coveredHouseholds"]
+    return _card(
+        person,
+        person["partyMemberships"],
+        _duties(person["assignments"]),
+        (covered["totalCount"], _ids(covered["nodes"])),
+    )
+
+
+def _card_vars(p: Picks) -> Json:
+    return {"id": p.person, "asOf": p.as_of.isoformat(), "first": PAGE}
+
+
+CARD = Operation(
+    "card",
+    "a person's card: household, memberships, assignments, covered households (first page)",
+    GraphQL(CARD_OURS, _card_vars, _card_ours),
+    GraphQL(CARD_PEER, _card_vars, _card_peer),
+    Cypher(CARD_FLOOR, lambda p: {"id": p.person, "asOf": p.as_of, "first": PAGE}, _card_floor),
+)
+
+# ------------------------------------------------------------------ 10 a grid's page
+# A grid, its region, active grid workers and stations, and a first page of its buildings
+# with each one's number of households.
+
+GRID_OURS = """query GridPage($code: String!, $asOf: Date!, $first: Int!) {
+  grid(code: $code) { code name kind region { code name }
+    workers(asOf: $asOf) { id name }
+    stations { id name kind }
+    buildings(first: $first) { totalCount
+      nodes { code name households(first: 0) { totalCount } } } } }"""
+
+GRID_PEER = f"""query GridPage($code: String!, $asOf: Date!, $first: Int!) {{
+  grids(where: {{ code: {{ eq: $code }} }}) {{ code name kind region {{ code name }}
+    assignments(where: {{ AND: [{{ role: {{ eq: GRID_WORKER }} }}, {ACTIVE_EDGE}] }}) {{
+      holderPerson {{ id name }} }}
+    stations(sort: [{{ id: ASC }}]) {{ id name kind }}
+    buildingsConnection(first: $first, sort: [{{ node: {{ code: ASC }} }}]) {{ totalCount
+      edges {{ node {{ code name householdsConnection {{ totalCount }} }} }} }} }} }}"""
+
+GRID_FLOOR = f"""
+MATCH (g:Grid {{code: $code}})
+RETURN g {{.code, .name, .kind}} AS grid,
+  head(COLLECT {{ MATCH (g)-[:IN]->(r:Region) RETURN r {{.code, .name}} }}) AS region,
+  COLLECT {{
+    MATCH (g)<-[:TARGETS]-(a:Assignment {{role: 'GRID_WORKER'}})-[:HELD_BY]->(p:Person)
+    WHERE {active("a")}
+    WITH DISTINCT p ORDER BY p.id RETURN p {{.id, .name}}
+  }} AS workers,
+  COLLECT {{
+    MATCH (g)<-[:IN]-(s:ServiceStation) WITH s ORDER BY s.id RETURN s {{.id, .name, .kind}}
+  }} AS stations,
+  COUNT {{ (g)<-[:IN]-(:Building) }} AS totalCount,
+  COLLECT {{
+    MATCH (g)<-[:IN]-(b:Building) WITH b ORDER BY b.code LIMIT $first
+    RETURN b {{.code, .name, households: COUNT {{ (b)<-[:IN]-(:Household) }}}}
+  }} AS buildings"""
+
+
+def _grid_page(
+    grid: Json, workers: list[Json], total: int, buildings: list[tuple[str, int]]
+) -> Answer:
+    return (
+        grid["code"],
+        grid["kind"],
+        grid["region"]["code"],
+        tuple(sorted(w["id"] for w in workers)),  # by id in govgraph; by no order in the peer
+        tuple((s["id"], s["kind"]) for s in grid["stations"]),
+        total,
+        tuple(buildings),
+    )
+
+
+def _grid_ours(d: Json) -> Answer:
+    grid = d["grid"]
+    page = grid["buildings"]
+    buildings = [(b["code"], b["households"]["totalCount"]) for b in page["nodes"]]
+    return _grid_page(grid, grid["workers"], page["totalCount"], buildings)
+
+
+def _grid_peer(d: Json) -> Answer:
+    grid = d["grids"][0]
+    page = grid["buildingsConnection"]
+    buildings = [
+        (e["node"]["code"], e["node"]["householdsConnection"]["totalCount"]) for e in page["edges"]
+    ]
+    workers = [a["holderPerson"] for a in grid["assignments"] if a["holderPerson"]]
+    return _grid_page(grid, workers, page["totalCount"], buildings)
+
+
+def _grid_floor(rows: list[Json]) -> Answer:
+    row = rows[0]
+    grid = {**row["grid"], "region": row["region"], "stations": row["stations"]}
+    buildings = [(b["code"], b["households"]) for b in row["buildings"]]
+    return _grid_page(grid, row["workers"], row["totalCount"], buildings)
+
+
+def _grid_vars(p: Picks) -> Json:
+    return {"code": p.grid, "asOf": p.as_of.isoformat(), "first": PAGE}
+
+
+GRID_PAGE = Operation(
+    "grid",
+    "a grid's page: region, workers, stations, buildings (first page) with household counts",
+    GraphQL(GRID_OURS, _grid_vars, _grid_ours),
+    GraphQL(GRID_PEER, _grid_vars, _grid_peer),
+    Cypher(GRID_FLOOR, lambda p: {"code": p.grid, "asOf": p.as_of, "first": PAGE}, _grid_floor),
+)
+
+
 def operations(times: bool = True) -> tuple[Operation, ...]:
-    """The seven questions; `times`: ask for DateTime fields (needs APOC for the peer)."""
-    return (WALK, COVERED, UNCOVERED, COVERAGE, timeline(times), cases(times), STATS)
+    """The ten questions; `times`: ask for DateTime fields (needs APOC for the peer)."""
+    return (
+        WALK, COVERED, UNCOVERED, COVERAGE, timeline(times), cases(times), STATS,
+        CHAIN, CARD, GRID_PAGE,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------ the picks
@@ -538,7 +847,19 @@ CALL (county) {{
   WHERE c.lastSeq >= 6
   RETURN c.caseNo AS caseNo ORDER BY c.caseNo LIMIT 1
 }}
-RETURN city.code AS city, county, community, person, caseNo"""
+CALL (community) {{
+  MATCH (o:PartyOrganization)-[:BELONGS_TO]->(:Region {{code: community}})
+  WHERE NOT EXISTS {{ (o)-[:UNDER]->() }} AND EXISTS {{ (o)<-[:UNDER]-()<-[:UNDER]-() }}
+  RETURN o.id AS committee ORDER BY o.id LIMIT 1
+}}
+CALL (county) {{
+  MATCH (:Region {{code: county}})<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid)
+  RETURN g.code AS grid
+  ORDER BY EXISTS {{ (g)<-[:IN]-(:ServiceStation) }} DESC,
+           EXISTS {{ (g)<-[:TARGETS]-(:Assignment {{role: 'GRID_WORKER'}}) }} DESC, g.code
+  LIMIT 1
+}}
+RETURN city.code AS city, county, community, person, caseNo, committee, grid"""
 
 
 def pick_params(as_of: date) -> Json:
@@ -552,6 +873,8 @@ def picks_from(row: Json, as_of: date) -> Picks:
         row["community"],
         row["person"],
         row["caseNo"],
+        row["committee"],
+        row["grid"],
         as_of,
         as_of.year,
     )

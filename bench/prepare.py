@@ -49,7 +49,8 @@ def instance_for(city: City, bolt_port: int | None) -> Instance:
     port = bolt_port or PORTS.get(city.scale)
     if port is None:
         raise SystemExit(f"No bench port for scale {city.label}: pass --bolt-port.")
-    heap, cache = ("1g", "1g") if city.scale <= 0.01 else ("2g", "3g" if city.scale < 1 else "4g")
+    small = ("512m", "256m") if city.scale <= 0.001 else ("1g", "1g")
+    heap, cache = small if city.scale <= 0.01 else ("2g", "3g" if city.scale < 1 else "4g")
     return Instance(f"bench-{city.label}", port, heap, cache)
 
 
@@ -69,7 +70,7 @@ def ensure_loaded(city: City, instance: Instance, dataset: Callable[[], Path]) -
             shutil.rmtree(instance.home / part, ignore_errors=True)
         folder = dataset()  # generated only now, when it is to be imported
         print(f"Bulk-importing {folder} into {instance.name} (bolt {instance.bolt_port}) ...")
-        bulk_import(instance, folder, Settings().pii_key.encode())
+        bulk_import(instance, folder, Settings().pii_keys)
         marker.write_text(wanted)
     return local_server.start(instance)
 

@@ -38,7 +38,7 @@ def govgraph_statements(uri: str, op: Operation, picks: Picks) -> list[Statement
     read = graph_db.Database.read
 
     async def recording(self: Any, cypher: str, params: Any = None) -> Any:
-        recorded.append((cypher, dict(params or {})))
+        recorded.append((cypher, self.parameters(params)))  # with $scope and $me
         return await read(self, cypher, params)
 
     async def ask() -> None:

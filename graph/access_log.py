@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from graph.core import clock
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Forbidden
+from graph.core.records import record
 from graph.security import scope
 from graph.security.personal_data import PHONE_FIELD
 from graph.security.sealing import PiiKeys, Unsealable, unseal
@@ -40,13 +41,6 @@ class AccessRecord:
     grid_code: str  # the person's grid at the time, so that auditors read within a scope
     hash: str
 
-    @classmethod
-    def from_row(cls, row: Row) -> "AccessRecord":
-        return cls(
-            row["seq"], row["at"], row["readerId"], row["personId"], row["field"],
-            row["purpose"], row["gridCode"], row["hash"],
-        )  # fmt: skip
-
 
 def record_hash(key: bytes, previous_hash: str, record: AccessRecord) -> str:
     content = [
@@ -63,7 +57,7 @@ def record_hash(key: bytes, previous_hash: str, record: AccessRecord) -> str:
 # after the one before. Then each person's sealed phone, if she lives within the scope.
 _LOCK_AND_READ = f"""
     MERGE (log:AccessLog {{name: $log}})
-    SET log._LOCK_ = true REMOVE log._LOCK_
+    {write_lock("log")}
     WITH log
     UNWIND $ids AS id
     OPTIONAL MATCH (n:Person {{id: id}})-[:LIVES_IN]->(:Household)-[:IN]->(:Building)
@@ -89,9 +83,10 @@ class PhoneRead:
 async def read_phones(
     db: Database,
     keys: PiiKeys,
+    reads: Sequence[PhoneRead],
+    *,
     reader: str,
     reader_scope: Sequence[str] | None,
-    reads: Sequence[PhoneRead],
 ) -> list[str | Exception | None]:
     """The clear phone of each read (None when the person has none; an exception when she
     lives outside the scope or her sealed phone does not open), and a record of each phone
@@ -118,12 +113,18 @@ async def read_phones(
             except Unsealable as error:
                 answers.append(error)
                 continue
-            record = AccessRecord(
-                last_seq + 1, at, reader, read.person_id, PHONE_FIELD, read.purpose,
-                row["gridCode"], "",
-            )  # fmt: skip
-            last_seq, last_hash = record.seq, record_hash(chain_key, last_hash, record)
-            records.append(_props(record, last_hash))
+            entry = AccessRecord(
+                seq=last_seq + 1,
+                at=at,
+                reader_id=reader,
+                person_id=read.person_id,
+                field=PHONE_FIELD,
+                purpose=read.purpose,
+                grid_code=row["gridCode"],
+                hash="",
+            )
+            last_seq, last_hash = entry.seq, record_hash(chain_key, last_hash, entry)
+            records.append(_props(entry, last_hash))
             answers.append(phone)
         if records:
             append = {"log": LOG, "lastSeq": last_seq, "lastHash": last_hash, "records": records}
@@ -148,7 +149,10 @@ def _props(record: AccessRecord, hash: str) -> Row:
 
 # ------------------------------------------------------------------ the auditors' list
 
-RECORD = ".seq, .at, .readerId, .personId, .field, .purpose, .gridCode, .hash"
+RECORD = (
+    ".seq, .at, reader_id: n.readerId, person_id: n.personId, .field, .purpose, "
+    "grid_code: n.gridCode, .hash"
+)
 
 # Records of grids within $within and within the reader's $scope, at from..to.
 _MATCHING = f"""
@@ -171,11 +175,13 @@ class LogFilter:
         return {"within": self.within, "scope": scoped, "from": self.start, "to": self.end}
 
 
-async def page(db: Database, where: LogFilter, after: int | None, limit: int) -> list[AccessRecord]:
+async def page(
+    db: Database, where: LogFilter, *, after: int | None, limit: int
+) -> list[AccessRecord]:
     statement = f"""{_MATCHING} AND ($after IS NULL OR n.seq > $after)
         RETURN n {{{RECORD}}} AS row ORDER BY n.seq LIMIT $limit"""
     rows = await db.read(statement, {**where.params(), "after": after, "limit": limit})
-    return [AccessRecord.from_row(row["row"]) for row in rows]
+    return [record(AccessRecord, row["row"]) for row in rows]
 
 
 async def count(db: Database, where: LogFilter) -> int:
@@ -209,13 +215,13 @@ async def verify(db: Database, keys: PiiKeys) -> tuple[int, LogBreak | None]:
             {"from": expected_seq, "limit": VERIFY_BATCH},
         )
         for row in rows:
-            record = AccessRecord.from_row(row["row"])
+            stored = record(AccessRecord, row["row"])
             held += 1
-            if record.seq != expected_seq:
+            if stored.seq != expected_seq:
                 return held, LogBreak(expected_seq, "the record is missing: it was deleted")
-            if record_hash(chain_key, previous_hash, record) != record.hash:
-                return held, LogBreak(record.seq, "its content or hash was changed")
-            expected_seq, previous_hash = expected_seq + 1, record.hash
+            if record_hash(chain_key, previous_hash, stored) != stored.hash:
+                return held, LogBreak(stored.seq, "its content or hash was changed")
+            expected_seq, previous_hash = expected_seq + 1, stored.hash
         if len(rows) < VERIFY_BATCH:
             break
     head = heads[0]

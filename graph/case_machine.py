@@ -1,11 +1,15 @@
 """The case state machine of DESIGN §4, written once for the import and the API.
 
 A case's current facts are folded event by event through `advance`, which refuses
-what the table does not allow. Each event carries a hash over its own content and
-the previous event's hash, so an edited history no longer verifies.
+what the table does not allow. Each event carries a seal over its own content and
+the previous event's seal: an HMAC under a key derived from the personal-data key,
+which the database does not hold, so that whoever can write to the database alone
+cannot edit a history and seal it again. A seal reads `<key id>:<hex>`; the key id
+says which key made it (graph.security.sealing.key_id), so that a key can rotate.
 """
 
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -13,6 +17,9 @@ from datetime import datetime
 
 from graph.core.errors import BadUserInput, InvalidTransition
 from graph.core.model import CaseAction, CaseState, GovernanceLevel
+from graph.security.sealing import PiiKeys, key_id
+
+CHAIN_KEY_PURPOSE = "case-history chain"
 
 LEVELS = list(GovernanceLevel)  # lowest first
 
@@ -31,6 +38,35 @@ TRANSITIONS: dict[CaseAction, tuple[frozenset[CaseState], CaseState | None]] = {
     A.REFER: (frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.REFERRED),
     A.NOTE: (frozenset(S), None),
 }
+
+
+@dataclass(frozen=True)
+class CaseChain:
+    """The key that seals case events."""
+
+    key: bytes
+
+    @classmethod
+    def of(cls, keys: PiiKeys) -> "CaseChain":
+        return cls(keys.derived(CHAIN_KEY_PURPOSE))
+
+    @property
+    def key_id(self) -> str:
+        return key_id(self.key)
+
+    def seal(self, canonical: str) -> str:
+        return f"{self.key_id}:{hmac.digest(self.key, canonical.encode(), hashlib.sha256).hex()}"
+
+
+class UnkeyedChain(CaseChain):
+    """The unkeyed SHA-256 chain of histories written before the keyed one: verified once,
+    when they are re-sealed (graph.cases.reseal), and never written any more."""
+
+    def seal(self, canonical: str) -> str:
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+UNKEYED = UnkeyedChain(b"")
 
 
 @dataclass(frozen=True)
@@ -72,11 +108,35 @@ def allowed_actions(state: CaseState, level: GovernanceLevel) -> list[CaseAction
 
 
 def report(
-    case_no: str, at: datetime, actor_id: str | None, note: str | None
+    case_no: str, at: datetime, *, actor_id: str | None, note: str | None, chain: CaseChain
 ) -> tuple[CaseFacts, Event]:
     """The REPORT event that opens every case: seq 1, REPORTED, at GRID."""
-    event = _sealed(case_no, 1, at, A.REPORT, None, S.REPORTED, LEVELS[0], actor_id, None, note, "")
-    facts = CaseFacts(case_no, S.REPORTED, LEVELS[0], 1, at, event.hash, level_since=at)
+    event = _sealed(
+        Event(
+            case_no=case_no,
+            seq=1,
+            at=at,
+            action=A.REPORT,
+            from_state=None,
+            to_state=S.REPORTED,
+            level=LEVELS[0],
+            actor_id=actor_id,
+            center_id=None,
+            note=note,
+            hash="",
+        ),
+        previous_hash="",
+        chain=chain,
+    )
+    facts = CaseFacts(
+        case_no=case_no,
+        state=S.REPORTED,
+        level=LEVELS[0],
+        last_seq=1,
+        last_at=at,
+        last_hash=event.hash,
+        level_since=at,
+    )
     return facts, event
 
 
@@ -84,9 +144,11 @@ def advance(
     facts: CaseFacts,
     action: CaseAction,
     at: datetime,
+    *,
     actor_id: str | None = None,
     center_id: str | None = None,
     note: str | None = None,
+    chain: CaseChain,
 ) -> tuple[CaseFacts, Event]:
     """The next event of a case, or InvalidTransition / BadUserInput saying why not."""
     allowed = allowed_actions(facts.state, facts.level)
@@ -110,9 +172,22 @@ def advance(
     escalated = action is A.ESCALATE
     level = LEVELS[LEVELS.index(facts.level) + 1] if escalated else facts.level
     event = _sealed(
-        facts.case_no, facts.last_seq + 1, at, action, facts.state, target, level,
-        actor_id, center_id, note, facts.last_hash,
-    )  # fmt: skip
+        Event(
+            case_no=facts.case_no,
+            seq=facts.last_seq + 1,
+            at=at,
+            action=action,
+            from_state=facts.state,
+            to_state=target,
+            level=level,
+            actor_id=actor_id,
+            center_id=center_id,
+            note=note,
+            hash="",
+        ),
+        previous_hash=facts.last_hash,
+        chain=chain,
+    )
     # The last CLOSE sets both; a NOTE on a closed case keeps them; leaving CLOSED clears them.
     closing, still_closed = action is A.CLOSE, target is S.CLOSED
     return replace(
@@ -130,34 +205,23 @@ def advance(
     ), event
 
 
-def event_hash(
-    previous_hash: str,
-    case_no: str,
-    seq: int,
-    at: datetime,
-    action: CaseAction,
-    from_state: CaseState | None,
-    to_state: CaseState,
-    level: GovernanceLevel,
-    actor_id: str | None,
-    center_id: str | None,
-    note: str | None,
-) -> str:
+def event_content(event: Event, previous_hash: str) -> str:
+    """What an event's seal is made over: its content (not its own seal) and the seal before
+    it, as canonical JSON."""
     content = {
         "previous": previous_hash,
-        "caseNo": case_no,
-        "seq": seq,
-        "at": at.isoformat(),
-        "action": action.value,
-        "fromState": from_state.value if from_state else None,
-        "toState": to_state.value,
-        "level": level.value,
-        "actorId": actor_id,
-        "centerId": center_id,
-        "note": note,
+        "caseNo": event.case_no,
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "action": event.action.value,
+        "fromState": event.from_state.value if event.from_state else None,
+        "toState": event.to_state.value,
+        "level": event.level.value,
+        "actorId": event.actor_id,
+        "centerId": event.center_id,
+        "note": event.note,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -168,10 +232,12 @@ class Break:
     reason: str
 
 
-def verify(case_no: str, events: Sequence[Event], last_seq: int, last_hash: str) -> Break | None:
+def verify(
+    case_no: str, events: Sequence[Event], *, last_seq: int, last_hash: str, chain: CaseChain
+) -> Break | None:
     """The first broken event of a case's stored history (events by seq), or None when intact:
     the chain replays, and it ends where the case says its history ends."""
-    if broken := chain_break(case_no, events):
+    if broken := chain_break(case_no, events, chain=chain):
         return broken
     if last_seq > len(events):
         return Break(len(events) + 1, f"is missing: the case's history runs to seq {last_seq}")
@@ -182,7 +248,7 @@ def verify(case_no: str, events: Sequence[Event], last_seq: int, last_hash: str)
     return None
 
 
-def chain_break(case_no: str, events: Sequence[Event]) -> Break | None:
+def chain_break(case_no: str, events: Sequence[Event], *, chain: CaseChain) -> Break | None:
     """The first event that is not exactly what report/advance make of the events before it
     (content and hash), or None. Replaying, not only re-hashing, also catches an event that
     was edited and sealed again but is no step the machine allows."""
@@ -193,55 +259,40 @@ def chain_break(case_no: str, events: Sequence[Event]) -> Break | None:
             return Break(seq, "is missing")
         try:
             if facts is None:
-                facts, rebuilt = report(case_no, stored.at, stored.actor_id, stored.note)
+                facts, rebuilt = report(
+                    case_no, stored.at, actor_id=stored.actor_id, note=stored.note, chain=chain
+                )
             else:
                 facts, rebuilt = advance(
-                    facts, stored.action, stored.at, stored.actor_id, stored.center_id, stored.note
+                    facts,
+                    stored.action,
+                    stored.at,
+                    actor_id=stored.actor_id,
+                    center_id=stored.center_id,
+                    note=stored.note,
+                    chain=chain,
                 )
         except (InvalidTransition, BadUserInput) as refused:
             return Break(seq, f"is no step the state machine allows: {refused.message}")
         if rebuilt != stored:
-            return Break(seq, _why_differs(stored, previous_hash))
+            return Break(seq, _why_differs(stored, previous_hash, chain))
         previous_hash = stored.hash
     return None
 
 
-def _why_differs(stored: Event, previous_hash: str) -> str:
-    own = event_hash(
-        previous_hash, stored.case_no, stored.seq, stored.at, stored.action, stored.from_state,
-        stored.to_state, stored.level, stored.actor_id, stored.center_id, stored.note,
-    )  # fmt: skip
-    if own != stored.hash:
-        return "its content or hash was changed after it was recorded"
+def _why_differs(stored: Event, previous_hash: str, chain: CaseChain) -> str:
+    kid, colon, _ = stored.hash.partition(":")
+    if not colon:
+        return (
+            "it carries an unkeyed hash, which anyone can recompute: the history was never "
+            "re-sealed under the key, or was rewritten since"
+        )
+    if kid != chain.key_id:
+        return f"it was sealed under a key this server does not hold (key id {kid})"
+    if chain.seal(event_content(stored, previous_hash)) != stored.hash:
+        return "its content or seal was changed after it was recorded"
     return "it was changed and sealed again: it is not what the events before it lead to"
 
 
-def _sealed(
-    case_no: str,
-    seq: int,
-    at: datetime,
-    action: CaseAction,
-    from_state: CaseState | None,
-    to_state: CaseState,
-    level: GovernanceLevel,
-    actor_id: str | None,
-    center_id: str | None,
-    note: str | None,
-    previous_hash: str,
-) -> Event:
-    digest = event_hash(
-        previous_hash,
-        case_no,
-        seq,
-        at,
-        action,
-        from_state,
-        to_state,
-        level,
-        actor_id,
-        center_id,
-        note,
-    )
-    return Event(
-        case_no, seq, at, action, from_state, to_state, level, actor_id, center_id, note, digest
-    )
+def _sealed(unsealed: Event, *, previous_hash: str, chain: CaseChain) -> Event:
+    return replace(unsealed, hash=chain.seal(event_content(unsealed, previous_hash)))

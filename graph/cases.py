@@ -7,17 +7,19 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from neo4j.exceptions import ConstraintError
 
 from graph import case_machine
-from graph.case_machine import Break, CaseFacts, Event
+from graph.case_machine import Break, CaseChain, CaseFacts, Event
 from graph.core import batch
 from graph.core.batch import Lookup, Walk
 from graph.core.clock import CITY_ZONE, city_time, now
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Conflict, NotFound
 from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from graph.core.records import record
 from graph.people import PEOPLE
 from graph.security import scope
 from graph.services import CENTERS
@@ -44,25 +46,6 @@ class Case:
     last_hash: str
     level_since: datetime
 
-    @classmethod
-    def from_row(cls, row: Row) -> "Case":
-        resolved = row["resolvedLevel"]
-        return cls(
-            row["caseNo"],
-            row["title"],
-            CaseCategory(row["category"]),
-            CaseState(row["state"]),
-            GovernanceLevel(row["level"]),
-            row["gridCode"],
-            row["reportedById"],
-            row["reportedAt"],
-            row["closedAt"],
-            GovernanceLevel(resolved) if resolved else None,
-            row["lastSeq"],
-            row["lastHash"],
-            row["levelSince"],
-        )
-
     def after(self, facts: CaseFacts) -> "Case":
         """This case once `facts` hold."""
         return replace(
@@ -85,6 +68,7 @@ class CaseFilter:
     reported_from: datetime | None = None
     reported_to: datetime | None = None
     overdue: bool | None = None
+    level: GovernanceLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +89,8 @@ class OverdueRule:
 
 @dataclass(frozen=True)
 class NewCase:
-    """What reportCase asks for; `at` None means now."""
+    """What reportCase asks for; `at` None means now. `request_id`, the client's idempotency
+    key, is kept on the case: the same report sent again returns that case."""
 
     case_no: str | None
     title: str
@@ -114,6 +99,12 @@ class NewCase:
     reported_by: str | None
     at: datetime | None
     note: str | None
+    request_id: str | None = None
+
+    def same_report(self, case: "Case") -> bool:
+        return (case.title, case.category, case.grid_code, case.reported_by_id) == (
+            self.title, self.category, self.grid_code, self.reported_by,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -146,46 +137,38 @@ def event_from_row(row: Row) -> StoredEvent:
     if not (isinstance(at, datetime) and at.tzinfo is not None):
         return Unreadable(row["seq"], row)
     try:
-        return Event(
-            row["caseNo"],
-            row["seq"],
-            at,
-            CaseAction(row["action"]),
-            CaseState(row["fromState"]) if row["fromState"] else None,
-            CaseState(row["toState"]),
-            GovernanceLevel(row["level"]),
-            row["actorId"],
-            row["centerId"],
-            row["note"],
-            row["hash"],
-        )
+        return record(Event, row)
     except ValueError:
         return Unreadable(row["seq"], row)
 
 
-def history_break(case: Case, stored: Sequence[StoredEvent]) -> Break | None:
+def history_break(case: Case, stored: Sequence[StoredEvent], chain: CaseChain) -> Break | None:
     """The first broken event of a case's stored history, or None when it is intact."""
     events: list[Event] = []
     for item in stored:
         if isinstance(item, Unreadable):
-            earlier = case_machine.chain_break(case.case_no, events)
+            earlier = case_machine.chain_break(case.case_no, events, chain=chain)
             return earlier or Break(item.seq, "holds a value that no event can have")
         events.append(item)
-    return case_machine.verify(case.case_no, events, case.last_seq, case.last_hash)
+    return case_machine.verify(
+        case.case_no, events, last_seq=case.last_seq, last_hash=case.last_hash, chain=chain
+    )
 
 
 CASE = (
-    ".caseNo, .title, .category, .state, .level, .reportedAt, .closedAt, .resolvedLevel, "
-    ".lastSeq, .lastHash, .levelSince, gridCode: head([(n)-[:IN]->(g:Grid) | g.code]), "
-    "reportedById: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
+    "case_no: n.caseNo, .title, .category, .state, .level, reported_at: n.reportedAt, "
+    "closed_at: n.closedAt, resolved_level: n.resolvedLevel, last_seq: n.lastSeq, "
+    "last_hash: n.lastHash, level_since: n.levelSince, "
+    "grid_code: head([(n)-[:IN]->(g:Grid) | g.code]), "
+    "reported_by_id: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
 )
 EVENT = (
-    ".caseNo, .seq, .at, .action, .fromState, .toState, .level, .note, .hash, "
-    "actorId: head([(n)-[:BY]->(p:Person) | p.id]), "
-    "centerId: head([(n)-[:AT]->(c:GovernanceCenter) | c.id])"
+    "case_no: n.caseNo, .seq, .at, .action, from_state: n.fromState, to_state: n.toState, "
+    ".level, .note, .hash, actor_id: head([(n)-[:BY]->(p:Person) | p.id]), "
+    "center_id: head([(n)-[:AT]->(c:GovernanceCenter) | c.id])"
 )
 
-CASES = Lookup("Case", "caseNo", CASE, Case.from_row, scope.placed_in_scope("n"))
+CASES = Lookup("Case", "caseNo", CASE, partial(record, Case), scope.placed_in_scope("n"))
 CASE_EVENTS = Walk(
     "MATCH (:Case {caseNo: parent})-[:HAS_EVENT]->(n:CaseEvent)", "seq", EVENT, event_from_row
 )
@@ -196,6 +179,7 @@ CASE_EVENTS = Walk(
 _FILTERS = f"""
     WHERE ($state IS NULL OR n.state = $state)
       AND ($category IS NULL OR n.category = $category)
+      AND ($level IS NULL OR n.level = $level)
       AND ($reportedFrom IS NULL OR n.reportedAt >= $reportedFrom)
       AND ($reportedTo IS NULL OR n.reportedAt <= $reportedTo)
       AND ($overdue IS NULL OR $overdue = coalesce(
@@ -203,19 +187,22 @@ _FILTERS = f"""
       AND {scope.placed_in_scope("n")}"""
 
 
-def _matching(case_filter: CaseFilter) -> str:
+def matching(case_filter: CaseFilter) -> str:
+    """Cypher binding `n` to the cases that pass the filter (and the reader's scope), with
+    the parameters of `list_params`."""
     if case_filter.within is None:
         return f"MATCH (n:Case) {_FILTERS}"
     return f"{scope.GRIDS_WITHIN} MATCH (n:Case)-[:IN]->(g) {_FILTERS}"
 
 
-def _params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, object]:
+def list_params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, object]:
     if case_filter.overdue is not None and overdue is None:
         raise ValueError("the overdue filter needs an OverdueRule")
     return {
         "within": case_filter.within,
         "state": case_filter.state.value if case_filter.state else None,
         "category": case_filter.category.value if case_filter.category else None,
+        "level": case_filter.level.value if case_filter.level else None,
         "reportedFrom": case_filter.reported_from,
         "reportedTo": case_filter.reported_to,
         "overdue": case_filter.overdue,
@@ -227,21 +214,22 @@ def _params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, o
 async def page(
     db: Database,
     case_filter: CaseFilter,
+    *,
     after: str | None,
     limit: int,
     overdue: OverdueRule | None = None,
 ) -> list[Case]:
     statement = f"""
-        {_matching(case_filter)}
+        {matching(case_filter)}
           AND ($after IS NULL OR n.caseNo > $after)
         RETURN n {{{CASE}}} AS row ORDER BY n.caseNo LIMIT $limit"""
-    params = {**_params(case_filter, overdue), "after": after, "limit": limit}
-    return [Case.from_row(row["row"]) for row in await db.read(statement, params)]
+    params = {**list_params(case_filter, overdue), "after": after, "limit": limit}
+    return [record(Case, row["row"]) for row in await db.read(statement, params)]
 
 
 async def count(db: Database, case_filter: CaseFilter, overdue: OverdueRule | None = None) -> int:
-    statement = f"{_matching(case_filter)} RETURN count(n) AS total"
-    rows = await db.read(statement, _params(case_filter, overdue))
+    statement = f"{matching(case_filter)} RETURN count(n) AS total"
+    rows = await db.read(statement, list_params(case_filter, overdue))
     return rows[0]["total"]
 
 
@@ -263,26 +251,37 @@ class CaseStats:
     resolved_in_township_ratio: float  # at or below TOWNSHIP
 
 
-_CASE_STATS = f"""
+# The cases counted (`n`, from $within's grids, reported in [$from, $until)), and what
+# each row of the figures says: closed or not, at which level, how many.
+CASE_STATS_MATCH = f"""
     {scope.GRIDS_WITHIN}
     MATCH (n:Case)-[:IN]->(g)
     WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
-      AND {scope.grid_in_scope("g")}
-    RETURN n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"""
+      AND {scope.grid_in_scope("g")}"""
+CASE_STATS_ROWS = "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"
+_CASE_STATS = f"{CASE_STATS_MATCH} RETURN {CASE_STATS_ROWS}"
 
 
-async def stats(db: Database, within: str, first: date | None, last: date | None) -> CaseStats:
-    """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
+def stats_params(within: str, *, first: date | None, last: date | None) -> Row:
+    """The parameters of CASE_STATS_MATCH for the days first..last in Asia/Shanghai."""
 
     def midnight(day: date) -> datetime:
         return city_time(datetime.combine(day, time()))
 
-    params = {
+    return {
         "within": within,
         "from": midnight(first) if first else None,
         "until": midnight(last + timedelta(days=1)) if last else None,
     }
-    rows = await db.read(_CASE_STATS, params)
+
+
+async def stats(db: Database, within: str, *, first: date | None, last: date | None) -> CaseStats:
+    """Cases reported within the scope on the days first..last in Asia/Shanghai (either open)."""
+    return stats_of(await db.read(_CASE_STATS, stats_params(within, first=first, last=last)))
+
+
+def stats_of(rows: Sequence[Row]) -> CaseStats:
+    """The figures from the rows of CASE_STATS_ROWS."""
     closed_at = dict.fromkeys(GovernanceLevel, 0)
     for row in rows:
         if row["closed"]:
@@ -368,13 +367,13 @@ _REPORT_REFERENCES = f"""
 # The counter's write lock first, held until commit: concurrent reports draw one after the
 # other. The number follows both the counter and the highest number of the year stored
 # (imported cases may hold numbers of this form); a refused report gives its number back.
-_DRAW_NUMBER = """
-    MERGE (k:CaseCounter {year: $year})
-    SET k._LOCK_ = true REMOVE k._LOCK_
-    WITH k, COLLECT {
+_DRAW_NUMBER = f"""
+    MERGE (k:CaseCounter {{year: $year}})
+    {write_lock("k")}
+    WITH k, COLLECT {{
       MATCH (c:Case) WHERE c.caseNo STARTS WITH $prefix AND c.caseNo =~ $pattern
       RETURN toInteger(substring(c.caseNo, size($prefix))) ORDER BY c.caseNo DESC LIMIT 1
-    } AS highest
+    }} AS highest
     SET k.last = reduce(last = coalesce(k.last, 0), n IN highest |
                         CASE WHEN n > last THEN n ELSE last END) + 1
     RETURN k.last AS number"""
@@ -388,13 +387,22 @@ _NEW_CASE = """
     CALL (n) { MATCH (p:Person {id: $reporterId}) CREATE (n)-[:REPORTED_BY]->(p) }"""
 
 
-async def report(db: Database, new: NewCase) -> Case:
+_REPORTED_BEFORE = f"""
+    MATCH (n:Case {{requestId: $requestId}})
+    RETURN n {{{CASE}}} AS row, {scope.placed_in_scope("n")} AS visible"""
+
+
+async def report(db: Database, new: NewCase, chain: CaseChain) -> Case:
     """A new case and its REPORT event, in one transaction; NOT_FOUND for a grid or reporter
-    that does not exist, CONFLICT for a case number that does."""
+    that does not exist, CONFLICT for a case number that does. A report whose `request_id` a
+    case holds already returns that case (a client sending it again after an outage), or is
+    CONFLICT when that case is another report."""
     at = new.at or now()
     year = at.astimezone(CITY_ZONE).year
 
     async def work(tx: Transaction) -> Case:
+        if new.request_id is not None and (earlier := await _reported_before(tx, new)):
+            return earlier
         case_no = new.case_no or await _draw_number(tx, year)
         params = {"gridCode": new.grid_code, "reporterId": new.reported_by, "caseNo": case_no}
         found = (await tx.run(_REPORT_REFERENCES, params))[0]
@@ -406,16 +414,30 @@ async def report(db: Database, new: NewCase) -> Case:
             raise scope.unseen(tx, str(new.reported_by), missing)
         if found["taken"]:
             raise _number_taken(new.case_no)
-        facts, opening = case_machine.report(case_no, at, new.reported_by, new.note)
+        facts, opening = case_machine.report(
+            case_no, at, actor_id=new.reported_by, note=new.note, chain=chain
+        )
         case = Case(
-            case_no, new.title, new.category, facts.state, facts.level, new.grid_code,
-            new.reported_by, at, None, None, facts.last_seq, facts.last_hash, facts.level_since,
-        )  # fmt: skip
+            case_no=case_no,
+            title=new.title,
+            category=new.category,
+            state=facts.state,
+            level=facts.level,
+            grid_code=new.grid_code,
+            reported_by_id=new.reported_by,
+            reported_at=at,
+            closed_at=None,
+            resolved_level=None,
+            last_seq=facts.last_seq,
+            last_hash=facts.last_hash,
+            level_since=facts.level_since,
+        )
         props = {
             **facts_row(facts)["props"],
             "title": case.title,
             "category": case.category.value,
             "reportedAt": at,
+            "requestId": new.request_id,
         }
         await tx.run(_NEW_CASE, {**params, "props": props})
         await tx.run(EVENTS_APPEND, {"rows": [event_row(opening)]})
@@ -424,8 +446,27 @@ async def report(db: Database, new: NewCase) -> Case:
     try:
         return await db.write_transaction(work)
     except ConstraintError:
+        # The same report sent twice at once: the one that committed first made the case.
+        if new.request_id is not None and (
+            earlier := await db.write_transaction(lambda tx: _reported_before(tx, new))
+        ):
+            return earlier
         # Another writer took the number between our check and our write.
         raise _number_taken(new.case_no) from None
+
+
+async def _reported_before(tx: Transaction, new: NewCase) -> Case | None:
+    """The case made by an earlier report with the same request id, if there is one."""
+    rows = await tx.run(_REPORTED_BEFORE, {"requestId": new.request_id})
+    if not rows:
+        return None
+    earlier = Case.from_row(rows[0]["row"])
+    if not (rows[0]["visible"] and new.same_report(earlier)):
+        raise Conflict(
+            f"The requestId {new.request_id!r} was given to another report; give each new "
+            "report a requestId of its own, and the same one only when sending it again."
+        )
+    return earlier
 
 
 async def _draw_number(tx: Transaction, year: int) -> str:
@@ -447,7 +488,7 @@ def _number_taken(given: str | None) -> Conflict:
 # Only a case, actor and centre the reader may see are found; no other case is locked.
 _LOCK_AND_READ = f"""
     MATCH (n:Case {{caseNo: $caseNo}}) WHERE {scope.placed_in_scope("n")}
-    SET n._LOCK_ = true REMOVE n._LOCK_
+    {write_lock("n")}
     WITH n
     RETURN n {{{CASE}, lastAt: head([(n)-[:HAS_EVENT]->(e) WHERE e.seq = n.lastSeq | e.at])}}
              AS row,
@@ -459,11 +500,11 @@ _LOCK_AND_READ = f"""
            }} AS centerFound"""
 
 
-async def advance(db: Database, step: Step) -> Case:
-    """The case after `step`, in one write transaction. When the driver retries it after a
+async def advance(db: Database, step: Step, chain: CaseChain) -> Case:
+    """The case after `step`, in one write transaction. When it is run again after a
     transient failure (a deadlock), `take_step` runs again: it locks and reads anew."""
     try:
-        return await db.write_transaction(lambda tx: take_step(tx, step))
+        return await db.write_transaction(lambda tx: take_step(tx, step, chain))
     except ConstraintError:
         # Only a writer that bypasses the lock (an import running meanwhile) gets here.
         raise Conflict(
@@ -471,7 +512,7 @@ async def advance(db: Database, step: Step) -> Case:
         ) from None
 
 
-async def take_step(tx: Transaction, step: Step) -> Case:
+async def take_step(tx: Transaction, step: Step, chain: CaseChain) -> Case:
     """Lock the case, read its facts, fold the step through the state machine against them,
     and write the event and the new facts; what `advance` runs, in the caller's transaction."""
     params = {"caseNo": step.case_no, "actorId": step.actor_id, "centerId": step.center_id}
@@ -486,19 +527,32 @@ async def take_step(tx: Transaction, step: Step) -> Case:
     if not found["centerFound"]:
         missing = NotFound(f"No governance centre has the id {step.center_id!r}.")
         raise scope.unseen(tx, str(step.center_id), missing)
-    case = Case.from_row(found["row"])
+    case = record(Case, found["row"])
     if step.expected_seq is not None and step.expected_seq != case.last_seq:
         raise Conflict(
             f"Case {case.case_no} has moved on: its last event is seq {case.last_seq}, not "
             f"{step.expected_seq}. Reload it and decide again."
         )
     facts = CaseFacts(
-        case.case_no, case.state, case.level, case.last_seq, found["row"]["lastAt"],
-        case.last_hash, case.level_since, case.closed_at, case.resolved_level,
-    )  # fmt: skip
+        case_no=case.case_no,
+        state=case.state,
+        level=case.level,
+        last_seq=case.last_seq,
+        last_at=found["row"]["lastAt"],
+        last_hash=case.last_hash,
+        level_since=case.level_since,
+        closed_at=case.closed_at,
+        resolved_level=case.resolved_level,
+    )
     # Now, not before the lock: a step that waited must not predate the one it follows.
     facts, event = case_machine.advance(
-        facts, step.action, step.at or now(), step.actor_id, step.center_id, step.note
+        facts,
+        step.action,
+        step.at or now(),
+        actor_id=step.actor_id,
+        center_id=step.center_id,
+        note=step.note,
+        chain=chain,
     )
     await tx.run(EVENTS_APPEND, {"rows": [event_row(event)]})
     await tx.run(FACTS_WRITE, {"rows": [facts_row(facts)]})
@@ -524,7 +578,10 @@ class Audit:
 
 
 async def audit(
-    db: Database, within: str | None, progress: Callable[[int, int], None] | None = None
+    db: Database,
+    within: str | None,
+    chain: CaseChain,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Audit:
     """Every case's history within the scope (or everywhere) replayed and checked, in batches
     of AUDIT_BATCH cases; `progress` hears (cases done, cases in all) after each batch."""
@@ -534,11 +591,11 @@ async def audit(
     total = await count(db, case_filter)
     broken: list[BrokenHistory] = []
     done, after = 0, None
-    while found := await page(db, case_filter, after, AUDIT_BATCH):
+    while found := await page(db, case_filter, after=after, limit=AUDIT_BATCH):
         histories = await batch.lists(db, CASE_EVENTS, [case.case_no for case in found])
         for case in found:
             stored = histories.get(case.case_no, [])
-            if where := history_break(case, stored):
+            if where := history_break(case, stored, chain):
                 event = next((item for item in stored if item.seq == where.seq), None)
                 broken.append(BrokenHistory(case.case_no, where, event))
         done, after = done + len(found), found[-1].case_no
@@ -556,9 +613,8 @@ class Timeline:
     events: list[StoredEvent]
     names: dict[str, str]  # person and centre ids to names
 
-    @property
-    def broken(self) -> Break | None:
-        return history_break(self.case, self.events)
+    def broken(self, chain: CaseChain) -> Break | None:
+        return history_break(self.case, self.events, chain)
 
 
 async def timeline(db: Database, case_no: str) -> Timeline | None:
@@ -573,3 +629,121 @@ async def timeline(db: Database, case_no: str) -> Timeline | None:
     )
     names = {key: record.name for key, record in [*people.items(), *centers.items()]}
     return Timeline(found[case_no], events, names)
+
+
+# ------------------------------------------------------------------ re-sealing old chains
+
+# Histories written before the keyed chain hold unkeyed SHA-256 hashes (no key id).
+_UNKEYED_PAGE = f"""
+    MATCH (n:Case) WHERE NOT n.lastHash CONTAINS ':' AND ($after IS NULL OR n.caseNo > $after)
+    RETURN n {{{CASE}}} AS row ORDER BY n.caseNo LIMIT $limit"""
+# Each case's write lock, then whether its history is still the one read (another server
+# process may have re-sealed it meanwhile).
+_LOCK_UNCHANGED = """
+    UNWIND $cases AS row
+    MATCH (n:Case {caseNo: row.caseNo})
+    SET n._LOCK_ = true REMOVE n._LOCK_
+    WITH n, row WHERE n.lastHash = row.lastHash
+    RETURN n.caseNo AS caseNo"""
+_SEALS_WRITE = """
+    UNWIND $rows AS row
+    MATCH (n:CaseEvent {caseNo: row.caseNo, seq: row.seq})
+    SET n.hash = row.hash"""
+# Re-sealing runs once per database: afterwards an unkeyed chain can only be a rewrite (one
+# made to pass for an old history), which must stay broken, not be sealed anew.
+_RESEALED_ONCE = """
+    RETURN EXISTS { MATCH (:Migration {name: $name}) } AS done, EXISTS { MATCH (:Case) } AS cases"""
+_RESEALED_NOW = """
+    MERGE (m:Migration {name: $name})
+    ON CREATE SET m.at = $at, m.cases = $cases, m.keyId = $keyId"""
+RESEAL_MIGRATION = "case histories sealed with a key"
+RESEALED = (
+    "History re-sealed (a system note): the events before this one were chained with unkeyed "
+    "SHA-256 hashes, which verified, the last being {last}; they are now sealed with the "
+    "key {kid}."
+)
+
+
+async def reseal(db: Database, chain: CaseChain) -> int:
+    """Re-seal under `chain` every history still chained with unkeyed SHA-256 hashes (written
+    before the keyed chain), and record that it was done as a NOTE event of its own, with no
+    actor, that names the old chain's last hash. Only a chain that verifies as it was is
+    re-sealed: one already broken stays as it is, and the audit names it. Done once per
+    database, which a `Migration` node records. How many were re-sealed."""
+    # A database without cases has nothing to re-seal, and is left untouched (an import
+    # refused by its checks writes nothing): the first start that finds cases records it.
+    (found,) = await db.read(_RESEALED_ONCE, {"name": RESEAL_MIGRATION})
+    if found["done"] or not found["cases"]:
+        return 0
+    resealed, after = 0, None
+    while found := [
+        Case.from_row(row["row"])
+        for row in await db.read(_UNKEYED_PAGE, {"after": after, "limit": AUDIT_BATCH})
+    ]:
+        histories = await batch.lists(db, CASE_EVENTS, [case.case_no for case in found])
+        plans = [
+            plan
+            for case in found
+            if (plan := _resealed(case, histories.get(case.case_no, []), chain)) is not None
+        ]
+        if plans:
+            resealed += await db.write_transaction(lambda tx, plans=plans: _write_seals(tx, plans))
+        after = found[-1].case_no
+    done = {"name": RESEAL_MIGRATION, "at": now(), "cases": resealed, "keyId": chain.key_id}
+    await db.write(_RESEALED_NOW, done)
+    return resealed
+
+
+@dataclass(frozen=True)
+class _Reseal:
+    case: Case
+    events: list[Event]  # every stored event sealed anew, and the note saying so
+    facts: CaseFacts
+
+
+def _resealed(case: Case, stored: Sequence[StoredEvent], chain: CaseChain) -> _Reseal | None:
+    events = [event for event in stored if isinstance(event, Event)]
+    unkeyed = case_machine.UNKEYED
+    if len(events) < len(stored) or history_break(case, events, unkeyed) is not None:
+        return None
+    facts: CaseFacts | None = None
+    sealed: list[Event] = []
+    for event in events:
+        if facts is None:
+            facts, made = case_machine.report(
+                case.case_no, event.at, actor_id=event.actor_id, note=event.note, chain=chain
+            )
+        else:
+            facts, made = case_machine.advance(
+                facts,
+                event.action,
+                event.at,
+                actor_id=event.actor_id,
+                center_id=event.center_id,
+                note=event.note,
+                chain=chain,
+            )
+        sealed.append(made)
+    assert facts is not None, "a verified history has its REPORT"
+    note = RESEALED.format(last=case.last_hash, kid=chain.key_id)
+    facts, made = case_machine.advance(
+        facts, CaseAction.NOTE, max(now(), facts.last_at), note=note, chain=chain
+    )
+    return _Reseal(case, [*sealed, made], facts)
+
+
+async def _write_seals(tx: Transaction, plans: list[_Reseal]) -> int:
+    cases = [{"caseNo": plan.case.case_no, "lastHash": plan.case.last_hash} for plan in plans]
+    unchanged = {row["caseNo"] for row in await tx.run(_LOCK_UNCHANGED, {"cases": cases})}
+    plans = [plan for plan in plans if plan.case.case_no in unchanged]
+    if not plans:
+        return 0
+    seals = [
+        {"caseNo": event.case_no, "seq": event.seq, "hash": event.hash}
+        for plan in plans
+        for event in plan.events[:-1]
+    ]
+    await tx.run(_SEALS_WRITE, {"rows": seals})
+    await tx.run(EVENTS_APPEND, {"rows": [event_row(plan.events[-1]) for plan in plans]})
+    await tx.run(FACTS_WRITE, {"rows": [facts_row(plan.facts) for plan in plans]})
+    return len(plans)

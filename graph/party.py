@@ -1,12 +1,14 @@
 """Party organisations, memberships, assignments and who covers what (DESIGN §3)."""
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import Any
 
 from graph.core.batch import Lookup, Walk
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import BadUserInput, NotFound
 from graph.core.model import (
     ROLE_RULES,
@@ -18,9 +20,13 @@ from graph.core.model import (
     TargetKind,
     role_rule_text,
 )
+from graph.core.records import record
+from graph.kept import coverage
 from graph.people import PERSON, Person
 from graph.places import BUILDING, HOUSEHOLD, Building, Household
 from graph.security.scope import (
+    WITHIN_CHECKED,
+    check_within,
     grids_within,
     organization_visible,
     person_visible,
@@ -38,12 +44,6 @@ class PartyOrganization:
     parent_id: str | None
     region_code: str
 
-    @classmethod
-    def from_row(cls, row: Row) -> "PartyOrganization":
-        return cls(
-            row["id"], row["name"], PartyOrgLevel(row["level"]), row["parentId"], row["regionCode"]
-        )
-
 
 @dataclass(frozen=True)
 class Membership:
@@ -52,11 +52,6 @@ class Membership:
     kind: MembershipKind
     since: date | None
     until: date | None
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Membership":
-        kind = MembershipKind(row["kind"])
-        return cls(row["personId"], row["organizationId"], kind, row["since"], row["until"])
 
 
 @dataclass(frozen=True)
@@ -70,18 +65,11 @@ class Assignment:
     since: date | None
     until: date | None
 
-    @classmethod
-    def from_row(cls, row: Row) -> "Assignment":
-        return cls(
-            row["id"],
-            Role(row["role"]),
-            HolderKind(row["holderLabel"]),
-            row["holderId"],
-            TargetKind(row["targetLabel"]),
-            row["targetKey"],
-            row["since"],
-            row["until"],
-        )
+
+# The roles whose assignments the coverage figures count (DESIGN §3), kept by graph.kept.
+COVERING_ROLES = frozenset(
+    {Role.BUILDING_GROUP, Role.CENTRAL_HOUSEHOLD, Role.HOUSEYARD_LEADER, Role.GRID_WORKER}
+)
 
 
 def active(name: str) -> str:
@@ -92,41 +80,40 @@ def active(name: str) -> str:
     )
 
 
-def _targeted(node: str, role: Role) -> str:
-    """Cypher: `node` is the target of an assignment in `role` active at $asOf."""
-    return (
-        f"EXISTS {{ MATCH ({node})<-[:TARGETS]-(a:Assignment {{role: '{role.value}'}}) "
-        f"WHERE {active('a')} }}"
-    )
-
-
 ORGANIZATION = (
     ".id, .name, .level, "
-    "parentId: head([(n)-[:UNDER]->(p:PartyOrganization) | p.id]), "
-    "regionCode: head([(n)-[:BELONGS_TO]->(r:Region) | r.code])"
+    "parent_id: head([(n)-[:UNDER]->(p:PartyOrganization) | p.id]), "
+    "region_code: head([(n)-[:BELONGS_TO]->(r:Region) | r.code])"
 )
-MEMBERSHIP = ".kind, .since, .until, personId: startNode(n).id, organizationId: endNode(n).id"
+MEMBERSHIP = ".kind, .since, .until, person_id: startNode(n).id, organization_id: endNode(n).id"
 ASSIGNMENT = (
     ".id, .role, .since, .until, "
-    "holderLabel: head([(n)-[:HELD_BY]->(h) | labels(h)[0]]), "
-    "holderId: head([(n)-[:HELD_BY]->(h) | h.id]), "
-    "targetLabel: head([(n)-[:TARGETS]->(t) | labels(t)[0]]), "
-    "targetKey: head([(n)-[:TARGETS]->(t) | coalesce(t.code, t.id)])"
+    "holder_kind: head([(n)-[:HELD_BY]->(h) | labels(h)[0]]), "
+    "holder_id: head([(n)-[:HELD_BY]->(h) | h.id]), "
+    "target_kind: head([(n)-[:TARGETS]->(t) | labels(t)[0]]), "
+    "target_id: head([(n)-[:TARGETS]->(t) | coalesce(t.code, t.id)])"
 )
 
 ORGANIZATIONS = Lookup(
     "PartyOrganization",
     "id",
     ORGANIZATION,
-    PartyOrganization.from_row,
+    partial(record, PartyOrganization),
     organization_visible("n"),
 )
 
+REGION_ORGANIZATIONS = Walk(
+    "MATCH (:Region {code: parent})<-[:BELONGS_TO]-(n:PartyOrganization)",
+    "id",
+    ORGANIZATION,
+    partial(record, PartyOrganization),
+    organization_visible("n"),
+)
 ORGANIZATION_CHILDREN = Walk(
     "MATCH (:PartyOrganization {id: parent})<-[:UNDER]-(n:PartyOrganization)",
     "id",
     ORGANIZATION,
-    PartyOrganization.from_row,
+    partial(record, PartyOrganization),
     organization_visible("n"),
 )
 
@@ -137,27 +124,27 @@ PERSON_MEMBERSHIPS = Walk(
     f"WHERE ($history OR {active('n')}) AND {organization_visible('o')}",
     "since",
     MEMBERSHIP,
-    Membership.from_row,
+    partial(record, Membership),
 )
 PERSON_ASSIGNMENTS = Walk(
     "MATCH (:Person {id: parent})<-[:HELD_BY]-(n:Assignment)-[:TARGETS]->(t) "
     f"WHERE ($history OR {active('n')}) AND {placed_in_scope('t')}",
     "id",
     ASSIGNMENT,
-    Assignment.from_row,
+    partial(record, Assignment),
 )
 ORGANIZATION_ASSIGNMENTS = Walk(
     "MATCH (:PartyOrganization {id: parent})<-[:HELD_BY]-(n:Assignment)-[:TARGETS]->(t) "
     f"WHERE ($history OR {active('n')}) AND {placed_in_scope('t')}",
     "id",
     ASSIGNMENT,
-    Assignment.from_row,
+    partial(record, Assignment),
 )
 ORGANIZATION_MEMBERS = Walk(
     f"MATCH (:PartyOrganization {{id: parent}})<-[m:MEMBER_OF]-(n:Person) WHERE {active('m')}",
     "id",
     PERSON,
-    Person.from_row,
+    partial(record, Person),
     person_visible("n"),
 )
 
@@ -171,26 +158,29 @@ def _holders(target: str, role: Role, holder: str) -> str:
 
 
 GRID_WORKERS = Walk(
-    _holders(":Grid {code: parent}", Role.GRID_WORKER, "Person"), "id", PERSON, Person.from_row
+    _holders(":Grid {code: parent}", Role.GRID_WORKER, "Person"),
+    "id",
+    PERSON,
+    partial(record, Person),
 )
 GRID_BRANCHES = Walk(
     _holders(":Grid {code: parent}", Role.GRID_BRANCH, "PartyOrganization"),
     "id",
     ORGANIZATION,
-    PartyOrganization.from_row,
+    partial(record, PartyOrganization),
 )
 BUILDING_LEADERS = Walk(
     _holders(":Building {code: parent}", Role.BUILDING_LEADER, "Person"),
     "id",
     PERSON,
-    Person.from_row,
+    partial(record, Person),
 )
 # A building is covered exactly when it has a BUILDING_GROUP holder.
 BUILDING_GROUPS = Walk(
     _holders(":Building {code: parent}", Role.BUILDING_GROUP, "PartyOrganization"),
     "id",
     ORGANIZATION,
-    PartyOrganization.from_row,
+    partial(record, PartyOrganization),
 )
 
 # A household is covered exactly when someone covers it: a central household, or
@@ -209,7 +199,7 @@ HOUSEHOLD_COVERED_BY = Walk(
     }}""",
     "id",
     PERSON,
-    Person.from_row,
+    partial(record, Person),
 )
 # The targets of a person's active CENTRAL_HOUSEHOLD assignments, and every
 # household in the house-yards the person leads.
@@ -228,7 +218,7 @@ PERSON_COVERED_HOUSEHOLDS = Walk(
     }}""",
     "id",
     HOUSEHOLD,
-    Household.from_row,
+    partial(record, Household),
     placed_in_scope("n"),
 )
 
@@ -240,27 +230,7 @@ PARTY_MEMBERS_WITHIN = Walk(
     f"<-[m:MEMBER_OF]-(n:Person) WHERE {active('m')} AND {region_in_scope('r')}",
     "id",
     PERSON,
-    Person.from_row,
-)
-UNCOVERED_BUILDINGS_WITHIN = Walk(
-    f"""{grids_within("parent")}
-    MATCH (g)<-[:IN]-(n:Building)
-    WHERE NOT {_targeted("n", Role.BUILDING_GROUP)}""",
-    "code",
-    BUILDING,
-    Building.from_row,
-)
-# A house-yard grid `g` with an active leader covers all its households.
-_LED_HOUSEYARD = f"g.kind = 'HOUSEYARD' AND {_targeted('g', Role.HOUSEYARD_LEADER)}"
-UNCOVERED_HOUSEHOLDS_WITHIN = Walk(
-    f"""{grids_within("parent")}
-    WITH g WHERE NOT ({_LED_HOUSEYARD})
-    MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
-    WHERE NOT {_targeted("h", Role.CENTRAL_HOUSEHOLD)}
-    WITH h AS n""",
-    "id",
-    HOUSEHOLD,
-    Household.from_row,
+    partial(record, Person),
 )
 
 
@@ -289,71 +259,60 @@ class Coverage:
         return self.covered_households / self.households if self.households else 1.0
 
 
-_FIGURES = (
-    "buildings",
-    "coveredBuildings",
-    "households",
-    "coveredHouseholds",
-    "grids",
-    "gridsWithWorker",
-)
+FIGURES = coverage.FIGURES[:6]  # those of a report; the timelines keep `people` too
 
-# For each scope: its parts (child regions, or the grids of a community or
-# village; none for a grid or an empty region) and the figures of each part,
-# counted grid by grid over indexed relationships.
-COVERAGE = f"""
-UNWIND $scopes AS scope
-OPTIONAL MATCH (region:Region {{code: scope}})
-OPTIONAL MATCH (grid:Grid {{code: scope}})
-OPTIONAL CALL (scope) {{
-  MATCH (:Region {{code: scope}})<-[:PART_OF]-(c:Region) RETURN c.code AS part, c.name AS partName
-  UNION
-  MATCH (:Region {{code: scope}})<-[:IN]-(c:Grid) RETURN c.code AS part, c.name AS partName
-}}
-CALL (scope, part) {{
-  WITH coalesce(part, scope) AS counted
-  {grids_within("counted")}
-  CALL (g) {{
-    MATCH (g)<-[:IN]-(b:Building)
-    RETURN count(b) AS buildings,
-           count(CASE WHEN {_targeted("b", Role.BUILDING_GROUP)} THEN 1 END) AS coveredBuildings
+# Depth of nested `children` a statement answers at most: the city's divisions are four
+# levels above its grids, so deeper selections find nothing more.
+MAX_DEPTH = 6
+
+
+def _coverage_tree(depth: int) -> str:
+    """The report of $within at $asOf and its parts down to `depth` levels, in one statement:
+    one row, `parts` listing every part below with the code of the part above it."""
+    below = f"*0..{depth - 1}"  # a bound is no parameter in Cypher: an int we chose
+    parts = f"""
+CALL (top) {{
+  CALL (top) {{
+    MATCH path = (top)<-[:PART_OF{below}]-(above:Region)<-[:PART_OF]-(n:Region)
+    RETURN above, n, length(path) AS depth
+    UNION
+    MATCH path = (top)<-[:PART_OF{below}]-(above:Region)<-[:IN]-(n:Grid)
+    RETURN above, n, length(path) AS depth
   }}
-  CALL (g) {{
-    WITH g, {_LED_HOUSEYARD} AS led
-    MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
-    RETURN count(h) AS households,
-           count(CASE WHEN led OR {_targeted("h", Role.CENTRAL_HOUSEHOLD)} THEN 1 END)
-             AS coveredHouseholds
-  }}
-  WITH g, buildings, coveredBuildings, households, coveredHouseholds,
-       {_targeted("g", Role.GRID_WORKER)} AS hasWorker
-  RETURN sum(buildings) AS buildings, sum(coveredBuildings) AS coveredBuildings,
-         sum(households) AS households, sum(coveredHouseholds) AS coveredHouseholds,
-         count(g) AS grids, count(CASE WHEN hasWorker THEN 1 END) AS gridsWithWorker
-}}
-RETURN scope, coalesce(region.name, grid.name) AS name, part, partName,
-       {", ".join(_FIGURES)}
-ORDER BY scope, part"""
+  {coverage.figures_at("n", "figures")}
+  RETURN collect({{above: above.code, within: n.code, name: n.name, depth: depth,
+                  figures: figures}}) AS parts
+}}"""
+    return f"""{WITHIN_CHECKED}
+{coverage.figures_at("top", "figures")}
+{parts if depth else "WITH *, [] AS parts"}
+RETURN top IS NOT NULL AS found, allowed, top.code AS within, top.name AS name, figures, parts"""
 
 
-async def coverage_of(db: Database, scopes: Sequence[str], as_of: date) -> dict[str, Coverage]:
-    """The coverage of each scope that exists, with its parts (whose own parts are None)."""
-    rows = await db.read(COVERAGE, {"scopes": list(scopes), "asOf": as_of})
-    by_scope: dict[str, list[Row]] = {}
-    for row in rows:
-        if row["name"] is not None:
-            by_scope.setdefault(row["scope"], []).append(row)
-    found = {}
-    for scope, parts in by_scope.items():
-        children = tuple(
-            _figures(row["part"], row["partName"], as_of, row) for row in parts if row["part"]
-        )
-        totals = {key: sum(row[key] for row in parts) for key in _FIGURES}
-        found[scope] = _figures(scope, parts[0]["name"], as_of, totals, children)
-    return found
+async def coverage_tree(db: Database, within: str, as_of: date, depth: int) -> Coverage:
+    """The coverage of `within` at `as_of` with its parts, `depth` levels of them (their
+    `children` None below that), read from the kept timelines in one statement."""
+    depth = min(depth, MAX_DEPTH)
+    (row,) = await db.read(_coverage_tree(depth), {"within": within, "asOf": as_of})
+    check_within(db, within, found=row["found"], allowed=row["allowed"])
+    below: dict[str, list[Row]] = {}
+    for part in sorted(row["parts"], key=lambda part: part["within"]):
+        below.setdefault(part["above"], []).append(part)
+
+    def report(code: str, name: str, figures: Mapping[str, int], level: int) -> Coverage:
+        children = None
+        if level < depth:
+            children = tuple(
+                report(part["within"], part["name"], part["figures"], level + 1)
+                for part in below.get(code, ())
+            )
+        # A region written behind the import's back keeps nothing: nothing stands in it.
+        return coverage_from(code, name, as_of, figures or dict.fromkeys(FIGURES, 0), children)
+
+    return report(row["within"], row["name"], row["figures"], 0)
 
 
-def _figures(
+def coverage_from(
     within: str,
     name: str,
     as_of: date,
@@ -361,17 +320,72 @@ def _figures(
     children: tuple[Coverage, ...] | None = None,
 ) -> Coverage:
     return Coverage(
-        within,
-        name,
-        as_of,
-        counts["buildings"],
-        counts["coveredBuildings"],
-        counts["households"],
-        counts["coveredHouseholds"],
-        counts["grids"],
-        counts["gridsWithWorker"],
-        children,
+        within=within,
+        name=name,
+        as_of=as_of,
+        buildings=counts["buildings"],
+        covered_buildings=counts["coveredBuildings"],
+        households=counts["households"],
+        covered_households=counts["coveredHouseholds"],
+        grids=counts["grids"],
+        grids_with_worker=counts["gridsWithWorker"],
+        children=children,
     )
+
+
+def _uncovered(label: str, key: str, projection: str, total: str, members: str) -> str:
+    """A page of what is uncovered within $within at $asOf, and how many are in all: the
+    total from the timeline of $within, the page from the grids whose own timeline says
+    some are uncovered, and in them what its kept intervals do not cover."""
+    return f"""{WITHIN_CHECKED}
+{coverage.figures_at("top", "figures")}
+CALL (top) {{
+  WITH top.code AS topCode
+  {grids_within("topCode")}
+  {coverage.figures_at("g", "gridFigures")}
+  WITH g WHERE gridFigures.{total} > gridFigures.covered{total[0].upper()}{total[1:]}
+  MATCH {members.format(label=label)}
+  WHERE ($after IS NULL OR n.{key} > $after) AND NOT {coverage.covered_at("n")}
+  WITH n ORDER BY n.{key} LIMIT $limit
+  RETURN collect(n {{{projection}}}) AS rows
+}}
+RETURN top IS NOT NULL AS found, allowed, rows,
+       coalesce(figures.{total} - figures.covered{total[0].upper()}{total[1:]}, 0) AS total"""
+
+
+_UNCOVERED_BUILDINGS = _uncovered(
+    "Building", "code", BUILDING, "buildings", "(g)<-[:IN]-(n:{label})"
+)
+_UNCOVERED_HOUSEHOLDS = _uncovered(
+    "Household", "id", HOUSEHOLD, "households", "(g)<-[:IN]-(:Building)<-[:IN]-(n:{label})"
+)
+
+
+async def _uncovered_page(
+    db: Database, statement: str, within: str, as_of: date, after: Any, limit: int
+) -> tuple[list[Row], int]:
+    params = {"within": within, "asOf": as_of, "after": after, "limit": limit}
+    (row,) = await db.read(statement, params)
+    check_within(db, within, found=row["found"], allowed=row["allowed"])
+    return row["rows"], row["total"]
+
+
+async def uncovered_buildings(
+    db: Database, within: str, as_of: date, *, after: str | None, limit: int
+) -> tuple[list[Building], int]:
+    """Up to `limit` buildings within `within` uncovered at `as_of` after the code `after`,
+    and how many are uncovered in all: one statement over the kept figures."""
+    rows, total = await _uncovered_page(db, _UNCOVERED_BUILDINGS, within, as_of, after, limit)
+    return [record(Building, row) for row in rows], total
+
+
+async def uncovered_households(
+    db: Database, within: str, as_of: date, *, after: str | None, limit: int
+) -> tuple[list[Household], int]:
+    """Up to `limit` households within `within` uncovered at `as_of` after the id `after`,
+    and how many are uncovered in all: one statement over the kept figures."""
+    rows, total = await _uncovered_page(db, _UNCOVERED_HOUSEHOLDS, within, as_of, after, limit)
+    return [record(Household, row) for row in rows], total
 
 
 # What the ids of an assignment's holder and target name, for the role's rule; only
@@ -397,7 +411,7 @@ _NOUNS = {
 }
 
 
-async def assign(db: Database, role: Role, holder: str, target: str, since: date) -> Assignment:
+async def assign(db: Database, role: Role, *, holder: str, target: str, since: date) -> Assignment:
     """A new active assignment, or the identical one already active at `since`."""
     holder_kind, target_kind = ROLE_RULES[role]
     holder_match = f"(h:{holder_kind.value} {{id: $holder}})"
@@ -406,31 +420,33 @@ async def assign(db: Database, role: Role, holder: str, target: str, since: date
 
     async def work(tx: Transaction) -> Assignment:
         (found,) = await tx.run(_ASSIGN_PARTIES, params)
-        _check_parties(tx, role, holder, target, found)
+        _check_parties(tx, role, found, holder=holder, target=target)
         # Writing (and removing) a property locks the target until commit, so two
         # identical requests cannot both create an assignment.
         existing = await tx.run(
-            f"""MATCH {target_match} SET t.lock = true REMOVE t.lock
+            f"""MATCH {target_match} {write_lock("t")}
             WITH t MATCH {holder_match}<-[:HELD_BY]-(n:Assignment {{role: $role}})-[:TARGETS]->(t)
             WHERE {active("n")}
             RETURN n {{{ASSIGNMENT}}} AS row""",
             params,
         )
         if existing:
-            return Assignment.from_row(existing[0]["row"])
+            return record(Assignment, existing[0]["row"])
         (created,) = await tx.run(
             f"""MATCH {holder_match}, {target_match}
             CREATE (n:Assignment {{id: $id, role: $role, since: $asOf}})
             CREATE (n)-[:HELD_BY]->(h), (n)-[:TARGETS]->(t)
-            RETURN n {{{ASSIGNMENT}}} AS row""",
+            RETURN n {{{ASSIGNMENT}}} AS row, {coverage.TARGET_GRID} AS grid""",
             {**params, "id": f"A-{uuid.uuid4().hex[:16]}"},
         )
-        return Assignment.from_row(created["row"])
+        if role in COVERING_ROLES:
+            await coverage.refresh(tx, [created["grid"]])
+        return record(Assignment, created["row"])
 
     return await db.write_transaction(work)
 
 
-def _check_parties(tx: Transaction, role: Role, holder: str, target: str, found: Row) -> None:
+def _check_parties(tx: Transaction, role: Role, found: Row, *, holder: str, target: str) -> None:
     holder_kind, target_kind = ROLE_RULES[role]
     rule = f"{role_rule_text(role)}."
     if not found[holder_kind.value]:
@@ -453,7 +469,8 @@ async def end_assignment(db: Database, id: str, until: date) -> Assignment:
     async def work(tx: Transaction) -> Assignment:
         rows = await tx.run(
             f"MATCH (n:Assignment {{id: $id}})-[:TARGETS]->(t) WHERE {placed_in_scope('t')} "
-            "RETURN n.since AS since, n.until AS until",
+            f"RETURN n.since AS since, n.until AS until, n.role AS role, "
+            f"{coverage.TARGET_GRID} AS grid",
             {"id": id},
         )
         if not rows:
@@ -470,6 +487,8 @@ async def end_assignment(db: Database, id: str, until: date) -> Assignment:
             f"RETURN n {{{ASSIGNMENT}}} AS row",
             {"id": id, "until": until},
         )
-        return Assignment.from_row(row["row"])
+        if Role(rows[0]["role"]) in COVERING_ROLES:
+            await coverage.refresh(tx, [rows[0]["grid"]])
+        return record(Assignment, row["row"])
 
     return await db.write_transaction(work)

@@ -2,9 +2,11 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from graph.core.batch import Lookup, Walk
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import Database, Transaction
+from graph.core.records import record
 from graph.security import personal_data
 from graph.security.scope import grid_in_scope, person_visible
 from graph.security.sealing import PiiKeys
@@ -21,28 +23,16 @@ class Person:
     phone_masked: str | None
     household_id: str | None
 
-    @classmethod
-    def from_row(cls, row: Row) -> "Person":
-        return cls(
-            row["id"],
-            row["name"],
-            row["gender"],
-            row["birthYear"],
-            row["idNumberMasked"],
-            row["phoneMasked"],
-            row["householdId"],
-        )
-
 
 PERSON = (
-    ".id, .name, .gender, .birthYear, .idNumberMasked, .phoneMasked, "
-    "householdId: head([(n)-[:LIVES_IN]->(h:Household) | h.id])"
+    ".id, .name, .gender, birth_year: n.birthYear, id_number_masked: n.idNumberMasked, "
+    "phone_masked: n.phoneMasked, household_id: head([(n)-[:LIVES_IN]->(h:Household) | h.id])"
 )
 
-PEOPLE = Lookup("Person", "id", PERSON, Person.from_row, person_visible("n"))
+PEOPLE = Lookup("Person", "id", PERSON, partial(record, Person), person_visible("n"))
 
 HOUSEHOLD_MEMBERS = Walk(
-    "MATCH (:Household {id: parent})<-[:LIVES_IN]-(n:Person)", "id", PERSON, Person.from_row
+    "MATCH (:Household {id: parent})<-[:LIVES_IN]-(n:Person)", "id", PERSON, partial(record, Person)
 )
 
 # The first person (by id) with this ID number's hash who lives within the reader's $scope.
@@ -54,7 +44,7 @@ _BY_ID_NUMBER = f"""
 
 
 async def by_id_number(
-    db: Database, keys: PiiKeys, id_number: str, reader_scope: Sequence[str] | None
+    db: Database, keys: PiiKeys, id_number: str, *, reader_scope: Sequence[str] | None
 ) -> Person | None:
     """Looked up by the keyed hash: the clear number never reaches the database."""
     params = {
@@ -62,7 +52,7 @@ async def by_id_number(
         "scope": list(reader_scope) if reader_scope is not None else None,
     }
     rows = await db.read(_BY_ID_NUMBER, params)
-    return Person.from_row(rows[0]["row"]) if rows else None
+    return record(Person, rows[0]["row"]) if rows else None
 
 
 # ------------------------------------------------------------------ clear values stored before

@@ -1,10 +1,12 @@
 """Regions, grids, buildings and households: records and the walks between them."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from graph.core.batch import Lookup, Walk
-from graph.core.db import Row
+from graph.core.db import Database
 from graph.core.model import GridKind, HouseholdKind, RegionLevel
+from graph.core.records import record
 from graph.security.scope import grid_in_scope, placed_in_scope, region_visible
 
 
@@ -15,10 +17,6 @@ class Region:
     level: RegionLevel
     parent_code: str | None
 
-    @classmethod
-    def from_row(cls, row: Row) -> "Region":
-        return cls(row["code"], row["name"], RegionLevel(row["level"]), row["parentCode"])
-
 
 @dataclass(frozen=True)
 class Grid:
@@ -26,10 +24,6 @@ class Grid:
     name: str
     kind: GridKind
     region_code: str
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Grid":
-        return cls(row["code"], row["name"], GridKind(row["kind"]), row["regionCode"])
 
 
 @dataclass(frozen=True)
@@ -39,10 +33,6 @@ class Building:
     address: str | None
     grid_code: str
 
-    @classmethod
-    def from_row(cls, row: Row) -> "Building":
-        return cls(row["code"], row["name"], row["address"], row["gridCode"])
-
 
 @dataclass(frozen=True)
 class Household:
@@ -51,20 +41,28 @@ class Household:
     kind: HouseholdKind
     building_code: str
 
-    @classmethod
-    def from_row(cls, row: Row) -> "Household":
-        return cls(row["id"], row["door"], HouseholdKind(row["kind"]), row["buildingCode"])
+
+REGION = ".code, .name, .level, parent_code: head([(n)-[:PART_OF]->(p:Region) | p.code])"
+GRID = ".code, .name, .kind, region_code: head([(n)-[:IN]->(r:Region) | r.code])"
+BUILDING = ".code, .name, .address, grid_code: head([(n)-[:IN]->(g:Grid) | g.code])"
+HOUSEHOLD = ".id, .door, .kind, building_code: head([(n)-[:IN]->(b:Building) | b.code])"
+
+REGIONS = Lookup("Region", "code", REGION, partial(record, Region), region_visible("n"))
+GRIDS = Lookup("Grid", "code", GRID, partial(record, Grid), grid_in_scope("n"))
+BUILDINGS = Lookup("Building", "code", BUILDING, partial(record, Building), placed_in_scope("n"))
+HOUSEHOLDS = Lookup("Household", "id", HOUSEHOLD, partial(record, Household), placed_in_scope("n"))
+
+# The regions at the top of the divisions (the city): where a reader of the whole city
+# starts walking down.
+TOP_REGIONS = (
+    "MATCH (n:Region) WHERE NOT EXISTS { (n)-[:PART_OF]->(:Region) } "
+    f"AND {region_visible('n')} RETURN n {{{REGION}}} AS row ORDER BY n.code"
+)
 
 
-REGION = ".code, .name, .level, parentCode: head([(n)-[:PART_OF]->(p:Region) | p.code])"
-GRID = ".code, .name, .kind, regionCode: head([(n)-[:IN]->(r:Region) | r.code])"
-BUILDING = ".code, .name, .address, gridCode: head([(n)-[:IN]->(g:Grid) | g.code])"
-HOUSEHOLD = ".id, .door, .kind, buildingCode: head([(n)-[:IN]->(b:Building) | b.code])"
+async def top_regions(db: Database) -> list[Region]:
+    return [record(Region, row["row"]) for row in await db.read(TOP_REGIONS)]
 
-REGIONS = Lookup("Region", "code", REGION, Region.from_row, region_visible("n"))
-GRIDS = Lookup("Grid", "code", GRID, Grid.from_row, grid_in_scope("n"))
-BUILDINGS = Lookup("Building", "code", BUILDING, Building.from_row, placed_in_scope("n"))
-HOUSEHOLDS = Lookup("Household", "id", HOUSEHOLD, Household.from_row, placed_in_scope("n"))
 
 # Walks down from a grid, building or household need no predicate: the reader sees
 # those only within the scope. From a region above the scope, only the way to it shows.
@@ -73,19 +71,22 @@ REGION_CHILDREN = Walk(
     "MATCH (:Region {code: parent})<-[:PART_OF]-(n:Region)",
     "code",
     REGION,
-    Region.from_row,
+    partial(record, Region),
     region_visible("n"),
 )
 REGION_GRIDS = Walk(
     "MATCH (:Region {code: parent})<-[:PART_OF*0..]-(:Region)<-[:IN]-(n:Grid)",
     "code",
     GRID,
-    Grid.from_row,
+    partial(record, Grid),
     grid_in_scope("n"),
 )
 GRID_BUILDINGS = Walk(
-    "MATCH (:Grid {code: parent})<-[:IN]-(n:Building)", "code", BUILDING, Building.from_row
+    "MATCH (:Grid {code: parent})<-[:IN]-(n:Building)", "code", BUILDING, partial(record, Building)
 )
 BUILDING_HOUSEHOLDS = Walk(
-    "MATCH (:Building {code: parent})<-[:IN]-(n:Household)", "id", HOUSEHOLD, Household.from_row
+    "MATCH (:Building {code: parent})<-[:IN]-(n:Household)",
+    "id",
+    HOUSEHOLD,
+    partial(record, Household),
 )

@@ -1,11 +1,12 @@
 """Governance centres and service stations: records and the walks that reach them."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from graph.core.batch import Lookup, Walk
-from graph.core.db import Row
 from graph.core.model import GovernanceLevel, StationKind
-from graph.security.scope import center_visible
+from graph.core.records import record
+from graph.security.scope import center_visible, station_visible
 
 
 @dataclass(frozen=True)
@@ -14,10 +15,6 @@ class GovernanceCenter:
     name: str
     level: GovernanceLevel
     region_code: str
-
-    @classmethod
-    def from_row(cls, row: Row) -> "GovernanceCenter":
-        return cls(row["id"], row["name"], GovernanceLevel(row["level"]), row["regionCode"])
 
 
 @dataclass(frozen=True)
@@ -29,33 +26,37 @@ class ServiceStation:
     region_code: str
     grid_code: str | None
 
-    @classmethod
-    def from_row(cls, row: Row) -> "ServiceStation":
-        return cls(
-            row["id"],
-            row["name"],
-            StationKind(row["kind"]),
-            row["address"],
-            row["regionCode"],
-            row["gridCode"],
-        )
 
-
-CENTER = ".id, .name, .level, regionCode: head([(n)-[:SERVES]->(r:Region) | r.code])"
+CENTER = ".id, .name, .level, region_code: head([(n)-[:SERVES]->(r:Region) | r.code])"
 STATION = (
     ".id, .name, .kind, .address, "
-    "regionCode: head([(n)-[:IN]->(r:Region) | r.code]), "
-    "gridCode: head([(n)-[:IN]->(g:Grid) | g.code])"
+    "region_code: head([(n)-[:IN]->(r:Region) | r.code]), "
+    "grid_code: head([(n)-[:IN]->(g:Grid) | g.code])"
 )
 
-CENTERS = Lookup("GovernanceCenter", "id", CENTER, GovernanceCenter.from_row, center_visible("n"))
+CENTERS = Lookup(
+    "GovernanceCenter", "id", CENTER, partial(record, GovernanceCenter), center_visible("n")
+)
+STATIONS = Lookup(
+    "ServiceStation", "id", STATION, partial(record, ServiceStation), station_visible("n")
+)
 
 REGION_CENTERS = Walk(
     "MATCH (:Region {code: parent})<-[:SERVES]-(n:GovernanceCenter)",
     "id",
     CENTER,
-    GovernanceCenter.from_row,
+    partial(record, GovernanceCenter),
+)
+REGION_STATIONS = Walk(
+    "MATCH (:Region {code: parent})<-[:IN]-(n:ServiceStation)",
+    "id",
+    STATION,
+    partial(record, ServiceStation),
+    station_visible("n"),
 )
 GRID_STATIONS = Walk(
-    "MATCH (:Grid {code: parent})<-[:IN]-(n:ServiceStation)", "id", STATION, ServiceStation.from_row
+    "MATCH (:Grid {code: parent})<-[:IN]-(n:ServiceStation)",
+    "id",
+    STATION,
+    partial(record, ServiceStation),
 )

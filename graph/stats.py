@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
-from graph.core.db import Database, Row
+from graph.core.db import Database
+from graph.core.records import record
+from graph.kept.coverage import figures_at
 from graph.party import active
 from graph.security import scope
 
@@ -22,10 +24,6 @@ class Stats:
     red_stations: int
     canteens: int
     cases: int
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Stats":
-        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
 
 
 # Whole graph: label counts come from Neo4j's count store.
@@ -51,47 +49,45 @@ _EVERYWHERE = f"""
     CALL () {{ MATCH (n:Case) RETURN count(n) AS cases }}
     RETURN *"""
 
-# Scopes (a list of codes $within that may overlap: one `within`, or a scoped reader's
-# whole scope): each figure counted on its own from the distinct regions (none for a
-# grid) or grids, so no subquery carries a large list into the next.
-_GRIDS = f"UNWIND $within AS within {scope.grids_within('within')} WITH DISTINCT g"
-_REGIONS = (
-    "UNWIND $within AS within MATCH (:Region {code: within})<-[:PART_OF*0..]-(r:Region) "
-    f"WITH DISTINCT r WHERE {scope.region_in_scope('r')}"
-)
-_WITHIN = f"""
-    CALL () {{ {_REGIONS} RETURN count(r) AS regions }}
-    CALL () {{ {_GRIDS} RETURN count(g) AS grids }}
-    CALL () {{ {_GRIDS} MATCH (g)<-[:IN]-(b:Building) RETURN count(b) AS buildings }}
-    CALL () {{
-      {_GRIDS} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
-      RETURN count(h) AS households
+# Within regions or grids `tops` that do not overlap: the counts of places and people from
+# their kept timelines (graph.kept.coverage), the rest walked from the regions and grids
+# down, central households from the assignments (not from every household).
+_GRIDS = """UNWIND tops AS top CALL (top) {
+      WITH top WHERE top:Grid RETURN top AS g
+      UNION
+      MATCH (top)<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
+    }"""
+_REGIONS = "UNWIND tops AS top MATCH (top)<-[:PART_OF*0..]-(r:Region)"
+_TOPS = f"""
+    CALL (tops) {{
+      UNWIND tops AS top {figures_at("top", "kept")}
+      RETURN sum(kept.grids) AS grids, sum(kept.buildings) AS buildings,
+             sum(kept.households) AS households, sum(kept.people) AS people
     }}
-    CALL () {{
-      {_GRIDS} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(:Household)<-[:LIVES_IN]-(p:Person)
-      RETURN count(p) AS people
-    }}
-    CALL () {{
+    CALL (tops) {{ {_REGIONS} RETURN count(r) AS regions }}
+    CALL (tops) {{
       {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(o:PartyOrganization)
       RETURN count(o) AS party_organizations
     }}
-    CALL () {{
+    CALL (tops) {{
       {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)<-[m:MEMBER_OF]-(p:Person)
       WHERE {active("m")}
       RETURN count(DISTINCT p) AS party_members
     }}
-    CALL () {{
-      {_GRIDS} MATCH (g)<-[:IN]-(:Building)<-[:IN]-(:Household)
-            <-[:TARGETS]-(a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
-      WHERE {active("a")}
+    CALL (tops) {{
+      MATCH (a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
+      WHERE {active("a")} AND EXISTS {{
+        MATCH (a)-[:TARGETS]->(:Household)-[:IN]->(:Building)-[:IN]->(g:Grid)
+        WHERE g IN tops OR EXISTS {{
+          MATCH (g)-[:IN]->(:Region)-[:PART_OF*0..]->(above) WHERE above IN tops }} }}
       RETURN count(DISTINCT p) AS central_households
     }}
-    CALL () {{
+    CALL (tops) {{
       {_REGIONS} MATCH (r)<-[:SERVES]-(c:GovernanceCenter)
       RETURN count(c) AS governance_centers
     }}
-    CALL () {{
-      CALL () {{
+    CALL (tops) {{
+      CALL (tops) {{
         {_REGIONS} MATCH (r)<-[:IN]-(s:ServiceStation) RETURN s
         UNION
         {_GRIDS} MATCH (g)<-[:IN]-(s:ServiceStation) RETURN s
@@ -99,15 +95,34 @@ _WITHIN = f"""
       RETURN count(CASE s.kind WHEN 'RED_STATION' THEN 1 END) AS red_stations,
              count(CASE s.kind WHEN 'CANTEEN' THEN 1 END) AS canteens
     }}
-    CALL () {{ {_GRIDS} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}
-    RETURN *"""
+    CALL (tops) {{ {_GRIDS} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}"""
+
+# One `within`, checked in the same statement (graph.security.scope.WITHIN_CHECKED).
+_WITHIN = f"""{scope.WITHIN_CHECKED}
+    WITH top, allowed, [top] AS tops
+    {_TOPS}
+    RETURN top IS NOT NULL AS found, allowed, {", ".join(Stats.__dataclass_fields__)}"""
+
+# A scoped reader's whole scope: its codes, less those within another of them.
+_SCOPE = f"""
+    UNWIND $scope AS code
+    OPTIONAL MATCH (region:Region {{code: code}})
+    OPTIONAL MATCH (grid:Grid {{code: code}})
+    WITH DISTINCT coalesce(region, grid) AS top
+    WHERE top IS NOT NULL AND NOT EXISTS {{
+      MATCH (top)-[:IN|PART_OF*1..]->(above) WHERE above.code IN $scope }}
+    WITH collect(top) AS tops
+    {_TOPS}
+    RETURN {", ".join(Stats.__dataclass_fields__)}"""
 
 
 async def stats(db: Database, within: str | None, as_of: date) -> Stats:
-    """The figures of `within`, or of all the reader may see: the city or the scope."""
-    codes = [within] if within is not None else db.scope
-    statement = _EVERYWHERE if codes is None else _WITHIN
-    rows = await db.read(
-        statement, {"within": None if codes is None else list(codes), "asOf": as_of}
-    )
-    return Stats.from_row(rows[0])
+    """The figures of `within`, or of all the reader may see (the city or the scope): one
+    statement, which also checks that `within` exists and lies within the reader's scope."""
+    if within is not None:
+        (row,) = await db.read(_WITHIN, {"within": within, "asOf": as_of})
+        scope.check_within(db, within, found=row["found"], allowed=row["allowed"])
+    else:
+        statement = _EVERYWHERE if db.scope is None else _SCOPE
+        (row,) = await db.read(statement, {"asOf": as_of})
+    return record(Stats, row)

@@ -5,6 +5,7 @@ from loaders.cases import CasesLoaders
 from loaders.party import PartyLoaders
 from loaders.people import PeopleLoaders
 from loaders.places import PlacesLoaders
+from loaders.search import SearchLoaders
 from loaders.services import ServicesLoaders
 
 
@@ -17,3 +18,4 @@ class Loaders:
         self.party = PartyLoaders(db)
         self.services = ServicesLoaders(db)
         self.cases = CasesLoaders(db)
+        self.search = SearchLoaders(db)

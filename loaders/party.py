@@ -1,11 +1,6 @@
-from datetime import date
-
-from strawberry.dataloader import DataLoader
-
 from graph import party
 from graph.core.batch import Walk
 from graph.core.db import Database
-from graph.party import Coverage
 from loaders.batching import (
     Parameterised,
     count_loader,
@@ -13,14 +8,6 @@ from loaders.batching import (
     lookup_loader,
     paged_walk,
 )
-
-
-def _coverage_loader(db: Database, as_of: date) -> DataLoader[str, Coverage | None]:
-    async def load(scopes: list[str]) -> list[Coverage | None]:
-        found = await party.coverage_of(db, scopes, as_of)
-        return [found.get(scope) for scope in scopes]
-
-    return DataLoader(load_fn=load)
 
 
 class PartyLoaders:
@@ -38,6 +25,7 @@ class PartyLoaders:
 
         self.organization = lookup_loader(db, party.ORGANIZATIONS)
         self.organization_children = list_loader(db, party.ORGANIZATION_CHILDREN)
+        self.region_organizations = list_loader(db, party.REGION_ORGANIZATIONS)
         self.person_memberships = listed(party.PERSON_MEMBERSHIPS)
         self.person_assignments = listed(party.PERSON_ASSIGNMENTS)
         self.organization_assignments = listed(party.ORGANIZATION_ASSIGNMENTS)
@@ -51,6 +39,3 @@ class PartyLoaders:
         self.household_covered_by_counts = counted(party.HOUSEHOLD_COVERED_BY)
         self.covered_households = paged(party.PERSON_COVERED_HOUSEHOLDS)
         self.party_members_within = paged(party.PARTY_MEMBERS_WITHIN)
-        self.uncovered_buildings_within = paged(party.UNCOVERED_BUILDINGS_WITHIN)
-        self.uncovered_households_within = paged(party.UNCOVERED_HOUSEHOLDS_WITHIN)
-        self.coverage = Parameterised(lambda params: _coverage_loader(db, params["asOf"]))

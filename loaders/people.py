@@ -23,6 +23,8 @@ def contact_phone_loader(
 
     async def load(reads: Sequence[PhoneRead]) -> list[str | Exception | None]:
         assert reader.subject is not None, "the resolver lets only a named reader through"
-        return await access_log.read_phones(db, keys, reader.subject, reader.scope, reads)
+        return await access_log.read_phones(
+            db, keys, reads, reader=reader.subject, reader_scope=reader.scope
+        )
 
     return DataLoader(load_fn=load)

@@ -31,7 +31,7 @@ async def access_log_page(
         raise BadUserInput("`from` is after `to`.")
     await scope.require(ctx.db, within)
     where = LogFilter(within, ctx.principal.scope, start, end)
-    rows = await access_log.page(ctx.db, where, after_seq, size + 1)
+    rows = await access_log.page(ctx.db, where, after=after_seq, limit=size + 1)
     return make_page(rows, size, lambda r: r.seq, lambda: access_log.count(ctx.db, where))
 
 

@@ -2,7 +2,7 @@ from dataclasses import replace
 from datetime import date
 
 from graph import cases
-from graph.case_machine import Event
+from graph.case_machine import CaseChain, Event
 from graph.cases import (
     Case,
     CaseFilter,
@@ -24,6 +24,8 @@ from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, make_page, window
 
+MAX_REQUEST_ID = 100
+
 
 async def case(ctx: Context, case_no: str) -> Case | None:
     return seen(ctx, case_no, await ctx.loaders.cases.case.load(case_no))
@@ -41,7 +43,7 @@ async def case_list(
         reported_to=optional_city_time(case_filter.reported_to),
     )
     overdue = OverdueRule(ctx.overdue_days, cases.now())
-    rows = await cases.page(ctx.db, case_filter, after_key, size + 1, overdue)
+    rows = await cases.page(ctx.db, case_filter, after=after_key, limit=size + 1, overdue=overdue)
     return make_page(
         rows, size, lambda c: c.case_no, lambda: cases.count(ctx.db, case_filter, overdue)
     )
@@ -51,7 +53,7 @@ async def case_stats(ctx: Context, within: str, first: date | None, last: date |
     if first is not None and last is not None and first > last:
         raise BadUserInput(f"`from` ({first}) is after `to` ({last}).")
     await scope.require(ctx.db, within)
-    return await cases.stats(ctx.db, within, first, last)
+    return await cases.stats(ctx.db, within, first=first, last=last)
 
 
 async def report_case(ctx: Context, new: NewCase) -> Case:
@@ -60,19 +62,26 @@ async def report_case(ctx: Context, new: NewCase) -> Case:
         raise BadUserInput("A case needs a title that says what it is about.")
     if new.case_no is not None and not new.case_no.strip():
         raise BadUserInput("`caseNo` is blank; leave it out to get a new case number.")
+    if new.request_id is not None and not 0 < len(new.request_id.strip()) <= MAX_REQUEST_ID:
+        raise BadUserInput(
+            f"`requestId` must hold 1 to {MAX_REQUEST_ID} characters (a UUID does); leave it "
+            "out when the report need not be sent again safely."
+        )
     if new.case_no is not None and ctx.db.scope is not None:
         # Whether a number is taken would tell of cases outside the scope.
         raise Forbidden(
             "A token limited to a scope cannot choose the case number; leave `caseNo` out "
             "and one is drawn."
         )
-    return await cases.report(ctx.db, replace(new, title=title, at=optional_city_time(new.at)))
+    new = replace(new, title=title, at=optional_city_time(new.at))
+    return await cases.report(ctx.db, new, CaseChain.of(ctx.keys))
 
 
 async def advance_case(ctx: Context, step: Step) -> Case:
     if step.action is CaseAction.REPORT:
         raise BadUserInput("REPORT opens a case (reportCase); advanceCase takes any other action.")
-    return await cases.advance(ctx.db, replace(step, at=optional_city_time(step.at)))
+    step = replace(step, at=optional_city_time(step.at))
+    return await cases.advance(ctx.db, step, CaseChain.of(ctx.keys))
 
 
 async def case_events(ctx: Context, parent: Case) -> list[Event]:
@@ -89,7 +98,8 @@ async def case_events(ctx: Context, parent: Case) -> list[Event]:
 
 
 async def history_intact(ctx: Context, parent: Case) -> bool:
-    return cases.history_break(parent, await _stored_events(ctx, parent)) is None
+    stored = await _stored_events(ctx, parent)
+    return cases.history_break(parent, stored, CaseChain.of(ctx.keys)) is None
 
 
 async def escalations(ctx: Context, parent: Case) -> int:

@@ -25,6 +25,8 @@ class Context(BaseContext):
         overdue_days: Mapping[CaseCategory, int] | None = None,
         principal: Principal = UNRESTRICTED,
         pii_keys: PiiKeys | None = None,
+        *,
+        planner: bool = True,
     ) -> None:
         super().__init__()
         # Every statement of this request reads the reader's scope (graph/scope.py).
@@ -35,6 +37,9 @@ class Context(BaseContext):
         self.pii_keys = pii_keys
         # Days a case may stay at one level, per category (others: graph.cases' default).
         self.overdue_days = dict(overdue_days or {})
+        # Queries go through the read planner (graph/plan/); off, every field through the
+        # resolvers, the reference it is tested against.
+        self.planner = planner
 
     @property
     def keys(self) -> PiiKeys:

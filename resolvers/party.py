@@ -1,6 +1,6 @@
 """Party organisations, memberships, assignments and coverage, at a date (DESIGN §3)."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -13,13 +13,17 @@ from graph.security import scope
 from loaders.batching import PagedWalk, Parameterised
 from resolvers.access import seen
 from resolvers.context import Context
-from resolvers.paging import Page, walk_page
+from resolvers.paging import Page, make_page, walk_page, window
 
 T = TypeVar("T")
 
 
 async def organization(ctx: Context, id: str) -> PartyOrganization | None:
     return seen(ctx, id, await ctx.loaders.party.organization.load(id))
+
+
+async def region_organizations(ctx: Context, region: Region) -> list[PartyOrganization]:
+    return await ctx.loaders.party.region_organizations.load(region.code)
 
 
 async def organization_parent(ctx: Context, child: PartyOrganization) -> PartyOrganization | None:
@@ -164,15 +168,32 @@ async def party_members(
 async def uncovered_buildings(
     ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
 ) -> Page[Building]:
-    lists = ctx.loaders.party.uncovered_buildings_within
-    return await _within(ctx, lists, within, as_of, first, after, lambda b: b.code)
+    after_key, size = window(first, after)
+    day = as_of or ctx.today()
+    rows, total = await party.uncovered_buildings(
+        ctx.db, within, day, after=after_key, limit=size + 1
+    )
+    return make_page(rows, size, lambda b: b.code, _known(total))
 
 
 async def uncovered_households(
     ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
 ) -> Page[Household]:
-    lists = ctx.loaders.party.uncovered_households_within
-    return await _within(ctx, lists, within, as_of, first, after, lambda h: h.id)
+    after_key, size = window(first, after)
+    day = as_of or ctx.today()
+    rows, total = await party.uncovered_households(
+        ctx.db, within, day, after=after_key, limit=size + 1
+    )
+    return make_page(rows, size, lambda h: h.id, _known(total))
+
+
+def _known(total: int) -> Callable[[], Awaitable[int]]:
+    """A page's `totalCount` that the page's own statement already counted."""
+
+    async def count() -> int:
+        return total
+
+    return count
 
 
 async def _within(
@@ -190,31 +211,24 @@ async def _within(
     return await walk_page(walk, within, first, after, key_of)
 
 
-async def coverage(ctx: Context, within: str, as_of: date | None) -> Coverage:
-    if ctx.db.scope is not None:
-        await scope.require(ctx.db, within)
-    return await _coverage_of(ctx, within, as_of or ctx.today())
+async def coverage(ctx: Context, within: str, as_of: date | None, depth: int) -> Coverage:
+    """The report and its parts `depth` levels down (as many as the selection nests
+    `children`): one statement."""
+    return await party.coverage_tree(ctx.db, within, as_of or ctx.today(), depth)
 
 
 async def coverage_children(ctx: Context, report: Coverage) -> list[Coverage]:
-    """The parts of a report; a part's own parts are loaded, one statement per level
-    (the parts of a scope within the reader's scope are within it too)."""
-    if report.children is None:
-        report = await _coverage_of(ctx, report.within, report.as_of)
+    if report.children is None:  # only below the depth the root field was asked for
+        report = await party.coverage_tree(ctx.db, report.within, report.as_of, 1)
     return list(report.children or ())
-
-
-async def _coverage_of(ctx: Context, within: str, as_of: date) -> Coverage:
-    found = await ctx.loaders.party.coverage.on(asOf=as_of).load(within)
-    if found is None:
-        raise scope.unknown(within)
-    return found
 
 
 async def assign(
     ctx: Context, role: Role, holder: str, target: str, since: date | None
 ) -> Assignment:
-    return await party.assign(ctx.db, role, holder, target, since or ctx.today())
+    return await party.assign(
+        ctx.db, role, holder=holder, target=target, since=since or ctx.today()
+    )
 
 
 async def end_assignment(ctx: Context, id: str, until: date | None) -> Assignment:

@@ -56,7 +56,7 @@ async def person_by_id_number(ctx: Context, id_number: str) -> Person | None:
         raise Forbidden("Only grid workers and administrators look people up by ID number.")
     if problem := id_number_problem(id_number):
         raise BadUserInput(f"`idNumber` is not a resident ID number: {problem}.")
-    found = await people.by_id_number(ctx.db, ctx.keys, id_number, reader.scope)
+    found = await people.by_id_number(ctx.db, ctx.keys, id_number, reader_scope=reader.scope)
     if found is None and reader.scope is not None:
         raise Forbidden(NONE_OF_YOURS)
     return found

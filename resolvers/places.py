@@ -1,3 +1,4 @@
+from graph import places
 from graph.places import Building, Grid, Household, Region
 from graph.security import scope
 from resolvers.access import seen
@@ -22,6 +23,10 @@ async def building(ctx: Context, code: str) -> Building | None:
 
 async def household(ctx: Context, id: str) -> Household | None:
     return seen(ctx, id, await ctx.loaders.places.household.load(id))
+
+
+async def top_regions(ctx: Context) -> list[Region]:
+    return await places.top_regions(ctx.db)
 
 
 async def region_parent(ctx: Context, child: Region) -> Region | None:

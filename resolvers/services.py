@@ -7,6 +7,10 @@ async def region_centers(ctx: Context, region: Region) -> list[GovernanceCenter]
     return await ctx.loaders.services.region_centers.load(region.code)
 
 
+async def region_stations(ctx: Context, region: Region) -> list[ServiceStation]:
+    return await ctx.loaders.services.region_stations.load(region.code)
+
+
 async def grid_stations(ctx: Context, grid: Grid) -> list[ServiceStation]:
     return await ctx.loaders.services.grid_stations.load(grid.code)
 

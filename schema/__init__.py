@@ -12,6 +12,7 @@ from schema.errors import add_code
 from schema.extensions import StatementCount
 from schema.limits import Limits, QueryLimits
 from schema.mutation import Mutation
+from schema.plan import ReadPlanner
 from schema.query import Query
 
 
@@ -33,6 +34,7 @@ def build_schema(limits: Limits | None = None, introspection: bool = True) -> Go
         ParserCache,
         ValidationCache,
         RoleCheck,
+        ReadPlanner,  # last: after every check, before any resolver
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

@@ -5,7 +5,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph.access_log import AccessRecord
 from resolvers import access_log as resolve
+from resolvers.access import ACCESS_LOG
+from schema.access import type_roles
 from schema.context import Info
 
 if TYPE_CHECKING:
@@ -16,6 +19,7 @@ PersonType = Annotated["Person", strawberry.lazy("schema.people")]
 GridType = Annotated["Grid", strawberry.lazy("schema.places")]
 
 
+@type_roles(ACCESS_LOG)
 @strawberry.type(
     description="One clear read of personal data. No API edits or deletes one, and an edit "
     "made in the database breaks the log's hash chain (govgraph audit access-log)."
@@ -30,13 +34,13 @@ class AccessLogEntry:
     grid_code: str = strawberry.field(description="The person's grid when it was read.")
 
     @strawberry.field
-    async def reader(self, info: Info) -> PersonType | None:
-        return await resolve.record_reader(info.context, self)  # type: ignore[arg-type]
+    async def reader(self, info: Info, entry: strawberry.Parent[AccessRecord]) -> PersonType | None:
+        return await resolve.record_reader(info.context, entry)
 
     @strawberry.field
-    async def person(self, info: Info) -> PersonType | None:
-        return await resolve.record_person(info.context, self)  # type: ignore[arg-type]
+    async def person(self, info: Info, entry: strawberry.Parent[AccessRecord]) -> PersonType | None:
+        return await resolve.record_person(info.context, entry)
 
     @strawberry.field
-    async def grid(self, info: Info) -> GridType | None:
-        return await resolve.record_grid(info.context, self)  # type: ignore[arg-type]
+    async def grid(self, info: Info, entry: strawberry.Parent[AccessRecord]) -> GridType | None:
+        return await resolve.record_grid(info.context, entry)

@@ -5,7 +5,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph import cases as graph_cases
 from resolvers import cases as resolve
+from resolvers.access import CASE_FIGURES, CASES
+from schema.access import type_roles
 from schema.context import Info
 from schema.enums import CaseAction, CaseCategory, CaseState, GovernanceLevel
 
@@ -19,6 +22,7 @@ GridType = Annotated["Grid", strawberry.lazy("schema.places")]
 CenterType = Annotated["GovernanceCenter", strawberry.lazy("schema.services")]
 
 
+@type_roles(CASES)
 @strawberry.type
 class CaseEvent:
     seq: int = strawberry.field(description="1, 2, 3 … within its case; 1 is always REPORT.")
@@ -40,6 +44,7 @@ class CaseEvent:
         return await resolve.event_center(info.context, self)
 
 
+@type_roles(CASES)
 @strawberry.type
 class Case:
     case_no: str
@@ -78,12 +83,14 @@ class Case:
         return await resolve.escalations(info.context, self)
 
 
+@type_roles(CASE_FIGURES)
 @strawberry.type
 class LevelCount:
     level: GovernanceLevel
     count: int
 
 
+@type_roles(CASE_FIGURES)
 @strawberry.type
 class CaseStats:
     reported: int = strawberry.field(
@@ -114,6 +121,9 @@ class CaseFilter:
         "level longer ago than their category's limit (GOVGRAPH_OVERDUE_DAYS, 30 days by "
         "default); false: only the others.",
     )
+    level: GovernanceLevel | None = strawberry.field(
+        default=None, description="The level handling the case now."
+    )
 
 
 @strawberry.input
@@ -125,6 +135,12 @@ class ReportCaseInput:
     reported_by: strawberry.ID | None = None
     at: datetime | None = strawberry.field(default=None, description="Now when absent.")
     note: str | None = None
+    request_id: str | None = strawberry.field(
+        default=None,
+        description="The client's own key for this report (a UUID), kept on the case. Sent "
+        "again with the same report (after an UNAVAILABLE, say), it returns the case the first "
+        "one made instead of making a second; with another report, CONFLICT.",
+    )
 
 
 @strawberry.input
@@ -140,3 +156,44 @@ class AdvanceCaseInput:
         default=None, description="Now when absent; never before the last event."
     )
     note: str | None = None
+
+
+# ------------------------------------------------------------------ inputs as graph records
+
+
+def case_filter(given: CaseFilter | None) -> graph_cases.CaseFilter:
+    if given is None:
+        return graph_cases.CaseFilter()
+    return graph_cases.CaseFilter(
+        within=given.within,
+        state=given.state,
+        category=given.category,
+        reported_from=given.reported_from,
+        reported_to=given.reported_to,
+        overdue=given.overdue,
+        level=given.level,
+    )
+
+
+def new_case(given: ReportCaseInput) -> graph_cases.NewCase:
+    return graph_cases.NewCase(
+        case_no=given.case_no,
+        title=given.title,
+        category=given.category,
+        grid_code=given.grid_code,
+        reported_by=given.reported_by,
+        at=given.at,
+        note=given.note,
+    )
+
+
+def step(given: AdvanceCaseInput) -> graph_cases.Step:
+    return graph_cases.Step(
+        case_no=given.case_no,
+        action=given.action,
+        expected_seq=given.expected_seq,
+        actor_id=given.actor_id,
+        center_id=given.center_id,
+        at=given.at,
+        note=given.note,
+    )

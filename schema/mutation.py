@@ -4,9 +4,10 @@ from datetime import date
 
 import strawberry
 
-from graph.cases import NewCase, Step
 from resolvers import cases, party
-from schema.cases import AdvanceCaseInput, Case, ReportCaseInput
+from resolvers.access import ADMIN_ONLY, CASE_WORK
+from schema.access import roles
+from schema.cases import AdvanceCaseInput, Case, ReportCaseInput, new_case, step
 from schema.context import Info
 from schema.party import AssignInput, Assignment
 
@@ -15,28 +16,32 @@ from schema.party import AssignInput, Assignment
 class Mutation:
     @strawberry.mutation(
         description="Open a case: its REPORT event (seq 1) at GRID level. NOT_FOUND for an "
-        "unknown grid or reporter; CONFLICT for a caseNo already taken."
+        "unknown grid or reporter; CONFLICT for a caseNo already taken.",
+        metadata=roles(CASE_WORK),
     )
     async def report_case(self, info: Info, input: ReportCaseInput) -> Case:
-        return await cases.report_case(info.context, NewCase(**vars(input)))
+        return await cases.report_case(info.context, new_case(input))
 
     @strawberry.mutation(
         description="Take the next step of a case (DESIGN §4). INVALID_TRANSITION names the "
         "case's state and the actions it allows; CONFLICT when `expectedSeq` is no longer "
-        "its last seq. Concurrent steps are applied one after the other."
+        "its last seq. Concurrent steps are applied one after the other.",
+        metadata=roles(CASE_WORK),
     )
     async def advance_case(self, info: Info, input: AdvanceCaseInput) -> Case:
-        return await cases.advance_case(info.context, Step(**vars(input)))
+        return await cases.advance_case(info.context, step(input))
 
     @strawberry.mutation(
         description="Give a holder a role toward a target from `since`; an identical "
-        "assignment already active then is returned, not duplicated."
+        "assignment already active then is returned, not duplicated.",
+        metadata=roles(ADMIN_ONLY),
     )
     async def assign(self, info: Info, input: AssignInput) -> Assignment:
         return await party.assign(info.context, input.role, input.holder, input.target, input.since)
 
     @strawberry.mutation(
-        description="End an active assignment on `until` (default today); it stays in history."
+        description="End an active assignment on `until` (default today); it stays in history.",
+        metadata=roles(ADMIN_ONLY),
     )
     async def end_assignment(
         self, info: Info, id: strawberry.ID, until: date | None = None

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import party as resolve
+from resolvers.access import EVERYONE, HISTORY, HOUSEHOLDS, PEOPLE, PLANNING
+from schema.access import roles, type_roles
 from schema.context import Info
 from schema.enums import MembershipKind, PartyOrgLevel, Role
 from schema.paging import Connection
@@ -21,6 +23,7 @@ BuildingType = Annotated["Building", strawberry.lazy("schema.places")]
 HouseholdType = Annotated["Household", strawberry.lazy("schema.places")]
 
 
+@type_roles(EVERYONE)
 @strawberry.type
 class PartyOrganization:
     id: strawberry.ID
@@ -39,7 +42,10 @@ class PartyOrganization:
     async def region(self, info: Info) -> RegionType:
         return await resolve.organization_region(info.context, self)
 
-    @strawberry.field(description="Persons with an active membership at asOf; ordered by id.")
+    @strawberry.field(
+        description="Persons with an active membership at asOf; ordered by id.",
+        metadata=roles(HOUSEHOLDS),
+    )
     async def members(
         self,
         info: Info,
@@ -49,13 +55,16 @@ class PartyOrganization:
     ) -> Connection[PersonType]:
         return await resolve.organization_members(info.context, self, as_of, first, after)
 
-    @strawberry.field(description="Active at asOf; with history, every one ever held.")
+    @strawberry.field(
+        description="Active at asOf; with history, every one ever held.", metadata=roles(HISTORY)
+    )
     async def assignments(
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list["Assignment"]:
         return await resolve.organization_assignments(info.context, self, as_of, history)
 
 
+@type_roles(PEOPLE)
 @strawberry.type
 class PartyMembership:
     kind: MembershipKind
@@ -71,6 +80,7 @@ class PartyMembership:
         return await resolve.membership_organization(info.context, self)
 
 
+@type_roles(HISTORY)
 @strawberry.type(
     description="One holder (a person or a party organisation) in one role toward one target."
 )
@@ -101,6 +111,7 @@ class Assignment:
         return await resolve.target_household(info.context, self)
 
 
+@type_roles(PLANNING)
 @strawberry.type(description="How far coverage reaches in a region or grid at a date (DESIGN §3).")
 class CoverageReport:
     within: str

@@ -5,8 +5,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph.people import Person as PersonRecord
 from resolvers import party as resolve_party
 from resolvers import people as resolve
+from resolvers.access import EVERYONE, HISTORY, HOUSEHOLDS, PEOPLE, PERSON_IDS
+from schema.access import roles, type_roles
 from schema.context import Info
 from schema.paging import Connection
 
@@ -19,28 +22,32 @@ MembershipType = Annotated["PartyMembership", strawberry.lazy("schema.party")]
 AssignmentType = Annotated["Assignment", strawberry.lazy("schema.party")]
 
 
+@type_roles(PEOPLE)
 @strawberry.type
 class Person:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(metadata=roles(PERSON_IDS))
+    name: str = strawberry.field(metadata=roles(EVERYONE))
     gender: str | None
     birth_year: int | None
 
     @strawberry.field(description="Masked (DESIGN §6): never the stored clear value.")
-    def id_number(self) -> str | None:
-        return self.id_number_masked  # type: ignore[attr-defined]  # self is a graph record
+    def id_number(self, person: strawberry.Parent[PersonRecord]) -> str | None:
+        return person.id_number_masked
 
     @strawberry.field(description="Masked (DESIGN §6).")
-    def phone(self) -> str | None:
-        return self.phone_masked  # type: ignore[attr-defined]
+    def phone(self, person: strawberry.Parent[PersonRecord]) -> str | None:
+        return person.phone_masked
 
     @strawberry.field(
         description="The phone in clear, for a grid worker of this person's grid who calls her "
         "(only GRID_WORKER, with the person's grid in scope; not ADMIN). Every read is "
-        "recorded in the access log, with `purpose`; null when the person has no phone."
+        "recorded in the access log, with `purpose`; null when the person has no phone.",
+        metadata=roles(PEOPLE),
     )
-    async def contact_phone(self, info: Info, purpose: str) -> str | None:
-        return await resolve.contact_phone(info.context, self, purpose)  # type: ignore[arg-type]
+    async def contact_phone(
+        self, info: Info, person: strawberry.Parent[PersonRecord], purpose: str
+    ) -> str | None:
+        return await resolve.contact_phone(info.context, person, purpose)
 
     @strawberry.field
     async def household(self, info: Info) -> HouseholdType | None:
@@ -52,14 +59,17 @@ class Person:
     ) -> list[MembershipType]:
         return await resolve_party.person_memberships(info.context, self, as_of, history)
 
-    @strawberry.field(description="Active at asOf; with history, every one ever held.")
+    @strawberry.field(
+        description="Active at asOf; with history, every one ever held.", metadata=roles(HISTORY)
+    )
     async def assignments(
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list[AssignmentType]:
         return await resolve_party.person_assignments(info.context, self, as_of, history)
 
     @strawberry.field(
-        description="Households this person covers at asOf (DESIGN §3), ordered by id."
+        description="Households this person covers at asOf (DESIGN §3), ordered by id.",
+        metadata=roles(HOUSEHOLDS),
     )
     async def covered_households(
         self,

@@ -8,7 +8,9 @@ import strawberry
 from resolvers import party as resolve_party
 from resolvers import places as resolve
 from resolvers import services as resolve_services
+from resolvers.access import EVERYONE, HOUSEHOLDS, PEOPLE
 from resolvers.people import household_members
+from schema.access import roles, type_roles
 from schema.context import Info
 from schema.enums import GridKind, HouseholdKind, RegionLevel
 from schema.paging import Connection
@@ -24,6 +26,7 @@ CenterType = Annotated["GovernanceCenter", strawberry.lazy("schema.services")]
 StationType = Annotated["ServiceStation", strawberry.lazy("schema.services")]
 
 
+@type_roles(EVERYONE)
 @strawberry.type
 class Region:
     code: str
@@ -50,7 +53,16 @@ class Region:
     async def centers(self, info: Info) -> list[CenterType]:
         return await resolve_services.region_centers(info.context, self)
 
+    @strawberry.field(description="Service stations in the region itself (not below), by id.")
+    async def stations(self, info: Info) -> list[StationType]:
+        return await resolve_services.region_stations(info.context, self)
 
+    @strawberry.field(description="Party organisations that belong to the region, by id.")
+    async def party_organizations(self, info: Info) -> list[OrganizationType]:
+        return await resolve_party.region_organizations(info.context, self)
+
+
+@type_roles(EVERYONE)
 @strawberry.type
 class Grid:
     code: str
@@ -80,6 +92,7 @@ class Grid:
         return await resolve_services.grid_stations(info.context, self)
 
 
+@type_roles(EVERYONE)
 @strawberry.type
 class Building:
     code: str
@@ -90,7 +103,7 @@ class Building:
     async def grid(self, info: Info) -> Grid:
         return await resolve.building_grid(info.context, self)
 
-    @strawberry.field(description="Ordered by id.")
+    @strawberry.field(description="Ordered by id.", metadata=roles(HOUSEHOLDS))
     async def households(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection["Household"]:
@@ -104,11 +117,14 @@ class Building:
     async def leaders(self, info: Info, as_of: date | None = None) -> list[PersonType]:
         return await resolve_party.building_leaders(info.context, self, as_of)
 
-    @strawberry.field(description="Covered by an active BUILDING_GROUP (DESIGN §3).")
+    @strawberry.field(
+        description="Covered by an active BUILDING_GROUP (DESIGN §3).", metadata=roles(HOUSEHOLDS)
+    )
     async def covered(self, info: Info, as_of: date | None = None) -> bool:
         return await resolve_party.building_covered(info.context, self, as_of)
 
 
+@type_roles(HOUSEHOLDS)
 @strawberry.type
 class Household:
     id: strawberry.ID
@@ -119,7 +135,7 @@ class Household:
     async def building(self, info: Info) -> Building:
         return await resolve.household_building(info.context, self)
 
-    @strawberry.field(description="Ordered by id.")
+    @strawberry.field(description="Ordered by id.", metadata=roles(PEOPLE))
     async def members(self, info: Info) -> list[PersonType]:
         return await household_members(info.context, self)
 

@@ -5,59 +5,81 @@ from typing import Annotated
 
 import strawberry
 
-from graph.cases import CaseFilter as CaseFilterRecord
-from resolvers import access_log, cases, party, people, places
+from resolvers import access_log, cases, party, people, places, search
+from resolvers.access import (
+    ACCESS_LOG,
+    CASE_FIGURES,
+    CASES,
+    EVERYONE,
+    HOUSEHOLDS,
+    PEOPLE,
+    PERSON_IDS,
+    PLANNING,
+)
 from resolvers.stats import stats_within
+from schema.access import roles
 from schema.access_log import AccessLogEntry
-from schema.cases import Case, CaseFilter, CaseStats
+from schema.cases import Case, CaseFilter, CaseStats, case_filter
 from schema.context import Info
 from schema.paging import Connection
 from schema.party import CoverageReport, PartyOrganization
 from schema.people import Person
 from schema.places import Building, Grid, Household, Region
+from schema.search import SearchHit, SearchKind
+from schema.shape import nesting
 from schema.stats import Stats
 
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @strawberry.field(
+        description="The regions at the top of the divisions (the city), where a reader of "
+        "the whole city starts; ordered by code.",
+        metadata=roles(EVERYONE),
+    )
+    async def top_regions(self, info: Info) -> list[Region]:
+        return await places.top_regions(info.context)
+
+    @strawberry.field(metadata=roles(EVERYONE))
     async def region(self, info: Info, code: str) -> Region | None:
         return await places.region(info.context, code)
 
-    @strawberry.field
+    @strawberry.field(metadata=roles(EVERYONE))
     async def grid(self, info: Info, code: str) -> Grid | None:
         return await places.grid(info.context, code)
 
-    @strawberry.field
+    @strawberry.field(metadata=roles(EVERYONE))
     async def building(self, info: Info, code: str) -> Building | None:
         return await places.building(info.context, code)
 
-    @strawberry.field
+    @strawberry.field(metadata=roles(HOUSEHOLDS))
     async def household(self, info: Info, id: strawberry.ID) -> Household | None:
         return await places.household(info.context, id)
 
-    @strawberry.field
+    @strawberry.field(metadata=roles(PERSON_IDS))
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:
         return await people.person(info.context, id)
 
     @strawberry.field(
         description="The person with this resident ID number, looked up by its keyed hash: "
-        "for GRID_WORKER (people of her grids; anyone else is FORBIDDEN) and ADMIN."
+        "for GRID_WORKER (people of her grids; anyone else is FORBIDDEN) and ADMIN.",
+        metadata=roles(PEOPLE),
     )
     async def person_by_id_number(self, info: Info, id_number: str) -> Person | None:
         return await people.person_by_id_number(info.context, id_number)
 
-    @strawberry.field
+    @strawberry.field(metadata=roles(EVERYONE))
     async def party_organization(self, info: Info, id: strawberry.ID) -> PartyOrganization | None:
         return await party.organization(info.context, id)
 
-    @strawberry.field
+    @strawberry.field(metadata=roles(CASES))
     async def case(self, info: Info, case_no: str) -> Case | None:
         return await cases.case(info.context, case_no)
 
     @strawberry.field(
         description="Persons with an active membership in a party organisation whose region "
-        "lies within the scope; ordered by id."
+        "lies within the scope; ordered by id.",
+        metadata=roles(HOUSEHOLDS),
     )
     async def party_members(
         self,
@@ -71,7 +93,8 @@ class Query:
 
     @strawberry.field(
         description="Buildings within the scope that are not covered at asOf (DESIGN §3); "
-        "ordered by code."
+        "ordered by code.",
+        metadata=roles(PLANNING),
     )
     async def uncovered_buildings(
         self,
@@ -85,7 +108,8 @@ class Query:
 
     @strawberry.field(
         description="Households within the scope that are not covered at asOf (DESIGN §3); "
-        "ordered by id."
+        "ordered by id.",
+        metadata=roles(PLANNING),
     )
     async def uncovered_households(
         self,
@@ -97,11 +121,15 @@ class Query:
     ) -> Connection[Household]:
         return await party.uncovered_households(info.context, within, as_of, first, after)
 
-    @strawberry.field(description="Coverage of a region or grid, with its parts (DESIGN §3).")
+    @strawberry.field(
+        description="Coverage of a region or grid, with its parts (DESIGN §3).",
+        metadata=roles(PLANNING),
+    )
     async def coverage(self, info: Info, within: str, as_of: date | None = None) -> CoverageReport:
-        return await party.coverage(info.context, within, as_of)
+        depth = nesting(info.selected_fields, "children")
+        return await party.coverage(info.context, within, as_of, depth)
 
-    @strawberry.field(description="Ordered by caseNo.")
+    @strawberry.field(description="Ordered by caseNo.", metadata=roles(CASES))
     async def cases(
         self,
         info: Info,
@@ -109,12 +137,12 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Case]:
-        record = CaseFilterRecord(**vars(filter)) if filter else CaseFilterRecord()
-        return await cases.case_list(info.context, record, first, after)
+        return await cases.case_list(info.context, case_filter(filter), first, after)
 
     @strawberry.field(
         description="Cases reported within the scope on the days from..to (Asia/Shanghai), "
-        "and the levels at which the closed ones were settled."
+        "and the levels at which the closed ones were settled.",
+        metadata=roles(CASE_FIGURES),
     )
     async def case_stats(
         self,
@@ -127,7 +155,8 @@ class Query:
 
     @strawberry.field(
         description="Clear reads of personal data in grids within the scope (and the reader's), "
-        "at from..to; for AUDITOR and ADMIN; ordered by seq."
+        "at from..to; for AUDITOR and ADMIN; ordered by seq.",
+        metadata=roles(ACCESS_LOG),
     )
     async def access_log(
         self,
@@ -141,7 +170,32 @@ class Query:
         page = await access_log.access_log_page(info.context, within, from_, to, first, after)
         return page  # type: ignore[return-value]  # the entries are graph records
 
-    @strawberry.field(description="Counts within a region or grid, or in the whole graph.")
+    @strawberry.field(
+        description="People (by name), buildings (by name and address), grids, regions, party "
+        "organisations, governance centres and stations whose names match `text`, within the "
+        "reader's scope (and `within`), best first. `kinds` narrows them; without it, every "
+        "kind the reader's roles may see (people only for those who may read `Person.id`). "
+        "The text is words, never query syntax; one or two characters find names containing "
+        "them.",
+        metadata=roles(EVERYONE),
+    )
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        within: str | None = None,
+        kinds: list[SearchKind] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[SearchHit]:
+        return await search.search(
+            info.context, text, within=within, kinds=kinds, first=first, after=after
+        )  # type: ignore[return-value]  # the hits are graph records
+
+    @strawberry.field(
+        description="Counts within a region or grid, or in the whole graph.",
+        metadata=roles(EVERYONE),
+    )
     async def stats(
         self,
         info: Info,

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import services as resolve
+from resolvers.access import EVERYONE
+from schema.access import type_roles
 from schema.context import Info
 from schema.enums import GovernanceLevel, StationKind
 
@@ -15,6 +17,7 @@ RegionType = Annotated["Region", strawberry.lazy("schema.places")]
 GridType = Annotated["Grid", strawberry.lazy("schema.places")]
 
 
+@type_roles(EVERYONE)
 @strawberry.type
 class GovernanceCenter:
     id: strawberry.ID
@@ -26,6 +29,7 @@ class GovernanceCenter:
         return await resolve.served_region(info.context, self)
 
 
+@type_roles(EVERYONE)
 @strawberry.type
 class ServiceStation:
     id: strawberry.ID

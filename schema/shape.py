@@ -5,7 +5,7 @@ tokens are counted by the lexer alone, fragment cycles are found before any walk
 follows a spread, and each fragment is measured once however often it is spread.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +22,7 @@ from graphql import (
     Source,
     TokenKind,
 )
+from strawberry.types.nodes import SelectedField, Selection
 
 OPENING = {TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L}
 CLOSING = {TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R}
@@ -145,3 +146,15 @@ def measure(document: DocumentNode) -> Shape:
         max((shape.depth for shape in shapes), default=0),
         sum(shape.aliases for shape in shapes),
     )
+
+
+def nesting(selections: Sequence[Selection], name: str) -> int:
+    """How deep fields called `name` nest in each other in `selections` (a field's
+    `info.selected_fields`), through fragments: 2 for `children { children { … } }`."""
+    deepest = 0
+    for selection in selections:
+        inner = nesting(selection.selections, name)
+        if isinstance(selection, SelectedField) and selection.name == name:
+            inner += 1
+        deepest = max(deepest, inner)
+    return deepest

@@ -1,6 +1,10 @@
 import strawberry
 
+from resolvers.access import EVERYONE
+from schema.access import type_roles
 
+
+@type_roles(EVERYONE)
 @strawberry.type
 class Stats:
     regions: int

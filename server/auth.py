@@ -1,7 +1,8 @@
 """Authentication (issue #6): a bearer JWT names the reader, her roles and her scope.
 
 HS256 tokens are checked with GOVGRAPH_JWT_SECRET, RS256 ones with the public key in
-GOVGRAPH_JWT_PUBLIC_KEY_FILE; both for signature, expiry and audience. Claims: `sub`
+GOVGRAPH_JWT_PUBLIC_KEY_FILE or with the issuer's keys at GOVGRAPH_JWT_JWKS_URL; all for
+signature, expiry, audience, and issuer when GOVGRAPH_JWT_ISSUER is set. Claims: `sub`
 (a person id), `roles` (names of graph.security.principal.AccessRole) and `scope` (region or grid
 codes; required unless the token is an ADMIN's, for whom none means the whole city).
 With GOVGRAPH_AUTH=off every request is the developer's, unrestricted: allowed only on
@@ -22,7 +23,7 @@ from server.settings import Settings
 
 log = logging.getLogger("govgraph")
 
-ALGORITHMS = {"HS256", "RS256"}
+JWKS_TIMEOUT = 5  # seconds to fetch the issuer's keys
 DEV_SUBJECT = "developer"
 
 
@@ -40,12 +41,23 @@ def is_loopback(host: str) -> bool:
 
 
 def check_listening(settings: Settings, host: str) -> None:
-    """Refuse GOVGRAPH_AUTH=off on any address but loopback."""
-    if settings.auth == "off" and not is_loopback(host):
+    """Refuse GOVGRAPH_AUTH=off, and the published development keys of personal data, on any
+    address but loopback."""
+    if is_loopback(host):
+        return
+    if settings.auth == "off":
         raise AuthSettingsError(
             f"GOVGRAPH_AUTH=off serves everything to anyone who can reach {host}; it is "
             "allowed only on loopback (127.0.0.1). Set GOVGRAPH_JWT_SECRET (or "
             "GOVGRAPH_JWT_PUBLIC_KEY_FILE) and GOVGRAPH_AUTH=jwt to listen there."
+        )
+    if settings.uses_development_keys:
+        raise AuthSettingsError(
+            "GOVGRAPH_PII_KEY or GOVGRAPH_PII_ENCRYPTION_KEY is the development key published "
+            "with govgraph: anyone could recompute the hashes of ID numbers and open the "
+            f"phones. They are allowed only on loopback, not on {host}. Set both to secrets "
+            "of your own (GOVGRAPH_PII_ENCRYPTION_KEY: `openssl rand -base64 32`) before "
+            "importing real data."
         )
 
 
@@ -55,13 +67,22 @@ class Authenticator:
     def __init__(self, settings: Settings) -> None:
         self.off = settings.auth == "off"
         self.audience = settings.jwt_audience
+        self.issuer = settings.jwt_issuer
         self.key: Any = None
+        self.jwks: jwt.PyJWKClient | None = None
         self.algorithm = ""
         if self.off:
             log.warning(
                 "GOVGRAPH_AUTH=off: every request is served unrestricted, as ADMIN. "
                 "For development on this machine only."
             )
+        elif settings.jwt_jwks_url is not None:
+            self.jwks = jwt.PyJWKClient(
+                settings.jwt_jwks_url,
+                timeout=JWKS_TIMEOUT,
+                cooldown_duration=settings.jwt_jwks_cooldown,
+            )
+            self.algorithm = "RS256"
         elif settings.jwt_public_key_file is not None:
             try:
                 self.key = settings.jwt_public_key_file.read_text()
@@ -92,19 +113,25 @@ class Authenticator:
         kind, _, token = authorization.partition(" ")
         if kind.lower() != "bearer" or not token.strip():
             raise Unauthenticated("The Authorization header must read `Bearer <token>`.")
+        required = ["exp", "sub", "aud", *(["iss"] if self.issuer else [])]
         try:
             claims = jwt.decode(
                 token.strip(),
-                self.key,
+                self._key_of(token.strip()),
                 algorithms=[self.algorithm],
                 audience=self.audience,
-                options={"require": ["exp", "sub", "aud"]},
+                issuer=self.issuer,
+                options={"require": required},
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("The token has expired; get a new one.") from None
         except jwt.InvalidAudienceError:
             raise Unauthenticated(
                 f"The token is not meant for this API (its audience must be {self.audience!r})."
+            ) from None
+        except jwt.InvalidIssuerError:
+            raise Unauthenticated(
+                f"The token was not issued by {self.issuer!r}, the issuer this API trusts."
             ) from None
         except jwt.MissingRequiredClaimError as error:
             raise Unauthenticated(f"The token has no `{error.claim}` claim.") from None
@@ -114,6 +141,24 @@ class Authenticator:
                 "server's key, or it is malformed."
             ) from None
         return principal_of(claims)
+
+    def _key_of(self, token: str) -> Any:
+        """The key to check `token` with: from the JWKS by its `kid` (fetched again when the
+        kid is new to us: the issuer rotated its keys), or the configured one."""
+        if self.jwks is None:
+            return self.key
+        try:
+            return self.jwks.get_signing_key_from_jwt(token).key
+        except jwt.PyJWKClientConnectionError:
+            raise Unauthenticated(
+                "The issuer's keys (GOVGRAPH_JWT_JWKS_URL) cannot be fetched right now, so no "
+                "token can be checked; try again in a minute."
+            ) from None
+        except (jwt.PyJWKClientError, jwt.DecodeError):
+            raise Unauthenticated(
+                "The token is not valid here: its key id (`kid`) is none of the issuer's keys, "
+                "or it is malformed."
+            ) from None
 
 
 def principal_of(claims: dict[str, Any]) -> Principal:

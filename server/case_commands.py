@@ -1,5 +1,6 @@
-"""`govgraph case show`, `govgraph audit verify` and `govgraph audit access-log`: one case's
-timeline, every history's audit, and the audit of the access log of personal data."""
+"""`govgraph case show`, `govgraph audit verify`, `govgraph audit coverage` and `govgraph audit
+access-log`: one case's timeline, every history's audit, the audit of the coverage kept in the
+graph, and the audit of the access log of personal data."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -14,11 +15,14 @@ from rich.table import Table
 from rich.text import Text
 
 from graph import access_log, cases
+from graph.case_machine import CaseChain
 from graph.cases import Audit, Timeline, Unreadable
 from graph.core.clock import CITY_ZONE
 from graph.core.db import Database
 from graph.core.errors import GovgraphError
-from server.app import connect
+from graph.kept import coverage
+from server.app import connect_command
+from server.progress import bars
 from server.settings import Settings
 
 T = TypeVar("T")
@@ -38,7 +42,7 @@ def show(
     if found is None:
         raise _fail(f"No case is numbered {case_no!r}.")
     out.print(_timeline_table(found))
-    broken = found.broken
+    broken = found.broken(CaseChain.of(Settings().pii_keys))
     if broken is None:
         out.print("[green]The history verifies.[/green]")
     else:
@@ -60,12 +64,51 @@ def verify(
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = _run(lambda db: cases.audit(db, within, advance))
+        chain = CaseChain.of(Settings().pii_keys)
+        report = _run(lambda db: cases.audit(db, within, chain, advance))
     if not report.broken:
         out.print(f"All {report.cases:,} case histories verify.")
         return
     out.print(_audit_table(report))
     raise _fail(f"{len(report.broken)} of {report.cases:,} case histories are broken.")
+
+
+@audit_app.command("coverage")
+def verify_coverage(
+    within: Annotated[
+        str | None, typer.Option(help="Only the grids and regions of this region or grid.")
+    ] = None,
+    repair: Annotated[
+        bool, typer.Option(help="Then recompute everything kept, for the whole city.")
+    ] = False,
+) -> None:
+    """Recompute the coverage kept in the graph (every grid's and region's timeline, every
+    building's and household's covered intervals) from the assignments, and name each grid
+    or region whose kept figures differ; exit 1 when any does (unless --repair fixed it)."""
+    with bars(out) as progress:
+        report = _run(lambda db: coverage.audit(db, within, progress))
+    if not report.differences:
+        out.print(
+            f"The coverage kept for all {report.grids:,} grids and {report.regions:,} regions "
+            "agrees with their assignments."
+        )
+        return
+    table = Table(title="Kept coverage that differs from the assignments")
+    table.add_column("grid or region")
+    table.add_column("what differs")
+    for difference in report.differences:
+        table.add_row(Text(difference.code), difference.what)
+    out.print(table)
+    count = f"{len(report.differences)} grid(s) or region(s) keep figures"
+    if repair:
+        with bars(out) as progress:
+            _run(lambda db: coverage.rebuild(db, progress))
+        out.print(f"{count} their assignments did not give; all recomputed.")
+        return
+    raise _fail(
+        f"{count} their assignments do not give; `govgraph audit coverage --repair` "
+        "recomputes them."
+    )
 
 
 @audit_app.command("access-log")
@@ -116,9 +159,9 @@ def _timeline_table(timeline: Timeline) -> Table:
 def _as_stored(event: Unreadable) -> list[Text]:
     """An event with a value no event can have, shown as it is stored."""
     row = event.row
-    state = f"{row['fromState'] or '–'} → {row['toState']}"
-    cells = [row["seq"], _time(row["at"]), row["action"], state, row["level"], row["actorId"]]
-    return [Text(str(cell or "")) for cell in [*cells, row["centerId"], row["note"]]]
+    state = f"{row['from_state'] or '–'} → {row['to_state']}"
+    cells = [row["seq"], _time(row["at"]), row["action"], state, row["level"], row["actor_id"]]
+    return [Text(str(cell or "")) for cell in [*cells, row["center_id"], row["note"]]]
 
 
 def _audit_table(report: Audit) -> Table:
@@ -152,7 +195,7 @@ def _time(stored: object) -> str:
 
 def _run(work: Callable[[Database], Awaitable[T]]) -> T:
     async def main() -> T:
-        db = connect(Settings())
+        db = connect_command(Settings())
         try:
             return await work(db)
         finally:

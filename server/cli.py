@@ -1,6 +1,7 @@
 """The `govgraph` command line."""
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,7 @@ from graph.importing.runs import ImportRun
 from graph.security.principal import AccessRole
 from graph.store import local_server
 from graph.store.local_server import LocalServerError
-from server.app import connect, create_app
+from server.app import connect, connect_command, create_app
 from server.auth import DEV_SUBJECT, AuthSettingsError, check_listening, mint
 from server.case_commands import audit_app, case_app
 from server.generate_command import generate_command
@@ -38,6 +39,13 @@ app.command()(report)
 app.command(name="generate")(generate_command)
 out = Console()
 err = Console(stderr=True)
+
+
+@app.callback()
+def quiet_driver() -> None:
+    """The driver's own warnings (retries, closed connections) are for developers: a command
+    says in its own words what failed."""
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 def fail(message: str) -> typer.Exit:
@@ -113,7 +121,7 @@ def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 @app.command(name="import")
 def import_command(
     folder: Annotated[
-        Path | None, typer.Argument(help="A folder of CSV files (contract/import.md).")
+        Path | None, typer.Argument(help="A folder of CSV files (../shared/contract/import.md).")
     ] = None,
     replace: Annotated[
         bool,
@@ -271,7 +279,7 @@ def _import(
             progress.update(tasks[file], completed=done)
 
         async def run() -> ImportReport:
-            db = connect(settings, settings.import_transaction_timeout)
+            db = connect_command(settings, settings.import_transaction_timeout)
             try:
                 return await import_dataset(
                     db,

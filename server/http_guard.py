@@ -9,6 +9,7 @@ import json
 import logging
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from fastapi.exception_handlers import http_exception_handler
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -16,9 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from graph.core.errors import Unavailable
 from schema.errors import INTERNAL_MESSAGE
+from server import console
 
 log = logging.getLogger("govgraph")
 
@@ -30,7 +34,10 @@ class Refused(HTTPException):
 
 
 def error_response(status_code: int, message: str, code: str) -> Response:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    if code != "INTERNAL":
+        # Refused before GraphQL saw it: no statement ran, as every refusal says.
+        body["extensions"] = {"cypherStatements": 0}
     return JSONResponse(body, status_code=status_code)
 
 
@@ -58,12 +65,43 @@ async def coded_internal_error(request: Request, error: Exception) -> Response:
     return error_response(500, INTERNAL_MESSAGE, "INTERNAL")
 
 
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
 class GovgraphRouter(GraphQLRouter):
+    """Strawberry's router, answering what it cannot read as coded errors, and an answer
+    that the database's absence spoiled with 503 and Retry-After to a client that asked for
+    `application/graphql-response+json` (others get 200 and the UNAVAILABLE error)."""
+
+    def __init__(self, *args: Any, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_after = retry_after
+
+    def encode_json(self, data: object) -> bytes:
+        # The read planner's answers are plain values: orjson writes them in one call.
+        return orjson.dumps(data)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # GraphiQL from govgraph's own files, not a CDN: it works offline.
+        return console.graphiql_html()
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
-            return await super().run(request, context=context, root_value=root_value)
+            response = await super().run(request, context=context, root_value=root_value)
         except HTTPException as error:
             return error_response(error.status_code, error.reason, code_of(error))
+        if getattr(request.state, "unavailable", False) and GRAPHQL_RESPONSE in request.headers.get(
+            "accept", ""
+        ):
+            response.status_code = 503
+            response.headers["Retry-After"] = str(self.retry_after)
+        return response
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+        if any(isinstance(e.original_error, Unavailable) for e in result.errors or ()):
+            request.state.unavailable = True
+        return await super().process_result(request, result)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

@@ -2,43 +2,70 @@
 
 The same reports serve `GET /reports/{name}.csv` and `govgraph report NAME`. The CSV
 is UTF-8 with a byte-order mark, which spreadsheet software in China needs to
-show Chinese text correctly.
+show Chinese text correctly; it is streamed a page at a time, and no cell is ever read
+as a formula.
 """
 
 import csv
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from graph.core.errors import Forbidden, GovgraphError
 from resolvers import party
-from resolvers.access import refused, who_may
 from resolvers.context import Context
 from resolvers.paging import MAX_FIRST, Page
+from schema import schema
+from schema.access import refused, who_may
+
+# A cell a spreadsheet would read as a formula (formula injection, CWE-1236): written with a
+# leading apostrophe, which spreadsheets show as text and do not display.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+Rows = list[list[Any]]
 
 
 @dataclass(frozen=True)
 class Report:
     title: str
     columns: list[str]
-    rows: list[list[Any]]
+    pages: AsyncIterator[Rows]  # fetched one by one while the report is written out
 
-    def csv(self) -> bytes:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue().encode("utf-8-sig")
+    async def csv(self) -> AsyncIterator[bytes]:
+        """The CSV file, a page of rows at a time, never whole in memory."""
+        yield (BOM + csv_text([self.columns])).encode("utf-8")
+        async for rows in self.pages:
+            yield csv_text(rows).encode("utf-8")
+
+    async def rows(self) -> Rows:
+        return [row async for rows in self.pages for row in rows]
+
+
+def csv_text(rows: Rows) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([[_cell(v) for v in row] for row in rows])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+async def _one_page(rows: Rows) -> AsyncIterator[Rows]:
+    yield rows
 
 
 async def coverage(ctx: Context, within: str, as_of: date) -> Report:
-    report = await party.coverage(ctx, within, as_of)
+    report = await party.coverage(ctx, within, as_of, depth=1)
     parts = await party.coverage_children(ctx, report)
     columns = [
         "code", "name", "buildings", "covered_buildings", "building_coverage",
@@ -59,43 +86,56 @@ async def coverage(ctx: Context, within: str, as_of: date) -> Report:
         ]
         for part in [report, *parts]
     ]
-    return Report(f"Coverage of {report.name} ({within}) on {as_of}", columns, rows)
+    return Report(f"Coverage of {report.name} ({within}) on {as_of}", columns, _one_page(rows))
 
 
-async def _all_pages(fetch: Callable[[str | None], Awaitable[Page[Any]]]) -> list[Any]:
-    found: list[Any] = []
-    after = None
-    while True:
-        page = await fetch(after)
-        found += page.nodes
-        if not page.page_info.has_next_page:
-            return found
-        after = page.page_info.end_cursor
+async def _paged(
+    fetch: Callable[[str | None], Awaitable[Page[Any]]],
+    rows_of: Callable[[list[Any]], Awaitable[Rows]],
+) -> AsyncIterator[Rows]:
+    """Rows page by page. The first page is fetched now, so that a scope the reader may not
+    see is refused before anything is sent; the others as the file is written."""
+    first = await fetch(None)
+
+    async def pages() -> AsyncIterator[Rows]:
+        page = first
+        while True:
+            yield await rows_of(page.nodes)
+            if not page.page_info.has_next_page:
+                return
+            page = await fetch(page.page_info.end_cursor)
+
+    return pages()
 
 
 async def uncovered_buildings(ctx: Context, within: str, as_of: date) -> Report:
-    buildings = await _all_pages(
-        lambda after: party.uncovered_buildings(ctx, within, as_of, MAX_FIRST, after)
+    async def rows_of(buildings: list[Any]) -> Rows:
+        grids = await ctx.loaders.places.grid.load_many([b.grid_code for b in buildings])
+        return [
+            [b.code, b.name, b.address, g.code, g.name]
+            for b, g in zip(buildings, grids, strict=True)
+        ]
+
+    pages = await _paged(
+        lambda after: party.uncovered_buildings(ctx, within, as_of, MAX_FIRST, after), rows_of
     )
-    grids = await ctx.loaders.places.grid.load_many([b.grid_code for b in buildings])
     columns = ["code", "name", "address", "grid_code", "grid_name"]
-    rows = [
-        [b.code, b.name, b.address, g.code, g.name] for b, g in zip(buildings, grids, strict=True)
-    ]
-    return Report(f"Uncovered buildings in {within} on {as_of}", columns, rows)
+    return Report(f"Uncovered buildings in {within} on {as_of}", columns, pages)
 
 
 async def uncovered_households(ctx: Context, within: str, as_of: date) -> Report:
-    households = await _all_pages(
-        lambda after: party.uncovered_households(ctx, within, as_of, MAX_FIRST, after)
+    async def rows_of(households: list[Any]) -> Rows:
+        found = await ctx.loaders.places.building.load_many([h.building_code for h in households])
+        return [
+            [h.id, h.door, h.kind.value, b.code, b.name, b.address, b.grid_code]
+            for h, b in zip(households, found, strict=True)
+        ]
+
+    pages = await _paged(
+        lambda after: party.uncovered_households(ctx, within, as_of, MAX_FIRST, after), rows_of
     )
-    buildings = await ctx.loaders.places.building.load_many([h.building_code for h in households])
     columns = ["id", "door", "kind", "building_code", "building_name", "address", "grid_code"]
-    rows = [
-        [h.id, h.door, h.kind.value, b.code, b.name, b.address, b.grid_code]
-        for h, b in zip(households, buildings, strict=True)
-    ]
-    return Report(f"Uncovered households in {within} on {as_of}", columns, rows)
+    return Report(f"Uncovered households in {within} on {as_of}", columns, pages)
 
 
 class ReportName(StrEnum):
@@ -130,16 +170,17 @@ async def download(
     ctx = Context(request.app.state.db, principal=principal)
     try:
         # The same rule as the GraphQL field that gives the same figures.
-        if refused(principal, [("Query", REPORT_FIELDS[name])]):
+        field = REPORT_FIELDS[name]
+        if refused(schema._schema, principal, [("Query", field)]):
             raise Forbidden(
-                f"The {name.value} report needs {who_may('Query.' + REPORT_FIELDS[name])}."
+                f"The {name.value} report needs {who_may(schema._schema, 'Query.' + field)}."
             )
         report = await REPORTS[name](ctx, within, as_of or ctx.today())
     except GovgraphError as error:
         status = {"NOT_FOUND": 404, "BAD_USER_INPUT": 400, "FORBIDDEN": 403}.get(error.code, 503)
         return PlainTextResponse(error.message, status_code=status)
     filename = f"{name.value}-{within}-{as_of or ctx.today()}.csv"
-    return Response(
+    return StreamingResponse(
         report.csv(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, NonNegativeInt, PositiveInt, SecretStr
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.core.model import CaseCategory
@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     neo4j_page_cache: str = "2g"
 
     transaction_timeout: float = 30.0  # seconds, for every database transaction
+    # Seconds a request keeps trying to reach Neo4j before it answers UNAVAILABLE.
+    unavailable_wait: PositiveFloat = 5.0
     import_transaction_timeout: float = 600.0  # seconds, for each batch an import writes
     import_batch: int = Field(default=5000, ge=1)  # records per batch an import stages
     pii_key: str = DEV_PII_KEY  # keys the hashes of ID numbers and phones
@@ -41,12 +43,21 @@ class Settings(BaseSettings):
     pii_encryption_key: str = DEV_PII_ENCRYPTION_KEY
     pii_retired_encryption_keys: list[str] = Field(default_factory=list)
     graphiql: bool = True
+    console: bool = True  # the browser console at /
     # Authentication (server/auth.py): bearer JWTs, or `off` on loopback only.
     auth: Literal["jwt", "off"] = "jwt"
     jwt_secret: SecretStr | None = None  # HS256
     jwt_public_key_file: Path | None = None  # RS256, a PEM public key; wins over the secret
+    # RS256 keys published by the issuer (a JWKS URL), picked by each token's `kid` and
+    # fetched again when a token names one not yet seen (a rotation); wins over the others.
+    jwt_jwks_url: str | None = None
+    # Seconds before a token naming an unknown key id may make the keys be fetched again.
+    jwt_jwks_cooldown: NonNegativeFloat = 30.0
     jwt_audience: str = "govgraph"
+    jwt_issuer: str | None = None  # when set, each token's `iss` must be this
     introspection: bool = True  # turn off in production, with graphiql
+    # Queries through the read planner (graph/plan/); off, through the resolvers alone.
+    planner: bool = True
 
     # Limits of hostile requests (README, "Limits"): refused before any Cypher runs.
     max_depth: PositiveInt = DEFAULT_LIMITS.depth
@@ -72,6 +83,11 @@ class Settings(BaseSettings):
             decode_key(self.pii_encryption_key),
             tuple(map(decode_key, self.pii_retired_encryption_keys)),
         )
+
+    @property
+    def uses_development_keys(self) -> bool:
+        """Whether a key of personal data is one of those published in this repository."""
+        return self.pii_key == DEV_PII_KEY or self.pii_encryption_key == DEV_PII_ENCRYPTION_KEY
 
     @property
     def local_neo4j(self) -> Instance:

@@ -18,6 +18,7 @@ import httpx
 import uvicorn
 from strawberry.types import ExecutionResult
 
+from graph.case_machine import CaseChain
 from graph.core.db import Database
 from graph.security.principal import AccessRole, Principal
 from graph.security.sealing import PiiKeys, unseal
@@ -30,6 +31,7 @@ T = TypeVar("T")
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
 TEST_PII_KEYS = PiiKeys(hashing=b"test-key", sealing=bytes(range(32)))
+TEST_CHAIN = CaseChain.of(TEST_PII_KEYS)  # seals case events as the test server does
 # The same keys as the server's settings take them.
 TEST_PII_SETTINGS = {
     "pii_key": TEST_PII_KEYS.hashing.decode(),
@@ -60,8 +62,9 @@ def token(role: AccessRole | str, *scope: str, sub: str = "tester", ttl: int = 8
     return mint(TEST_JWT_SECRET, TEST_AUDIENCE, roles, scope or None, sub, ttl)
 
 
-# The codes of DESIGN §7, and what no error message may hold: traces, paths, Neo4j's
-# codes and Cypher, exception classes.
+# The codes of DESIGN §7 that an answer may carry (INTERNAL is a bug, never an answer),
+# and what no error message may hold: traces, paths, Neo4j's codes and Cypher, exception
+# classes.
 CODES = {
     "BAD_USER_INPUT",
     "NOT_FOUND",
@@ -71,7 +74,6 @@ CODES = {
     "FORBIDDEN",
     "QUERY_TOO_COMPLEX",
     "UNAVAILABLE",
-    "INTERNAL",
 }
 LEAKS = re.compile(
     r"Traceback|File \"|site-packages|/work/|\.py\b|Neo\.(Client|Transient|Database)"

@@ -5,13 +5,21 @@ from `Database.write_transaction`, so each one is counted (DESIGN §8: tests and
 the response's `extensions.cypherStatements` assert how many a request costs).
 """
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j import AsyncGraphDatabase, AsyncSession, AsyncTransaction
+from neo4j.exceptions import (
+    ClientError,
+    ConnectionAcquisitionTimeoutError,
+    DriverError,
+    IncompleteCommit,
+    Neo4jError,
+)
 from neo4j.time import Date, DateTime
 
 from graph.core.errors import Unavailable
@@ -19,10 +27,41 @@ from graph.core.errors import Unavailable
 T = TypeVar("T")
 Row = dict[str, Any]
 
+
+def write_lock(node: str) -> str:
+    """Cypher: take the write lock of `node`, held until commit. Setting and removing a
+    property leaves nothing behind; concurrent writers of the node queue here."""
+    return f"SET {node}._LOCK_ = true REMOVE {node}._LOCK_"
+
+
 # Statements run by the current request (a GraphQL operation sets it to [0]).
 request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
+# Set to [False] per GraphQL operation; True once the database proved unreachable in it, so
+# that the request's later statements answer UNAVAILABLE at once instead of waiting again.
+request_outage: ContextVar[list[bool] | None] = ContextVar("request_outage", default=None)
+
+DEFAULT_UNAVAILABLE_WAIT = 5.0  # seconds (GOVGRAPH_UNAVAILABLE_WAIT)
+FIRST_RETRY_DELAY = 0.2  # seconds, doubled after each failed attempt
 
 UNREACHABLE = "The graph database cannot be reached right now; try again in a minute."
+READ_ONLY = (
+    "The graph database accepts no changes right now (it was made read-only, for maintenance "
+    "or a full disk); questions are still answered. Try the change again later."
+)
+ENDED = (
+    "The graph database ended this request before it was done (it waited past "
+    "GOVGRAPH_TRANSACTION_TIMEOUT, or the database was stopping); nothing was changed. "
+    "Try again in a minute."
+)
+BUSY = "Every connection to the graph database is in use; try again in a moment."
+# A write whose commit was sent but never acknowledged: only its idempotent forms are safe
+# to send again, and the server does not do so on its own.
+OUTCOME_UNKNOWN = (
+    "The graph database stopped answering while this change was being saved: it may or may "
+    "not have been recorded. Look before sending it again, or send it again as it was: a "
+    "reportCase with the same requestId, or an advanceCase with its expectedSeq, is never "
+    "applied twice."
+)
 TIMED_OUT = (
     "The graph database did not answer within {timeout:g} s (GOVGRAPH_TRANSACTION_TIMEOUT); "
     "ask a smaller question, or try again in a minute."
@@ -32,7 +71,7 @@ TIMED_OUT = (
 class Transaction:
     """One open write transaction; counts what it runs."""
 
-    def __init__(self, tx: AsyncManagedTransaction, database: "Database") -> None:
+    def __init__(self, tx: AsyncTransaction, database: "Database") -> None:
         self._tx = tx
         self._database = database
 
@@ -54,10 +93,15 @@ class Database:
         timeout: float,
         scope: tuple[str, ...] | None = None,
         me: str | None = None,
+        *,
+        unavailable_wait: float = DEFAULT_UNAVAILABLE_WAIT,
     ) -> None:
         self.driver = driver
         self.name = name
         self.timeout = timeout
+        # How long one statement may keep trying to reach the database (connecting, and
+        # retrying what failed before it committed) before it answers UNAVAILABLE.
+        self.unavailable_wait = unavailable_wait
         # The reader's scope (graph.security.principal.Principal.scope), given to every statement as
         # $scope, which the predicates of graph.security.scope read; None: the whole city. And
         # the person the reader is ($me), whom she always sees.
@@ -67,7 +111,14 @@ class Database:
 
     def scoped(self, scope: tuple[str, ...] | None, me: str | None = None) -> "Database":
         """The same connection for a reader limited to `scope`; one per request."""
-        return Database(self.driver, self.name, self.timeout, scope, me)
+        return Database(
+            self.driver, self.name, self.timeout, scope, me, unavailable_wait=self.unavailable_wait
+        )
+
+    def waiting(self, seconds: float) -> "Database":
+        """The same connection, trying to reach the database for `seconds` before giving up."""
+        return Database(self.driver, self.name, self.timeout, self.scope, self.me,
+                        unavailable_wait=seconds)  # fmt: skip
 
     def parameters(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """`params` and the reader's scope and self, which no caller can override."""
@@ -76,7 +127,14 @@ class Database:
 
     @classmethod
     def connect(
-        cls, uri: str, user: str, password: str, name: str = "neo4j", timeout: float = 30.0
+        cls,
+        uri: str,
+        user: str,
+        password: str,
+        name: str = "neo4j",
+        timeout: float = 30.0,
+        *,
+        unavailable_wait: float = DEFAULT_UNAVAILABLE_WAIT,
     ) -> "Database":
         auth = (user, password) if password else None
         # Notifications (deprecations, unknown labels in an empty graph) are for
@@ -85,10 +143,13 @@ class Database:
             uri,
             auth=auth,
             max_connection_pool_size=50,
-            max_transaction_retry_time=10,
+            # An attempt to connect gives up within half the wait, so that `_attempts` has
+            # time to try again (a server restarting) before the wait is over.
+            connection_timeout=unavailable_wait / 2,
+            connection_acquisition_timeout=unavailable_wait,
             notifications_min_severity="OFF",
         )
-        return cls(driver, name, timeout)
+        return cls(driver, name, timeout, unavailable_wait=unavailable_wait)
 
     async def close(self) -> None:
         await self.driver.close()
@@ -99,61 +160,56 @@ class Database:
         if counter is not None:
             counter[0] += 1
 
-    async def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def _session(self, access_mode: str = neo4j.WRITE_ACCESS) -> AsyncSession:
+        return self.driver.session(database=self.name, default_access_mode=access_mode)
+
+    async def read(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, convert: bool = True
+    ) -> list[Row]:
         """One statement in an auto-commit read transaction: one round trip, where a managed
-        transaction takes two (BEGIN and RUN, then COMMIT). A failure that the driver would
-        retry (the server unreachable, a transient error) is run again as a managed read
-        transaction, which retries it as long as the driver is configured to."""
+        transaction takes two (BEGIN and RUN, then COMMIT). A read changes nothing, so one
+        that failed for want of the database is simply run again, within the wait. Without
+        `convert`, the rows keep the driver's temporal values (the read planner's rows are
+        answers, left as they come but for the few it converts itself)."""
         self.count_statement()
         query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
-        try:
-            async with self.driver.session(
-                database=self.name, default_access_mode=neo4j.READ_ACCESS
-            ) as session:
+
+        async def attempt() -> list[Row]:
+            async with self._session(neo4j.READ_ACCESS) as session:
                 result = await session.run(query, self.parameters(params))
                 # Rows are maps of plain values (no statement returns nodes): no transform.
+                if not convert:
+                    return [dict(record.items()) async for record in result]
                 return [native(dict(record.items())) async for record in result]
-        except (ServiceUnavailable, SessionExpired, TransientError):
-            pass  # the managed path below retries it
-        except ClientError as error:
-            if not timed_out(error):
-                raise
-            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
 
-        async def work(tx: AsyncManagedTransaction) -> list[Row]:
-            return await Transaction(tx, self).run(cypher, params)
-
-        return await self._execute(work, write=False)
+        return await self._attempts(attempt)
 
     async def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        async def work(tx: AsyncManagedTransaction) -> list[Row]:
+        async def work(tx: AsyncTransaction) -> list[Row]:
             return await Transaction(tx, self).run(cypher, params)
 
-        return await self._execute(work, write=True)
+        return await self._execute(work)
 
     async def write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Run several statements in one write transaction: all of them or none."""
 
-        async def managed(tx: AsyncManagedTransaction) -> T:
+        async def managed(tx: AsyncTransaction) -> T:
             return await work(Transaction(tx, self))
 
-        return await self._execute(managed, write=True)
+        return await self._execute(managed)
 
     async def run_autocommit(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
         """One statement in an auto-commit transaction, which `CALL { … } IN TRANSACTIONS`
         needs; not retried, so only for statements that are safe to run again."""
         self.count_statement()
         query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
-        try:
-            async with self.driver.session(database=self.name) as session:
+
+        async def attempt() -> None:
+            async with self._session() as session:
                 result = await session.run(query, self.parameters(params))
                 await result.consume()
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise Unavailable(UNREACHABLE) from error
-        except ClientError as error:
-            if not timed_out(error):
-                raise
-            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
+
+        await self._attempts(attempt, retry=False)
 
     async def is_empty(self) -> bool:
         rows = await self.read("MATCH (n) RETURN count(n) = 0 AS empty")
@@ -165,21 +221,59 @@ class Database:
             "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
         )
 
-    async def _execute(
-        self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], write: bool
-    ) -> T:
-        timed = neo4j.unit_of_work(timeout=self.timeout)(work)
-        try:
-            async with self.driver.session(database=self.name) as session:
-                if write:
-                    return await session.execute_write(timed)
-                return await session.execute_read(timed)
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise Unavailable(UNREACHABLE) from error
-        except ClientError as error:
-            if not timed_out(error):
-                raise
-            raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
+    async def _execute(self, work: Callable[[AsyncTransaction], Awaitable[T]]) -> T:
+        """A write transaction, run again (within the wait) when it failed before its
+        commit was sent: Neo4j rolled it back, so the whole of it runs anew, reading afresh.
+        Ours, not the driver's managed retries, so that the wait bounds it."""
+
+        async def attempt() -> T:
+            async with self._session() as session:
+                tx = await session.begin_transaction(timeout=self.timeout)
+                result = await work(tx)  # on an error, closing the session rolls it back
+                await tx.commit()
+                return result
+
+        return await self._attempts(attempt)
+
+    async def _attempts(self, attempt: Callable[[], Awaitable[T]], *, retry: bool = True) -> T:
+        """`attempt()`, tried again with a growing pause while the database cannot be reached
+        and `unavailable_wait` lasts; then UNAVAILABLE. A commit whose outcome is unknown is
+        never tried again: it may have been recorded."""
+        outage = request_outage.get()
+        if outage is not None and outage[0]:
+            raise Unavailable(UNREACHABLE)
+        deadline = time.monotonic() + self.unavailable_wait
+        delay = FIRST_RETRY_DELAY
+        while True:
+            try:
+                return await attempt()
+            except IncompleteCommit as error:
+                raise Unavailable(OUTCOME_UNKNOWN) from error
+            except ConnectionAcquisitionTimeoutError as error:
+                raise Unavailable(BUSY) from error
+            except (DriverError, Neo4jError) as error:
+                if isinstance(error, ClientError) and timed_out(error):
+                    raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
+                if isinstance(error, ClientError) and "ReadOnly" in (error.code or ""):
+                    raise Unavailable(READ_ONLY) from error
+                if isinstance(error, ClientError) and ended(error):
+                    raise Unavailable(ENDED) from error
+                if not error.is_retryable():
+                    raise
+                left = deadline - time.monotonic()
+                if not retry or left <= delay:
+                    if outage:  # the request's other statements need not wait again
+                        outage[0] = True
+                    raise Unavailable(UNREACHABLE) from error
+            await asyncio.sleep(delay)
+            delay *= 2
+
+
+def ended(error: ClientError) -> bool:
+    """Whether Neo4j ended the transaction from outside (its lock wait stopped at the timeout,
+    a shutdown): it was rolled back."""
+    code = error.code or ""
+    return "LockClientStopped" in code or code.endswith("Transaction.Terminated")
 
 
 def timed_out(error: ClientError) -> bool:

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from graph.case_machine import CaseChain
 from graph.core.db import Database
 from graph.core.errors import BadUserInput, GovgraphError
 from graph.importing.bulk_files import AdminInput, write_input
@@ -56,7 +57,7 @@ def bulk_import(
     _recover(instance)
     started = local_server.start(instance)
     try:
-        checked = asyncio.run(_check(instance, folder))
+        checked = asyncio.run(_check(instance, folder, CaseChain.of(pii_keys)))
         with tempfile.TemporaryDirectory(prefix="bulk-import-", dir=instance.home) as scratch:
             admin_input = AdminInput(Path(scratch))
             try:
@@ -71,7 +72,7 @@ def bulk_import(
         _swap(instance, NEW_STORE, DATABASE)
         try:
             local_server.start(instance)
-            asyncio.run(_migrate(instance))
+            asyncio.run(_migrate(instance, report))
         except BaseException:
             with contextlib.suppress(LocalServerError):
                 local_server.stop(instance)
@@ -131,12 +132,12 @@ def _connect(instance: Instance) -> Database:
     return Database.connect(instance.uri, "neo4j", "", DATABASE, timeout=600)
 
 
-async def _check(instance: Instance, folder: Path) -> Checked:
+async def _check(instance: Instance, folder: Path, chain: CaseChain) -> Checked:
     db = _connect(instance)
     try:
         if not await db.is_empty():
             raise NotEmpty(NOT_EMPTY)
-        checked = await validate(db, folder, replace=True)
+        checked = await validate(db, folder, replace=True, chain=chain)
     finally:
         await db.close()
     if checked.problems:
@@ -144,10 +145,10 @@ async def _check(instance: Instance, folder: Path) -> Checked:
     return checked
 
 
-async def _migrate(instance: Instance) -> None:
+async def _migrate(instance: Instance, report: Progress) -> None:
     db = _connect(instance)
     try:
-        await migrate(db)
+        await migrate(db, report)  # computes the coverage kept (graph.kept), with progress
     finally:
         await db.close()
 

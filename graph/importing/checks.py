@@ -1,4 +1,4 @@
-"""Pass one of the import: every check of contract/import.md, before anything is written.
+"""Pass one of the import: every check of ../shared/contract/import.md, before anything is written.
 
 Each file is streamed once, in dependency order, keeping only what later checks
 need: the keys each file defines (with their line, for duplicates), region levels,
@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.case_machine import CaseFacts, Event, advance, report
+from graph.case_machine import CaseChain, CaseFacts, Event, advance, report
 from graph.core.db import Database
 from graph.core.errors import BadUserInput, InvalidTransition
 from graph.core.model import (
@@ -154,16 +154,17 @@ def assignment_id(role: Role, holder: str, target: str, since: date | None) -> s
     return "A-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
 
 
-async def validate(db: Database, folder: Path, *, replace: bool) -> Checked:
-    return await Validation(folder, replace).run(db)
+async def validate(db: Database, folder: Path, *, replace: bool, chain: CaseChain) -> Checked:
+    return await Validation(folder, replace, chain).run(db)
 
 
 class Validation:
-    def __init__(self, folder: Path, replace: bool) -> None:
+    def __init__(self, folder: Path, replace: bool, chain: CaseChain) -> None:
         self.folder = folder
         # Then the dataset is all the records there will be, and only it counts; but a
         # replace keeps case histories, which the dataset's cases may continue.
         self.replace = replace
+        self.chain = chain  # seals the events folded
         self.problems = Problems()
         self.counts: dict[str, int] = {}
         self.lines: dict[str, dict[str, int]] = {label: {} for label in KINDS}
@@ -373,14 +374,26 @@ class Validation:
                 max(0, len(old.history) - 1) :
             ]  # those after the stored (seq 1: the report)
         elif row is not None:
-            facts, opening = report(case_no, row.reported_at, row.reported_by, row.note)
+            facts, opening = report(
+                case_no,
+                row.reported_at,
+                actor_id=row.reported_by,
+                note=row.note,
+                chain=self.chain,
+            )
             new_events.append(opening)
         else:
             return None  # a case in neither the dataset nor the database, reported already
         for event in events:
             try:
                 facts, made = advance(
-                    facts, event.action, event.at, event.actor_id, event.center_id, event.note
+                    facts,
+                    event.action,
+                    event.at,
+                    actor_id=event.actor_id,
+                    center_id=event.center_id,
+                    note=event.note,
+                    chain=self.chain,
                 )
             except InvalidTransition as refused:
                 self.problems.add(

@@ -1,4 +1,4 @@
-"""The import's CSV files (contract/import.md): which files and columns there are, what
+"""The import's CSV files (../shared/contract/import.md): which files and columns there are, what
 each cell must hold, and reading a file into typed records.
 
 A record's line counts the header as line 1 and every CSV row after it, so it is

@@ -1,4 +1,4 @@
-"""Importing a dataset folder (contract/import.md): check it all, stage it, switch it in.
+"""Importing a dataset folder (../shared/contract/import.md): check it all, stage it, switch it in.
 
 Pass one (graph/importing/checks.py) finds every problem; with any, nothing is written
 and `ImportRejected` lists them. Pass two reads the files again, converts the records
@@ -22,14 +22,16 @@ from typing import Any
 
 from neo4j.exceptions import ClientError
 
-from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row
-from graph.core.db import Database, Transaction
+from graph.case_machine import CaseChain
+from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row, reseal
+from graph.core.db import Database, Row, Transaction
 from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
 from graph.importing import runs
 from graph.importing.checks import CasePlan, Checked, assignment_id, validate
 from graph.importing.csv_files import FILES, SPECS, FileReading, Problems, Record
 from graph.importing.runs import ImportRun, ImportUnfinished, dataset_digest
+from graph.kept import coverage
 from graph.people import seal_clear_values
 from graph.security import personal_data
 from graph.security.sealing import PiiKeys
@@ -37,7 +39,6 @@ from graph.store.migrations import migrate
 
 BATCH = 5000
 Progress = Callable[[str, int, int], None]
-Row = dict[str, Any]
 
 
 class ImportRejected(BadUserInput):
@@ -83,7 +84,9 @@ async def import_dataset(
     dataset = dataset_digest(folder, replace)
     if not abandon and (other := await runs.unfinished(db)) and other.dataset != dataset:
         raise ImportUnfinished(other.describe() + runs.REFUSED)  # before the long checks
-    checked = await validate(db, folder, replace=replace)
+    chain = CaseChain.of(pii_keys)
+    await reseal(db, chain)  # before stored histories are read and followed
+    checked = await validate(db, folder, replace=replace, chain=chain)
     if checked.problems:
         raise ImportRejected(checked.problems)
     await migrate(db)
@@ -108,6 +111,8 @@ async def import_dataset(
             "(govgraph import --status): fix the cause and run the same import again, or "
             "abandon it (govgraph import --abandon)."
         ) from None
+    # Households, buildings and assignments moved, added or changed: coverage recomputed.
+    await coverage.rebuild(db, report)
     return ImportReport(dict(checked.counts))
 
 

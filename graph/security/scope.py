@@ -16,6 +16,8 @@ unrestricted reader pays nothing for them. What a scoped reader may see:
   the organisations above it; a governance centre of a region it may see.
 """
 
+from collections.abc import Mapping
+
 from graph.core.db import Database, Transaction
 from graph.core.errors import Forbidden, GovgraphError, NotFound
 
@@ -111,6 +113,16 @@ def center_visible(center: str) -> str:
     )
 
 
+def station_visible(station: str) -> str:
+    """The service station stands in a grid, or a region, within the scope."""
+    return (
+        f"($scope IS NULL OR EXISTS {{ MATCH ({station})-[:IN]->(scopeStationGrid:Grid) "
+        f"WHERE {_grid('scopeStationGrid')} }} "
+        f"OR EXISTS {{ MATCH ({station})-[:IN]->(scopeStationRegion:Region) "
+        f"WHERE {_region('scopeStationRegion')} }})"
+    )
+
+
 def grids_within(scope: str) -> str:
     """Cypher binding `g` to every grid within `scope` (a variable holding a code): the
     grid itself, or the grids of the region and of every region below it; and, whatever
@@ -127,19 +139,60 @@ def grids_within(scope: str) -> str:
 GRIDS_WITHIN = f"WITH $within AS within {grids_within('within')}"
 
 
+# A `within` argument checked inside the statement that answers it: binds `top` (the region
+# or grid it names, or null) and `allowed` (whether the reader may ask of it; see require).
+WITHIN_CHECKED = f"""OPTIONAL MATCH (withinRegion:Region {{code: $within}})
+OPTIONAL MATCH (withinGrid:Grid {{code: $within}})
+WITH coalesce(withinRegion, withinGrid) AS top, $scope IS NULL
+  OR (withinRegion IS NOT NULL AND {_region("withinRegion")})
+  OR (withinGrid IS NOT NULL AND {_grid("withinGrid")}) AS allowed"""
+
+
+def check_within(db: Database, within: str, *, found: bool, allowed: bool) -> None:
+    """What `require` answers, from what a statement beginning WITHIN_CHECKED returned."""
+    if not allowed:
+        raise outside(db, within)
+    if not found:
+        raise unknown(within)
+
+
+# Whether $within names a region or grid, and whether the reader may ask about it: columns
+# that `require` reads, and that a statement may carry to make the same check in passing.
+WITHIN_FOUND = (
+    "(EXISTS { MATCH (:Region {code: $within}) } OR EXISTS { MATCH (:Grid {code: $within}) })"
+)
+WITHIN_ALLOWED = (
+    f"($scope IS NULL OR EXISTS {{ MATCH (withinRegion:Region {{code: $within}}) "
+    f"WHERE {_region('withinRegion')} }} OR EXISTS {{ MATCH (withinGrid:Grid "
+    f"{{code: $within}}) WHERE {_grid('withinGrid')} }})"
+)
+
+
 async def require(db: Database, within: str) -> None:
     """A `within` argument (or a region looked up by code) must lie within the reader's
     scope, FORBIDDEN otherwise, whether it exists or not; for a reader of the whole city,
     NOT_FOUND when it names no region and no grid: never an empty answer."""
-    rows = await db.read(
-        "OPTIONAL MATCH (r:Region {code: $within}) OPTIONAL MATCH (g:Grid {code: $within}) "
-        f"RETURN r IS NOT NULL OR g IS NOT NULL AS found, $scope IS NULL "
-        f"OR (r IS NOT NULL AND {_region('r')}) OR (g IS NOT NULL AND {_grid('g')}) AS allowed",
-        {"within": within},
+    rows = await db.read(f"{within_checked('$within')} RETURN found, allowed", {"within": within})
+    judge(db, within, rows[0])
+
+
+def within_checked(within: str) -> str:
+    """Cypher binding `found` (a region or grid has the code `within`, an expression) and
+    `allowed` (it lies within the reader's scope), for `judge`."""
+    return (
+        f"OPTIONAL MATCH (withinRegion:Region {{code: {within}}}) "
+        f"OPTIONAL MATCH (withinGrid:Grid {{code: {within}}}) "
+        "WITH withinRegion IS NOT NULL OR withinGrid IS NOT NULL AS found, $scope IS NULL "
+        f"OR (withinRegion IS NOT NULL AND {_region('withinRegion')}) "
+        f"OR (withinGrid IS NOT NULL AND {_grid('withinGrid')}) AS allowed"
     )
-    if not rows[0]["allowed"]:
+
+
+def judge(db: Database, within: str, checked: Mapping[str, bool]) -> None:
+    """FORBIDDEN or NOT_FOUND, as `require` says, from the row of `within_checked`."""
+    if not checked["allowed"]:
         raise outside(db, within)
-    if not rows[0]["found"]:
+    if not checked["found"]:
         raise unknown(within)
 
 

@@ -48,6 +48,9 @@ class Instance:
     heap: str = "2g"
     page_cache: str = "2g"
     root: Path = DEFAULT_ROOT
+    # Writes refused (server.databases.read_only), as for maintenance or a full disk: the
+    # fault tests' way to make one in Community, which cannot switch it while running.
+    read_only: bool = False
 
     @property
     def home(self) -> Path:
@@ -121,6 +124,8 @@ def write_config(instance: Instance) -> None:
         "server.directories.import": "import",
         "db.transaction.timeout": "120s",
     }
+    if instance.read_only:
+        settings["server.databases.read_only"] = "neo4j"
     text = "".join(f"{key}={value}\n" for key, value in settings.items())
     (instance.home / "conf" / "neo4j.conf").write_text(text, encoding="utf-8")
 
@@ -145,6 +150,15 @@ def answers(instance: Instance) -> bool:
             session.run("RETURN 1").consume()
         return True
     except Exception:
+        return False
+
+
+def listening(instance: Instance) -> bool:
+    """Whether something accepts connections on the instance's Bolt port (at once: loopback)."""
+    try:
+        with socket.create_connection(("127.0.0.1", instance.bolt_port), timeout=1):
+            return True
+    except OSError:
         return False
 
 

@@ -1,6 +1,10 @@
 """Constraints and indexes of DESIGN §2, created idempotently at start-up and by the import."""
 
+from collections.abc import Callable
+
 from graph.core.db import Database
+from graph.kept import coverage
+from graph.search import index_statements
 
 UNIQUE_KEYS = {
     "Region": ("code",),
@@ -23,6 +27,9 @@ UNIQUE_KEYS = {
     "ImportBatch": ("run", "file", "seq"),  # rows staged by a run, until its switch
 }
 
+# Unique where set: the client's idempotency key of reportCase (graph.cases.report).
+UNIQUE_WHEN_SET = {"Case": "requestId"}
+
 # Properties that scoped questions filter on.
 INDEXES = {
     "Region": "level",
@@ -43,11 +50,16 @@ def statements() -> list[str]:
             f"CREATE CONSTRAINT {name} IF NOT EXISTS "
             f"FOR (n:{label}) REQUIRE ({properties}) IS UNIQUE"
         )
+    for label, key in UNIQUE_WHEN_SET.items():
+        found.append(
+            f"CREATE CONSTRAINT {label.lower()}_{key.lower()}_unique IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
+        )
     for label, key in INDEXES.items():
         found.append(
             f"CREATE INDEX {label.lower()}_{key.lower()} IF NOT EXISTS FOR (n:{label}) ON (n.{key})"
         )
-    return found
+    return [*found, *index_statements()]  # search by name
 
 
 # Properties added after data was stored, filled in where missing (no-ops afterwards).
@@ -59,7 +71,13 @@ BACKFILLS = (
 )
 
 
-async def migrate(db: Database) -> None:
+async def migrate(db: Database, progress: Callable[[str, int, int], None] | None = None) -> None:
+    """`progress(step, done, total)` hears of long work: the coverage of a graph written
+    before it was kept (or by the bulk importer), computed once for every grid."""
     # Schema commands cannot share a transaction with each other or with writes.
     for statement in [*statements(), *BACKFILLS]:
         await db.write(statement)
+    if await coverage.missing(db):
+        await coverage.rebuild(db, progress)
+    else:
+        await coverage.prepare(db)

@@ -59,12 +59,14 @@ MUTATIONS = sorted(SDL.mutation_type.fields)  # type: ignore[union-attr]
 
 
 def checked(api: Api, query: str) -> dict[str, Any]:
-    """The answer to `query`, checked: no 500 (api.post), errors coded, nothing internal."""
+    """The answer to `query`, checked: no 500 (api.post), errors coded and none INTERNAL,
+    nothing internal in the text."""
     body = api.post(query)
     text = json.dumps(body, ensure_ascii=False)
-    assert not LEAKS.search(text), text
+    assert not LEAKS.search(text), f"{query}\n{text}"
     for error in body.get("errors", []):
-        assert error.get("extensions", {}).get("code") in CODES, error
+        code = error.get("extensions", {}).get("code")
+        assert code in CODES, f"{code} for the query:\n{query}\n{error}"
     return body
 
 
@@ -138,7 +140,8 @@ def test_arbitrary_bodies_get_coded_answers(api: Api, body: bytes) -> None:
     checked_text = response.text
     assert not LEAKS.search(checked_text), checked_text
     for error in response.json().get("errors", []):
-        assert error["extensions"]["code"] in CODES, error
+        code = error["extensions"]["code"]
+        assert code in CODES, f"{code} for the body {body!r}: {error}"
 
 
 def check_mutation(fingerprint: Fingerprint, api: Api, query: str) -> None:

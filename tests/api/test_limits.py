@@ -30,7 +30,7 @@ def refused_as(code: str, body: dict[str, Any]) -> str:
     assert body.get("data") is None, body
     [error] = body["errors"]
     assert error["extensions"]["code"] == code, error
-    assert body.get("extensions", {}).get("cypherStatements", 0) == 0
+    assert body["extensions"]["cypherStatements"] == 0, body
     return error["message"]
 
 

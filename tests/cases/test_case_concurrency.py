@@ -18,7 +18,7 @@ from graph.cases import Case, Step
 from graph.core.db import Database, Transaction
 from graph.core.model import CaseAction, CaseCategory
 from tests.case_support import ACTOR, case_in
-from tests.support import Api, Graph
+from tests.support import TEST_CHAIN, Api, Graph
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -92,7 +92,7 @@ def test_concurrent_reports_draw_distinct_numbers(api: Api) -> None:
 
 def new_case(graph: Graph) -> str:
     new = cases.NewCase(None, "锁", CaseCategory.DISPUTE, "420602001001-G04", None, None, None)
-    return graph.run(lambda db: cases.report(db, new)).case_no
+    return graph.run(lambda db: cases.report(db, new, TEST_CHAIN)).case_no
 
 
 def step(case_no: str, action: CaseAction, note: str | None = None) -> Step:
@@ -107,8 +107,12 @@ def test_a_step_waits_for_the_lock_and_then_reads_what_the_holder_committed(
     async def race(db: Database) -> tuple[Case, bool, Case]:
         async with db.driver.session(database=db.name) as session:
             held = await session.begin_transaction()
-            first = await cases.take_step(Transaction(held, db), step(case_no, CaseAction.ACCEPT))
-            second = asyncio.create_task(cases.advance(db, step(case_no, CaseAction.START)))
+            first = await cases.take_step(
+                Transaction(held, db), step(case_no, CaseAction.ACCEPT), TEST_CHAIN
+            )
+            second = asyncio.create_task(
+                cases.advance(db, step(case_no, CaseAction.START), TEST_CHAIN)
+            )
             await asyncio.sleep(1.5)
             waited = not second.done()
             await held.commit()
@@ -129,18 +133,20 @@ def test_a_retried_step_reads_the_case_again(graph: Graph, monkeypatch: pytest.M
     async def race(db: Database) -> tuple[Case, Case]:
         failed = asyncio.Event()
 
-        def flaky(facts: case_machine.CaseFacts, *args: Any) -> Any:
+        def flaky(facts: case_machine.CaseFacts, *args: Any, **kwargs: Any) -> Any:
             seen.append(facts.last_seq)
             if len(seen) == 1:  # as a deadlock would: the driver retries the transaction
                 failed.set()
                 raise TransientError("simulated deadlock")
-            return fold(facts, *args)
+            return fold(facts, *args, **kwargs)
 
         monkeypatch.setattr(case_machine, "advance", flaky)
-        retried = asyncio.create_task(cases.advance(db, step(case_no, CaseAction.NOTE, "A")))
+        retried = asyncio.create_task(
+            cases.advance(db, step(case_no, CaseAction.NOTE, "A"), TEST_CHAIN)
+        )
         await failed.wait()
         # Between the failed attempt and its retry, another step lands.
-        meanwhile = await cases.advance(db, step(case_no, CaseAction.ACCEPT))
+        meanwhile = await cases.advance(db, step(case_no, CaseAction.ACCEPT), TEST_CHAIN)
         return meanwhile, await retried
 
     meanwhile, retried = graph.run(race)

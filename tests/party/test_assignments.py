@@ -47,6 +47,18 @@ def test_assigning_covers_from_since_and_ending_keeps_the_past(demo_graph: Graph
     assert {"id": made["id"], "until": "2026-12-05"} in history
 
 
+def test_assign_and_end_cost_exact_statements(demo_graph: Graph, api: Api) -> None:
+    # The holder and target checked, the active one looked for (under the target's lock),
+    # the assignment created, the kept coverage of its grid and the regions above refreshed
+    # (graph/kept), then its holder and target looked up for the answer.
+    made = api.post(ASSIGN, {"input": central()})
+    assert made["extensions"]["cypherStatements"] == 11
+    assert api.statements(ASSIGN, {"input": central()}) == 4  # found: nothing created
+    ended = api.post(END, {"id": made["data"]["assign"]["id"], "until": "2026-12-05"})
+    assert ended["data"]["endAssignment"]["until"] == "2026-12-05"
+    assert ended["extensions"]["cypherStatements"] == 8  # read, end, refresh the kept coverage
+
+
 def test_an_identical_active_assignment_is_not_duplicated(demo_graph: Graph, api: Api) -> None:
     first = api.data(ASSIGN, {"input": central("2026-11-01")})["assign"]
     again = api.data(ASSIGN, {"input": central("2026-11-20")})["assign"]

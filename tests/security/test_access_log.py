@@ -10,6 +10,7 @@ import pytest
 from strawberry.types import ExecutionResult
 
 from graph import access_log
+from graph.core.records import record
 from graph.importing.online import import_dataset
 from graph.security.principal import AccessRole, Principal
 from tests.support import DEMO, GOVGRAPH, TEST_PII_KEYS, TEST_PII_SETTINGS, Api, Graph, execute
@@ -58,7 +59,7 @@ def test_a_grid_worker_reads_a_phone_of_her_grid_and_the_read_is_logged(fresh: G
     assert result.errors is None
     assert result.data == {"person": {"contactPhone": PHONES["P0001"]}}
     # The person, then the log's read and its append in one transaction.
-    assert result.extensions == {"cypherStatements": 3}
+    assert result.extensions == {"cypherStatements": 3, "plan": "resolvers"}
     [record] = [row["r"] for row in records(fresh)]
     assert record.pop("at").tzinfo is not None
     assert record.pop("hash")
@@ -82,7 +83,7 @@ def test_a_household_s_phones_cost_one_transaction_and_one_record_each(fresh: Gr
     members = {m["id"]: m["contactPhone"] for m in result.data["household"]["members"]}
     assert members["P0001"] == PHONES["P0001"] and members["P0002"] == PHONES["P0002"]
     assert members["P0003"] is None  # a child without a phone: nothing read, nothing logged
-    assert result.extensions == {"cypherStatements": 4}
+    assert result.extensions == {"cypherStatements": 4, "plan": "resolvers"}
     logged = [(row["r"]["seq"], row["r"]["personId"]) for row in records(fresh)]
     assert sorted(person for _, person in logged) == ["P0001", "P0002"]
     assert [seq for seq, _ in logged] == [1, 2]
@@ -232,9 +233,9 @@ def test_a_record_rehashed_without_the_key_breaks_the_chain(fresh: Graph) -> Non
     """Even someone who recomputes hashes cannot forge a record without the key."""
     read_three(fresh)
     wrong = type(TEST_PII_KEYS)(b"guessed key", TEST_PII_KEYS.sealing)
-    [row] = fresh.cypher("MATCH (n:AccessRecord {seq: 1}) RETURN properties(n) AS r")
-    record = access_log.AccessRecord.from_row({**row["r"], "purpose": "查看"})
-    forged = access_log.record_hash(wrong.derived(access_log.CHAIN_KEY_PURPOSE), "", record)
+    [row] = fresh.cypher(f"MATCH (n:AccessRecord {{seq: 1}}) RETURN n {{{access_log.RECORD}}} AS r")
+    stored = record(access_log.AccessRecord, {**row["r"], "purpose": "查看"})
+    forged = access_log.record_hash(wrong.derived(access_log.CHAIN_KEY_PURPOSE), "", stored)
     fresh.cypher("MATCH (n:AccessRecord {seq: 1}) SET n.purpose = '查看', n.hash = $h", h=forged)
     assert verify(fresh)[1] == access_log.LogBreak(1, "its content or hash was changed")
 
@@ -257,7 +258,7 @@ def test_a_grid_worker_finds_people_of_her_grids_only(fresh: Graph) -> None:
             "phone": "199****1034",
         }
     }
-    assert found.extensions == {"cypherStatements": 1}
+    assert found.extensions == {"cypherStatements": 1, "plan": "resolvers"}
 
     elsewhere = execute(fresh, GRID_WORKER_G01, BY_ID, n=P0200_ID)
     nobody = execute(fresh, GRID_WORKER_G01, BY_ID, n=NOBODY_ID)

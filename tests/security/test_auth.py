@@ -1,7 +1,10 @@
 """Authentication (issue #6): bearer JWTs over real HTTP, the settings that refuse to
 start, and `govgraph token`."""
 
+import http.server
+import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +34,9 @@ def claims(**changes: object) -> dict[str, object]:
         "sub": "P0156",
         "aud": TEST_AUDIENCE,
         "iat": now,
-        "exp": now + 600,
+        # Tokens of the parameter lists are made when the tests are collected: a day keeps
+        # them valid however long the suite runs before it sends them.
+        "exp": now + 86400,
         "roles": ["ADMIN"],
     }
     return {key: value for key, value in {**base, **changes}.items() if value is not None}
@@ -231,3 +236,105 @@ def test_the_token_command_says_what_is_missing() -> None:
 def test_the_test_client_speaks_for_the_role_it_is_given(api: Api) -> None:
     assert api.as_(AccessRole.VIEWER, "420602").data('{ region(code: "420602") { name } }')
     assert token(AccessRole.ADMIN) != token(AccessRole.VIEWER, "420602")
+
+
+# ------------------------------------------------------------------ keys, issuers, JWKS
+
+
+def test_the_published_development_keys_are_refused_off_loopback(graph: Graph) -> None:
+    own = {
+        "pii_key": "a-key-of-our-own",
+        "pii_encryption_key": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    }
+    for published in (
+        {"pii_key": own["pii_key"]},
+        {"pii_encryption_key": own["pii_encryption_key"]},
+    ):
+        settings = Settings(NEO4J_URI=graph.uri, jwt_secret=TEST_JWT_SECRET, **published)
+        check_listening(settings, "127.0.0.1")
+        with pytest.raises(AuthSettingsError, match="development key published"):
+            check_listening(settings, "0.0.0.0")
+    check_listening(Settings(NEO4J_URI=graph.uri, jwt_secret=TEST_JWT_SECRET, **own), "0.0.0.0")
+    result = CliRunner().invoke(
+        cli, ["serve", "--host", "0.0.0.0"], env=cli_env(GOVGRAPH_JWT_SECRET=TEST_JWT_SECRET)
+    )
+    assert result.exit_code == 1 and "GOVGRAPH_PII_KEY" in result.output
+
+
+def test_the_issuer_is_checked_when_configured(graph: Graph) -> None:
+    settings = Settings(
+        NEO4J_URI=graph.uri, jwt_secret=TEST_JWT_SECRET, jwt_issuer="https://id.example.gov.cn"
+    )
+    server, thread, base_url = serve_in_thread(create_app(settings))
+    try:
+        api = Api(base_url)
+
+        def answer(**claimed: object) -> httpx.Response:
+            return post(api, bearer(claims(**claimed)))
+
+        assert answer(iss="https://id.example.gov.cn").status_code == 200
+        assert "not issued by 'https://id.example.gov.cn'" in refused(answer(iss="https://evil"))
+        assert "no `iss` claim" in refused(answer())
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+class Jwks:
+    """The issuer's key set, served on loopback by the test; `keys` can be rotated."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, rsa.RSAPrivateKey] = {}
+        self.fetched = 0
+        jwks = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                jwks.fetched += 1
+                body = json.dumps({"keys": [jwks.public(kid) for kid in jwks.keys]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/keys.json"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def public(self, kid: str) -> dict[str, object]:
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.keys[kid].public_key()))
+        return {**jwk, "kid": kid, "use": "sig", "alg": "RS256"}
+
+    def sign(self, kid: str, key: rsa.RSAPrivateKey | None = None) -> dict[str, str]:
+        token = jwt.encode(claims(), key or self.keys[kid], algorithm="RS256", headers={"kid": kid})
+        return {"Authorization": f"Bearer {token}"}
+
+
+def test_rs256_keys_from_a_jwks_url_follow_a_rotation(graph: Graph) -> None:
+    jwks = Jwks()
+    jwks.keys["k1"] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    settings = Settings(NEO4J_URI=graph.uri, jwt_jwks_url=jwks.url, jwt_jwks_cooldown=0)
+    server, thread, base_url = serve_in_thread(create_app(settings))
+    try:
+        api = Api(base_url)
+        assert post(api, jwks.sign("k1")).json()["data"] == {"region": {"name": "襄阳市"}}
+        assert post(api, jwks.sign("k1")).status_code == 200
+        assert jwks.fetched == 1, "the key set is kept, not fetched for every token"
+        # A token signed by another key under a known kid does not verify.
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        assert "signature" in refused(post(api, jwks.sign("k1", other)))
+        # The issuer rotates: k2 replaces k1; a token naming k2 makes the server fetch again.
+        jwks.keys = {"k2": rsa.generate_private_key(public_exponent=65537, key_size=2048)}
+        assert post(api, jwks.sign("k2")).status_code == 200
+        assert jwks.fetched == 2
+        assert "key id" in refused(post(api, jwks.sign("k9", other)))
+        # HS256 tokens are not accepted where keys come from the issuer.
+        assert "not valid" in refused(post(api, bearer(claims())))
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        jwks.server.shutdown()

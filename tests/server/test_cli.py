@@ -22,6 +22,7 @@ def test_every_command_has_help(graph: Graph) -> None:
         ["neo4j", "status"],
         ["case", "show"],
         ["audit", "verify"],
+        ["audit", "coverage"],
         ["audit", "access-log"],
     ):
         done = govgraph(graph, *command, "--help")

@@ -1,0 +1,230 @@
+"""The root fields the planner takes: look-ups by key and lists over a scope, each one
+statement, with the answers of today's resolvers for what is missing or forbidden."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from graph import cases, party, people, places
+from graph.core.batch import Lookup, Walk
+from graph.core.db import Database
+from graph.core.records import record
+from graph.plan.cypher import (
+    UNREADABLE,
+    Many,
+    Obj,
+    Shape,
+    Statement,
+    Unreadable,
+    build,
+    page,
+)
+from graph.plan.select import NotCompiled, Select
+from graph.security import scope
+
+# A selection this wide (each link a subquery) is left to the resolvers: Neo4j plans one
+# statement of hundreds of subqueries, with the scope's predicates in each, for longer
+# than GOVGRAPH_TRANSACTION_TIMEOUT. The README's and the bench's questions take 3 to 15.
+MAX_SUBQUERIES = 64
+
+
+@dataclass(frozen=True)
+class ByKey:
+    """A look-up: null when nothing has the key; for a scoped reader, FORBIDDEN."""
+
+    kind: str
+    lookup: Lookup
+    arg: str
+    # Stricter than the look-up's own predicate where the root is: a region above the
+    # scope shows as a parent but is not looked up (resolvers.places.region).
+    visible: str | None = None
+
+
+@dataclass(frozen=True)
+class Within:
+    """A page of a list over a scope that must exist and lie within the reader's."""
+
+    kind: str
+    walk: Walk
+
+
+@dataclass(frozen=True)
+class CaseList:
+    """A page of the cases that pass a filter (graph.cases.CaseFilter, with the
+    OverdueRule as `overdue`); its `within`, when given, must exist and lie within the
+    reader's scope."""
+
+    kind: str = "Case"
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    """caseStats: the figures of the cases reported within a scope that must exist and
+    lie within the reader's, counted in the statement and summed up here."""
+
+    kind: str = "CaseStats"
+
+
+# The figures' fields, from graph.cases.CaseStats and its LevelCounts.
+FIGURES: dict[str, Callable[[Any], Any]] = {
+    "reported": lambda figures: figures.reported,
+    "closed": lambda figures: figures.closed,
+    "resolvedLocallyRatio": lambda figures: figures.resolved_locally_ratio,
+    "resolvedInTownshipRatio": lambda figures: figures.resolved_in_township_ratio,
+}
+LEVEL_COUNT: dict[str, Callable[[Any], Any]] = {
+    "level": lambda count: count.level.value,
+    "count": lambda count: count.count,
+    "__typename": lambda count: "LevelCount",
+}
+
+Root = ByKey | Within | CaseList | CaseFigures
+
+ROOTS: dict[str, Root] = {
+    "region": ByKey("Region", places.REGIONS, "code", scope.region_in_scope("n")),
+    "grid": ByKey("Grid", places.GRIDS, "code"),
+    "building": ByKey("Building", places.BUILDINGS, "code"),
+    "household": ByKey("Household", places.HOUSEHOLDS, "id"),
+    "person": ByKey("Person", people.PEOPLE, "id"),
+    "partyOrganization": ByKey("PartyOrganization", party.ORGANIZATIONS, "id"),
+    "case": ByKey("Case", cases.CASES, "caseNo"),
+    "partyMembers": Within("Person", party.PARTY_MEMBERS_WITHIN),
+    "cases": CaseList(),
+    "caseStats": CaseFigures(),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    root: Root
+    select: Select
+    statement: Statement
+
+
+def compile_root(select: Select) -> Plan:
+    """The statement of one root field; NotCompiled when the planner cannot take it."""
+    root = ROOTS.get(select.field)
+    if root is None:
+        raise NotCompiled(f"no plan for the root field {select.field}")
+    statement = Statement()
+    if isinstance(root, ByKey):
+        key = statement.param(select.args[root.arg])
+        built = build(statement, root.kind, "v0", select.children)
+        lookup = root.lookup
+        statement.cypher = f"""MATCH (n:{lookup.label} {{{lookup.key}: {key}}})
+WHERE {root.visible or lookup.visible}
+WITH n AS v0 LIMIT 1
+{chr(10).join(built.calls)}
+RETURN {built.projection} AS value"""
+        statement.shape = built.shape
+    elif isinstance(root, CaseFigures):
+        for select_ in select.children:
+            if select_.field not in {*FIGURES, "resolvedAt", "__typename"} or any(
+                inner.field not in LEVEL_COUNT for inner in select_.children
+            ):
+                raise NotCompiled(f"CaseStats.{select_.field}")
+        args = select.args
+        statement.params.update(
+            cases.stats_params(args["within"], first=args["from"], last=args["to"])
+        )
+        statement.cypher = f"""{scope.within_checked("$within")}
+WITH found, allowed, found AND allowed AS open
+CALL (open) {{
+  WITH open WHERE open
+  {cases.CASE_STATS_MATCH}
+  WITH {cases.CASE_STATS_ROWS}
+  RETURN collect({{closed: closed, level: level, cases: cases}}) AS figures
+}}
+RETURN found, allowed, figures"""
+    else:
+        if isinstance(root, Within):
+            within = statement.param(select.args["within"])
+            walk, check = root.walk, scope.within_checked(within)
+        else:
+            case_filter = select.args["filter"]
+            # The list's own parameters, by their names in graph.cases (no $p… among them).
+            statement.params.update(cases.list_params(case_filter, select.args["overdue"]))
+            walk = Walk(
+                cases.matching(case_filter), "caseNo", cases.CASE, partial(record, cases.Case)
+            )
+            within = "$within"
+            check = (
+                scope.within_checked(within)
+                if case_filter.within is not None
+                else "WITH true AS found, true AS allowed"
+            )
+        value, calls, shape = page(
+            statement,
+            imports="open",
+            start=f"WITH {within} AS parent, open WHERE open",
+            match=walk.match,
+            walk=walk,
+            kind=root.kind,
+            select=select,
+        )
+        statement.cypher = f"""{check}
+WITH found, allowed, found AND allowed AS open
+{chr(10).join(calls)}
+RETURN found, allowed, {value} AS value"""
+        statement.shape = shape
+    if statement.cypher.count("CALL (") > MAX_SUBQUERIES:
+        raise NotCompiled("a statement Neo4j would take longer to plan than to answer")
+    return Plan(root, select, statement)
+
+
+async def answer(db: Database, plan: Plan, cursor: Callable[[Any], str]) -> Any:
+    """The root field's value, ready to serialise; GovgraphError as today's resolvers."""
+    statement = plan.statement
+    rows = await db.read(statement.cypher, statement.params, convert=False)
+    if isinstance(plan.root, ByKey):
+        if not rows:
+            key = plan.select.args[plan.root.arg]
+            if db.scope is not None:
+                raise scope.outside(db, key)
+            return None
+    elif isinstance(plan.root, Within):
+        scope.judge(db, plan.select.args["within"], rows[0])
+    elif isinstance(plan.root, CaseFigures):
+        scope.judge(db, plan.select.args["within"], rows[0])
+        return _figures(cases.stats_of(rows[0]["figures"]), plan.select.children)
+    elif (within := plan.select.args["filter"].within) is not None:
+        scope.judge(db, within, rows[0])
+    return made(rows[0]["value"], statement.shape, cursor)
+
+
+def _figures(figures: cases.CaseStats, selects: tuple[Select, ...]) -> dict[str, Any]:
+    answer: dict[str, Any] = {}
+    for select in selects:
+        if select.field == "__typename":
+            answer[select.key] = "CaseStats"
+        elif select.field == "resolvedAt":
+            answer[select.key] = [
+                {inner.key: LEVEL_COUNT[inner.field](count) for inner in select.children}
+                for count in figures.resolved_at
+            ]
+        else:
+            answer[select.key] = FIGURES[select.field](figures)
+    return answer
+
+
+def made(value: Any, shape: Shape, cursor: Callable[[Any], str]) -> Any:
+    """The answer's value from the row's, as `shape` says."""
+    if value is None or shape is None:
+        return value
+    if isinstance(shape, Obj):
+        if not any(shape.inner):
+            return dict(zip(shape.keys, value, strict=True))
+        return {
+            key: made(item, inner, cursor)
+            for key, item, inner in zip(shape.keys, value, shape.inner, strict=True)
+        }
+    if isinstance(shape, Many):
+        if value == UNREADABLE:
+            raise Unreadable()
+        return [made(item, shape.item, cursor) for item in value]
+    if shape == "cursor":
+        return cursor(value)
+    # As the resolvers' path serialises a datetime: the driver's value made native first.
+    native = value.to_native() if hasattr(value, "to_native") else value
+    return native.isoformat()
