@@ -460,7 +460,7 @@ async def _reported_before(tx: Transaction, new: NewCase) -> Case | None:
     rows = await tx.run(_REPORTED_BEFORE, {"requestId": new.request_id})
     if not rows:
         return None
-    earlier = Case.from_row(rows[0]["row"])
+    earlier = record(Case, rows[0]["row"])
     if not (rows[0]["visible"] and new.same_report(earlier)):
         raise Conflict(
             f"The requestId {new.request_id!r} was given to another report; give each new "
@@ -677,7 +677,7 @@ async def reseal(db: Database, chain: CaseChain) -> int:
         return 0
     resealed, after = 0, None
     while found := [
-        Case.from_row(row["row"])
+        record(Case, row["row"])
         for row in await db.read(_UNKEYED_PAGE, {"after": after, "limit": AUDIT_BATCH})
     ]:
         histories = await batch.lists(db, CASE_EVENTS, [case.case_no for case in found])
