@@ -21,11 +21,9 @@ from typing import Any
 from uuid import uuid4
 
 from graph.core.clock import now
-from graph.core.db import Database, Transaction
+from graph.core.db import Database, Row, Transaction
 from graph.core.errors import Conflict
 from graph.importing.csv_files import FILES
-
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
