@@ -184,6 +184,7 @@ def new_case(given: ReportCaseInput) -> graph_cases.NewCase:
         reported_by=given.reported_by,
         at=given.at,
         note=given.note,
+        request_id=given.request_id,
     )
 
 
