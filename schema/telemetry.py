@@ -68,7 +68,9 @@ class OperationTelemetry(SchemaExtension):
         record = current_request.get()
         span = tracer.start_span("graphql.operation", kind=trace.SpanKind.INTERNAL)
         try:
-            with trace.use_span(span, end_on_exit=False):
+            with trace.use_span(
+                span, end_on_exit=False, record_exception=False, set_status_on_exception=False
+            ):
                 yield
         finally:
             name, kind = safe_name(self.execution_context.operation_name), self.kind()

@@ -81,6 +81,8 @@ class Observe:
             seconds = time.perf_counter() - started
             record.end_operation()
             span.set_attribute("http.response.status_code", status)
+            if status >= 500:
+                span.set_status(trace.StatusCode.ERROR)
             if record.code:
                 span.set_attribute("govgraph.error.code", record.code)
             span.end()
@@ -103,7 +105,9 @@ class Observe:
 
         tokens = current_request.set(record), request_cost.set(record.cost)
         try:
-            with trace.use_span(span, end_on_exit=False):
+            with trace.use_span(
+                span, end_on_exit=False, record_exception=False, set_status_on_exception=False
+            ):
                 await self.app(scope, receive, answer)
         except Exception as error:
             # Logged once, with the request's id; the client gets no detail of it.

@@ -133,11 +133,20 @@ class Database:
         cost = request_cost.get()
         started = time.perf_counter()
         attributes = {"db.system.name": "neo4j", "db.namespace": self.name}
+        # Not the exception's message, which may quote a value: its class only.
         with tracer.start_as_current_span(
-            "cypher", kind=trace.SpanKind.CLIENT, attributes={**attributes, "db.query.text": cypher}
-        ):
+            "cypher",
+            kind=trace.SpanKind.CLIENT,
+            attributes={**attributes, "db.query.text": cypher},
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
             try:
                 yield
+            except Exception as error:
+                span.set_status(trace.StatusCode.ERROR)
+                span.set_attribute("error.type", type(error).__name__)
+                raise
             finally:
                 if cost is not None:
                     cost.statements += 1

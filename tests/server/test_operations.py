@@ -214,6 +214,7 @@ REPORT = """mutation { reportCase(input: { title: "楼道堆物", category: HAZA
 
 def test_a_write_hands_back_a_bookmark_that_a_later_read_waits_for(demo: Graph, api: Api) -> None:
     written = api.http.post("/graphql", json={"query": REPORT})
+    assert "errors" not in written.json(), written.json()
     bookmark = written.headers["x-neo4j-bookmark"]
     case_no = written.json()["data"]["reportCase"]["caseNo"]
 
