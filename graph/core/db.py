@@ -5,14 +5,18 @@ from `Database.write_transaction`, so each one is counted (DESIGN §8: tests and
 the response's `extensions.cypherStatements` assert how many a request costs).
 """
 
-from collections.abc import Awaitable, Callable, Mapping
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.time import Date, DateTime
+from opentelemetry import trace
 
 from graph.core.errors import Unavailable
 
@@ -28,6 +32,20 @@ def write_lock(node: str) -> str:
 
 # Statements run by the current request (a GraphQL operation sets it to [0]).
 request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
+
+
+@dataclass
+class Cost:
+    """What one HTTP request cost the database, for its log line and metrics."""
+
+    statements: int = 0
+    seconds: float = 0.0
+
+
+request_cost: ContextVar[Cost | None] = ContextVar("request_cost", default=None)
+tracer = trace.get_tracer("govgraph.db")
+# Sessions open, each holding one of the pool's connections while it works (a gauge).
+sessions_open = [0]
 
 UNREACHABLE = "The graph database cannot be reached right now; try again in a minute."
 TIMED_OUT = (
@@ -48,9 +66,9 @@ class Transaction:
         return self._database.scope
 
     async def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        self._database.count_statement()
-        result = await self._tx.run(cypher, self._database.parameters(params))
-        return [native(row) for row in await result.data()]
+        with self._database.statement(cypher):
+            result = await self._tx.run(cypher, self._database.parameters(params))
+            return [native(row) for row in await result.data()]
 
 
 class Database:
@@ -61,6 +79,7 @@ class Database:
         timeout: float,
         scope: tuple[str, ...] | None = None,
         me: str | None = None,
+        bookmarks: neo4j.api.AsyncBookmarkManager | None = None,
     ) -> None:
         self.driver = driver
         self.name = name
@@ -70,11 +89,18 @@ class Database:
         # the person the reader is ($me), whom she always sees.
         self.scope = scope
         self.me = me
+        # Shared by the sessions of one request, so that its reads see its writes on a
+        # cluster, and seeded from the client's last bookmark (server/bookmarks.py).
+        self.bookmarks = bookmarks
         self.statements = 0  # since this object was made; tests take differences
 
     def scoped(self, scope: tuple[str, ...] | None, me: str | None = None) -> "Database":
         """The same connection for a reader limited to `scope`; one per request."""
-        return Database(self.driver, self.name, self.timeout, scope, me)
+        return Database(self.driver, self.name, self.timeout, scope, me, self.bookmarks)
+
+    def sharing(self, bookmarks: neo4j.api.AsyncBookmarkManager | None) -> "Database":
+        """The same connection, its sessions sharing `bookmarks` (one request's)."""
+        return Database(self.driver, self.name, self.timeout, self.scope, self.me, bookmarks)
 
     def parameters(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """`params` and the reader's scope and self, which no caller can override."""
@@ -106,6 +132,45 @@ class Database:
         if counter is not None:
             counter[0] += 1
 
+    @contextmanager
+    def statement(self, cypher: str) -> Iterator[None]:
+        """Counts one statement, times it for the request, and traces it: its text (always
+        parameterised, so it holds no personal data), never its parameters."""
+        self.count_statement()
+        cost = request_cost.get()
+        started = time.perf_counter()
+        attributes = {"db.system.name": "neo4j", "db.namespace": self.name}
+        # Not the exception's message, which may quote a value: its class only.
+        with tracer.start_as_current_span(
+            "cypher",
+            kind=trace.SpanKind.CLIENT,
+            attributes={**attributes, "db.query.text": cypher},
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                yield
+            except Exception as error:
+                span.set_status(trace.StatusCode.ERROR)
+                span.set_attribute("error.type", type(error).__name__)
+                raise
+            finally:
+                if cost is not None:
+                    cost.statements += 1
+                    cost.seconds += time.perf_counter() - started
+
+    @asynccontextmanager
+    async def session(self, **options: Any) -> AsyncIterator[neo4j.AsyncSession]:
+        """A session of this request: its bookmarks shared, counted as a connection in use."""
+        sessions_open[0] += 1
+        try:
+            async with self.driver.session(
+                database=self.name, bookmark_manager=self.bookmarks, **options
+            ) as session:
+                yield session
+        finally:
+            sessions_open[0] -= 1
+
     async def read(
         self, cypher: str, params: Mapping[str, Any] | None = None, *, convert: bool = True
     ) -> list[Row]:
@@ -115,17 +180,15 @@ class Database:
         transaction, which retries it as long as the driver is configured to. Without
         `convert`, the rows keep the driver's temporal values (the read planner's rows are
         answers, left as they come but for the few it converts itself)."""
-        self.count_statement()
         query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
         try:
-            async with self.driver.session(
-                database=self.name, default_access_mode=neo4j.READ_ACCESS
-            ) as session:
-                result = await session.run(query, self.parameters(params))
-                # Rows are maps of plain values (no statement returns nodes): no transform.
-                if not convert:
-                    return [dict(record.items()) async for record in result]
-                return [native(dict(record.items())) async for record in result]
+            async with self.session(default_access_mode=neo4j.READ_ACCESS) as session:
+                with self.statement(cypher):
+                    result = await session.run(query, self.parameters(params))
+                    # Rows are maps of plain values (no statement returns nodes): no transform.
+                    if not convert:
+                        return [dict(record.items()) async for record in result]
+                    return [native(dict(record.items())) async for record in result]
         except (ServiceUnavailable, SessionExpired, TransientError):
             pass  # the managed path below retries it
         except ClientError as error:
@@ -155,12 +218,12 @@ class Database:
     async def run_autocommit(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
         """One statement in an auto-commit transaction, which `CALL { … } IN TRANSACTIONS`
         needs; not retried, so only for statements that are safe to run again."""
-        self.count_statement()
         query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
         try:
-            async with self.driver.session(database=self.name) as session:
-                result = await session.run(query, self.parameters(params))
-                await result.consume()
+            async with self.session() as session:
+                with self.statement(cypher):
+                    result = await session.run(query, self.parameters(params))
+                    await result.consume()
         except (ServiceUnavailable, SessionExpired) as error:
             raise Unavailable(UNREACHABLE) from error
         except ClientError as error:
@@ -183,7 +246,8 @@ class Database:
     ) -> T:
         timed = neo4j.unit_of_work(timeout=self.timeout)(work)
         try:
-            async with self.driver.session(database=self.name) as session:
+            # Routing per transaction: on a cluster, writes go to the leader, reads to readers.
+            async with self.session() as session:
                 if write:
                     return await session.execute_write(timed)
                 return await session.execute_read(timed)

@@ -51,7 +51,11 @@ def dump(graph: Graph) -> list[str]:
     """Every node with its labels and properties, every relationship with its type,
     properties and ends; values tagged with their type, so a date is no string; sealed
     phones opened (they differ by nonce)."""
-    nodes = graph.cypher("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    # The server's bookkeeping (the migrations' version and when, the start lock) is no data.
+    nodes = graph.cypher(
+        "MATCH (n) WHERE NOT n:GovgraphSchema AND NOT n:GovgraphLock "
+        "RETURN labels(n) AS labels, properties(n) AS props"
+    )
     links = graph.cypher(
         "MATCH (a)-[r]->(b) RETURN labels(a) AS aLabels, properties(a) AS a, type(r) AS type, "
         "properties(r) AS props, labels(b) AS bLabels, properties(b) AS b"
