@@ -19,7 +19,7 @@ import pytest
 from graph.importing.bulk import NOT_EMPTY, NotEmpty, bulk_import
 from graph.importing.online import ImportRejected, import_dataset
 from graph.store import local_server
-from tests.support import DEMO, TEST_PII_KEYS, Graph, open_seals
+from tests.support import DEMO, NOT_BOOKKEEPING, TEST_PII_KEYS, Graph, open_seals
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("NEO4J_URI")), reason="--bulk needs the local server"
@@ -51,10 +51,8 @@ def dump(graph: Graph) -> list[str]:
     """Every node with its labels and properties, every relationship with its type,
     properties and ends; values tagged with their type, so a date is no string; sealed
     phones opened (they differ by nonce)."""
-    # The server's bookkeeping (the migrations' version and when, the start lock) is no data.
     nodes = graph.cypher(
-        "MATCH (n) WHERE NOT n:GovgraphSchema AND NOT n:GovgraphLock "
-        "RETURN labels(n) AS labels, properties(n) AS props"
+        f"MATCH (n) WHERE {NOT_BOOKKEEPING} RETURN labels(n) AS labels, properties(n) AS props"
     )
     links = graph.cypher(
         "MATCH (a)-[r]->(b) RETURN labels(a) AS aLabels, properties(a) AS a, type(r) AS type, "

@@ -20,7 +20,14 @@ def test_the_lock_file_is_complete_hashed_and_current(tmp_path: Path) -> None:
     assert len(requirements) > 50
     assert all(line.rstrip().endswith("\\") for line in requirements)  # a hash follows each
     assert committed.count("--hash=sha256:") >= len(requirements)
-    for package in ("strawberry-graphql", "fastapi", "neo4j", "prometheus-client", "setuptools"):
+    for package in (
+        "strawberry-graphql",
+        "fastapi",
+        "neo4j",
+        "orjson",
+        "prometheus-client",
+        "setuptools",
+    ):
         assert package in pins(committed)
 
     fresh = tmp_path / "requirements.lock"

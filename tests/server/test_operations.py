@@ -108,6 +108,25 @@ def test_each_request_has_one_line_and_its_id_comes_back(
     assert refused["statements"] == 0
 
 
+def test_a_line_names_the_planners_path_and_counts_its_statements(
+    graph: Graph, api: Api, lines: list[str]
+) -> None:
+    region = 'region(code: "420600") { name children { nodes { name } } }'
+    asked = {
+        "compiled": f"query Planned {{ {region} }}",
+        "mixed": f"query Both {{ {region} topRegions {{ name }} }}",
+        "resolvers": 'mutation Nothing { endAssignment(id: "A-none", until: "2026-01-01") { id } }',
+    }
+    answers = {path: api.http.post("/graphql", json={"query": q}) for path, q in asked.items()}
+    logged = requests_logged(lines)[-3:]
+    for (path, answer), line in zip(answers.items(), logged, strict=True):
+        assert answer.json()["extensions"]["plan"] == path
+        # One count of statements, whichever path ran them: the answer's, the line's.
+        assert line["plan"] == path
+        assert line["statements"] == answer.json()["extensions"]["cypherStatements"] > 0
+    assert logged[0]["statements"] == 1  # the planner's one statement for the root field
+
+
 def test_a_line_holds_no_query_variables_or_query_string(
     graph: Graph, api: Api, lines: list[str]
 ) -> None:
@@ -192,6 +211,23 @@ def test_metrics_count_requests_by_operation_type_and_code(graph: Graph, api: Ap
     assert "govgraph_neo4j_connections_in_use" in text
     assert metric(text, "govgraph_process_resident_memory_bytes") > 10_000_000
     assert "x" * 65 not in text
+
+
+def test_the_statements_metric_counts_what_the_planner_ran(graph: Graph, api: Api) -> None:
+    bare = httpx.Client(base_url=api.base_url)
+    before = bare.get("/metrics").text
+    answered = api.post('query Planned { region(code: "420600") { name } }')
+    text = bare.get("/metrics").text
+    assert answered["extensions"] == {"cypherStatements": 1, "plan": "compiled"}
+
+    def grew(name: str, **labels: str) -> float:
+        return metric(text, name, **labels) - metric(before, name, **labels)
+
+    # Observed since: the first scrape (no statement) and the query (the planner's one).
+    assert grew("govgraph_request_cypher_statements_count") == 2
+    assert grew("govgraph_request_cypher_statements_sum") == 1
+    ones = grew("govgraph_request_cypher_statements_bucket", le="1.0")
+    assert ones - grew("govgraph_request_cypher_statements_bucket", le="0.0") == 1
 
 
 def test_metrics_are_for_this_machine_or_a_token(graph: Graph, serve: Serve) -> None:
