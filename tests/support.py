@@ -30,9 +30,6 @@ T = TypeVar("T")
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
 TEST_PII_KEYS = PiiKeys(hashing=b"test-key", sealing=bytes(range(32)))
-# The server's bookkeeping nodes (the migrations' version and when, the start lock): no
-# data, and written again by every start; a Cypher condition on `n` that leaves them out.
-NOT_BOOKKEEPING = "NOT n:GovgraphSchema AND NOT n:GovgraphLock"
 # The same keys as the server's settings take them.
 TEST_PII_SETTINGS = {
     "pii_key": TEST_PII_KEYS.hashing.decode(),

@@ -30,6 +30,10 @@ def write_lock(node: str) -> str:
     return f"SET {node}._LOCK_ = true REMOVE {node}._LOCK_"
 
 
+# A condition on `n` leaving out the nodes of the server's bookkeeping, which are no data:
+# the migrations' version and the start lock (graph/store/migrations.py).
+NOT_BOOKKEEPING = "NOT n:GovgraphSchema AND NOT n:GovgraphLock"
+
 # Statements run by the current request (a GraphQL operation sets it to [0]).
 request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
 
@@ -232,7 +236,8 @@ class Database:
             raise Unavailable(TIMED_OUT.format(timeout=self.timeout)) from error
 
     async def is_empty(self) -> bool:
-        rows = await self.read("MATCH (n) RETURN count(n) = 0 AS empty")
+        """Whether the graph holds no data: the server's bookkeeping is none."""
+        rows = await self.read(f"MATCH (n) WHERE {NOT_BOOKKEEPING} RETURN count(n) = 0 AS empty")
         return rows[0]["empty"]
 
     async def empty(self) -> None:

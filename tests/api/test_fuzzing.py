@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, nodes, queries
 
+from graph.core.db import NOT_BOOKKEEPING
 from schema import schema
-from tests.support import CODES, DEMO, LEAKS, NOT_BOOKKEEPING, Api, Graph
+from tests.support import CODES, DEMO, LEAKS, Api, Graph
 
 # Examples of queries; mutations, each checked against a fingerprint of the graph, get half.
 EXAMPLES = int(os.environ.get("GOVGRAPH_FUZZ_EXAMPLES", "150"))

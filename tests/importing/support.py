@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from graph.core.db import NOT_BOOKKEEPING
 from graph.importing.online import ImportRejected, ImportReport, import_dataset
-from tests.support import NOT_BOOKKEEPING, TEST_PII_KEYS, Graph, open_seals
+from tests.support import TEST_PII_KEYS, Graph, open_seals
 
 KEY = TEST_PII_KEYS.hashing
 ID_NUMBER = "11010519491231002X"  # the example of GB 11643 itself

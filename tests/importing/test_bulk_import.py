@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
+from graph.core.db import NOT_BOOKKEEPING
 from graph.importing.bulk import NOT_EMPTY, NotEmpty, bulk_import
 from graph.importing.online import ImportRejected, import_dataset
 from graph.store import local_server
-from tests.support import DEMO, NOT_BOOKKEEPING, TEST_PII_KEYS, Graph, open_seals
+from tests.support import DEMO, TEST_PII_KEYS, Graph, open_seals
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("NEO4J_URI")), reason="--bulk needs the local server"

@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from graph.case_machine import event_hash
+from graph.core.db import NOT_BOOKKEEPING
 from graph.core.model import CaseAction, CaseState, GovernanceLevel, Role
 from graph.importing.checks import assignment_id
 from graph.importing.online import import_dataset
 from graph.security.personal_data import keyed_hash
 from graph.security.sealing import unseal
 from tests.importing.support import BASE, CST, ID_NUMBER, KEY, MOBILE, dump, import_ok, one, write
-from tests.support import NOT_BOOKKEEPING, TEST_PII_KEYS, Graph
+from tests.support import TEST_PII_KEYS, Graph
 
 # ------------------------------------------------------------------ a good dataset
 

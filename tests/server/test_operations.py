@@ -8,13 +8,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from functools import partial
 
 import httpx
 import pytest
 
-from graph.store.migrations import is_current
+from graph.people import seal_clear_values
+from graph.store.migrations import is_current, prepare
 from server.observe import JsonLines, TextLines, WithRequestId
-from tests.support import Api, Graph, govgraph
+from tests.support import TEST_PII_KEYS, Api, Graph, govgraph
 
 LOGGER = logging.getLogger("govgraph")
 Serve = Callable[..., AbstractContextManager[Api]]
@@ -322,3 +324,14 @@ def test_the_migrate_command_runs_what_is_missing_once(graph: Graph) -> None:
     assert "Migrated." in first.stdout and graph.run(is_current)
     again = govgraph(graph, "migrate")
     assert "nothing to do" in again.stdout
+
+
+def test_a_graph_holding_only_the_bookkeeping_counts_as_empty(empty_graph: Graph) -> None:
+    """`govgraph up` imports the demo data into an empty graph: one where a server started
+    before still counts as empty, though its start left the version and the lock."""
+    empty_graph.run(lambda db: prepare(db, partial(seal_clear_values, keys=TEST_PII_KEYS)))
+    left = empty_graph.cypher("MATCH (n) RETURN labels(n)[0] AS label ORDER BY label")
+    assert left == [{"label": "GovgraphLock"}, {"label": "GovgraphSchema"}]
+    assert empty_graph.run(lambda db: db.is_empty())
+    empty_graph.cypher("CREATE (:Region {code: 'X'})")
+    assert not empty_graph.run(lambda db: db.is_empty())
