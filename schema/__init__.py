@@ -14,6 +14,7 @@ from schema.limits import Limits, QueryLimits
 from schema.mutation import Mutation
 from schema.plan import ReadPlanner
 from schema.query import Query
+from schema.telemetry import OperationTelemetry
 
 
 class GovgraphSchema(strawberry.Schema):
@@ -29,6 +30,7 @@ def build_schema(limits: Limits | None = None, introspection: bool = True) -> Go
     # Classes and factories, not instances: each request gets its own (the caches are
     # shared anyway). The limits come first: each refuses before the step it protects.
     extensions: list = [
+        OperationTelemetry,
         StatementCount,
         partial(QueryLimits, limits or Limits()),
         ParserCache,

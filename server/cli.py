@@ -2,7 +2,9 @@
 
 import asyncio
 import logging
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -13,26 +15,36 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from graph import operations
 from graph.core.errors import GovgraphError
 from graph.importing import runs
 from graph.importing.bulk import bulk_import
 from graph.importing.online import ImportRejected, ImportReport, import_dataset
 from graph.importing.runs import ImportRun
+from graph.operations import Operation
 from graph.security.principal import AccessRole
 from graph.store import local_server
 from graph.store.local_server import LocalServerError
-from server.app import connect, connect_command, create_app
+from graph.store.migrations import prepare
+from server import metrics
+from server.app import connect, connect_command, converting, create_app
 from server.auth import DEV_SUBJECT, AuthSettingsError, check_listening, mint
 from server.case_commands import audit_app, case_app
 from server.generate_command import generate_command
+from server.observe import configure_logging
+from server.persisted import sha256
+from server.progress import bars
 from server.report_command import report
 from server.settings import Settings
+from server.tracing import configure_tracing
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo"
 
 app = typer.Typer(help="govgraph: the governance graph of a city, served as GraphQL.")
 neo4j_app = typer.Typer(help="The local Neo4j server (not used when NEO4J_URI is set).")
 app.add_typer(neo4j_app, name="neo4j")
+operations_app = typer.Typer(help="Operations registered for GOVGRAPH_PERSISTED_ONLY.")
+app.add_typer(operations_app, name="operations")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 app.command()(report)
@@ -57,11 +69,41 @@ Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 
+Workers = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        help="Server processes (one per CPU core is a good start); the first to start "
+        "runs the migrations, the others wait for it.",
+    ),
+]
+
+
 @app.command()
-def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql) on the configured Neo4j."""
     settings = Settings()
-    uvicorn.run(_app(settings, host), host=host, port=port)
+    if workers == 1:
+        served = _app(settings, host)
+        _observe(settings)
+        uvicorn.run(served, host=host, port=port, access_log=False)
+        return
+    _app(settings, host)  # refused here, before any worker starts, when it would not do
+    with tempfile.TemporaryDirectory(prefix="govgraph-metrics-") as figures:
+        # Each worker writes its figures there; a scrape of any of them adds all up.
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", figures)
+        _observe(settings)
+        uvicorn.run(
+            "server.app:from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            # A worker spawned on a busy machine may take more than uvicorn's 5 s to
+            # answer its first ping; it would be killed and started again without end.
+            timeout_worker_healthcheck=60,
+        )
 
 
 def _app(settings: Settings, host: str) -> FastAPI:
@@ -71,6 +113,37 @@ def _app(settings: Settings, host: str) -> FastAPI:
         return create_app(settings)
     except AuthSettingsError as error:
         raise fail(str(error)) from None
+
+
+def _observe(settings: Settings) -> None:
+    """Logs, traces, and metrics on a listener of their own when GOVGRAPH_METRICS_PORT
+    is set, for this process (the workers set up their own logs and traces)."""
+    configure_logging(settings.log_format)
+    configure_tracing()
+    if settings.metrics and settings.metrics_port is not None:
+        metrics.serve_apart(settings.metrics_address, settings.metrics_port)
+
+
+@app.command()
+def migrate() -> None:
+    """Create the graph's constraints and indexes, keep the coverage, convert clear values and
+    re-seal old case histories, as the server's first start does, under the same lock."""
+    settings = Settings()
+
+    async def run() -> bool:
+        db = connect_command(settings)
+        try:
+            # A graph written by an older version may need minutes for its kept coverage.
+            with bars(Console(stderr=True)) as progress:
+                return await prepare(db, converting(settings.pii_keys), progress=progress)
+        finally:
+            await db.close()
+
+    try:
+        ran = asyncio.run(run())
+    except GovgraphError as error:
+        raise fail(error.message) from None
+    out.print("Migrated." if ran else "The graph's migrations are current: nothing to do.")
 
 
 @app.command()
@@ -111,11 +184,54 @@ def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
             out.print(f"The database is empty: importing the demo data from {DEMO}.")
             _import(settings, DEMO, replace=False)
         out.print(f"Serving http://{host}:{port}/graphql")
-        uvicorn.run(served, host=host, port=port)
+        _observe(settings)
+        uvicorn.run(served, host=host, port=port, access_log=False)
     finally:
         if started:
             with out.status("Stopping Neo4j..."):
                 local_server.stop(settings.local_neo4j)
+
+
+@operations_app.command("register")
+def register_operations(
+    folder: Annotated[Path, typer.Argument(help="A folder of .graphql files, one operation each.")],
+) -> None:
+    """Register the operations that GOVGRAPH_PERSISTED_ONLY lets run, by the sha256 of each
+    file's text (what Apollo Client and urql send); an invalid one registers nothing."""
+    from graphql import parse, validate
+    from graphql.error import GraphQLSyntaxError
+
+    from schema import schema
+
+    if not folder.is_dir():
+        raise fail(f"{folder} is not a folder.")
+    found, errors = [], []
+    for file in sorted(folder.glob("*.graphql")):
+        text = file.read_text(encoding="utf-8")
+        try:
+            problems = validate(schema._schema, parse(text))
+        except GraphQLSyntaxError as error:
+            problems = [error]
+        errors += [f"{file.name}: {problem.message}" for problem in problems]
+        found.append(Operation(sha256(text), file.stem, text))
+    if errors:
+        for line in errors:
+            err.print(line, highlight=False, markup=False)
+        raise fail(f"{len(errors)} error(s); nothing was registered.")
+    if not found:
+        raise fail(f"{folder} holds no .graphql file.")
+
+    async def run() -> int:
+        db = connect(Settings())
+        try:
+            return await operations.register(db, found)
+        finally:
+            await db.close()
+
+    new = asyncio.run(run())
+    for operation in found:
+        out.print(f"{operation.sha256}  {operation.name}", highlight=False)
+    out.print(f"{len(found)} operation(s), {new} new.")
 
 
 @app.command(name="import")

@@ -6,7 +6,6 @@ here each gets `{"errors": [{"message", "extensions": {"code"}}]}` and its statu
 """
 
 import json
-import logging
 from typing import Any
 
 import orjson
@@ -17,14 +16,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from graph.core.errors import Unavailable
-from schema.errors import INTERNAL_MESSAGE
+from schema.telemetry import current_request
 from server import console
-
-log = logging.getLogger("govgraph")
+from server.media import as_graphql_response, prefers_graphql_response
 
 
 class Refused(HTTPException):
@@ -34,6 +33,8 @@ class Refused(HTTPException):
 
 
 def error_response(status_code: int, message: str, code: str) -> Response:
+    if record := current_request.get():
+        record.codes.append(code)
     body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": code}}]}
     if code != "INTERNAL":
         # Refused before GraphQL saw it: no statement ran, as every refusal says.
@@ -59,19 +60,12 @@ async def coded_http_error(request: Request, error: Exception) -> Response:
     return error_response(error.status_code, str(error.detail), code_of_status(error.status_code))
 
 
-async def coded_internal_error(request: Request, error: Exception) -> Response:
-    """Whatever escaped every other handler: logged, and answered without its details."""
-    log.error("unexpected error at %s", request.url.path, exc_info=error)
-    return error_response(500, INTERNAL_MESSAGE, "INTERNAL")
-
-
-GRAPHQL_RESPONSE = "application/graphql-response+json"
-
-
 class GovgraphRouter(GraphQLRouter):
     """Strawberry's router, answering what it cannot read as coded errors, and an answer
     that the database's absence spoiled with 503 and Retry-After to a client that asked for
     `application/graphql-response+json` (others get 200 and the UNAVAILABLE error)."""
+
+    persisted: Any = None  # server.persisted.PersistedQueries, when the app sets one
 
     def __init__(self, *args: Any, retry_after: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,22 +80,45 @@ class GovgraphRouter(GraphQLRouter):
         # GraphiQL from govgraph's own files, not a CDN: it works offline.
         return console.graphiql_html()
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET carrying only a persisted query's hash is a query, not a visit.
+        persisted = request.query_params.get("extensions") is not None
+        return not persisted and super().should_render_graphql_ide(request)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        data = await super().parse_http_body(request)
+        if self.persisted is not None:  # batches are refused while parsing
+            return await self.persisted.resolve(data)
+        return data
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             response = await super().run(request, context=context, root_value=root_value)
         except HTTPException as error:
-            return error_response(error.status_code, error.reason, code_of(error))
-        if getattr(request.state, "unavailable", False) and GRAPHQL_RESPONSE in request.headers.get(
-            "accept", ""
-        ):
-            response.status_code = 503
-            response.headers["Retry-After"] = str(self.retry_after)
+            response = error_response(error.status_code, error.reason, code_of(error))
+        if prefers_graphql_response(request.headers.get("accept", "")):
+            response = as_graphql_response(response)
+            if getattr(request.state, "unavailable", False):
+                response.status_code = 503
+                response.headers["Retry-After"] = str(self.retry_after)
         return response
 
-    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """The answer, its error codes noted for the log line and metrics, and the
+        operation's span ended with the planner's path when it reports one."""
         if any(isinstance(e.original_error, Unavailable) for e in result.errors or ()):
             request.state.unavailable = True
-        return await super().process_result(request, result)
+        response = await super().process_result(request, result)
+        if record := current_request.get():
+            record.codes.extend(
+                str((error.get("extensions") or {}).get("code", "INTERNAL"))
+                for error in response.get("errors") or []
+            )
+            # Only the path's name: `planned` lists root keys, which are the client's aliases.
+            plan = (response.get("extensions") or {}).get("plan")
+            record.plan = plan if isinstance(plan, str) else None
+            record.end_operation()
+        return response
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
@@ -117,6 +134,8 @@ class GovgraphRouter(GraphQLRouter):
             )
         if not isinstance(parsed, dict):
             raise Refused(400, "The body must be a JSON object.", "BAD_USER_INPUT")
+        if not isinstance(parsed.get("operationName"), str | None):
+            raise Refused(400, "`operationName` must be a string or null.", "BAD_USER_INPUT")
         return parsed
 
 

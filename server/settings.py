@@ -70,6 +70,18 @@ class Settings(BaseSettings):
     # ({"DISPUTE": 30, "HAZARD": 7}); a category not named gets 30.
     overdue_days: dict[CaseCategory, PositiveInt] = Field(default_factory=dict)
 
+    # Operations (README, "Running it in production").
+    log_format: Literal["json", "text"] = "json"
+    metrics: bool = True  # GET /metrics, to loopback clients unless a token is set
+    metrics_token: SecretStr | None = None  # then to anyone sending `Bearer <token>`
+    # Metrics on a listener of their own (not at /metrics of the API) when a port is set.
+    metrics_address: str = "127.0.0.1"
+    metrics_port: int | None = None
+    # Origins whose browser pages may call the API (a JSON list); none by default.
+    cors_origins: list[str] = Field(default_factory=list)
+    # Run only operations registered by `govgraph operations register DIR`.
+    persisted_only: bool = False
+
     @property
     def limits(self) -> Limits:
         return Limits(

@@ -117,6 +117,8 @@ class Api:
     """A client of the running GraphQL server, over real HTTP, as an ADMIN of the whole
     city unless made `as_` another reader."""
 
+    app: Any = None  # the application served, when a test made its own
+
     def __init__(self, base_url: str, bearer: str | None = None) -> None:
         self.base_url = base_url
         self.bearer = bearer or token(AccessRole.ADMIN)
@@ -160,7 +162,9 @@ def running(app: Any) -> Iterator[Api]:
     """A client of `app` served over real HTTP while the block runs."""
     server, thread, base_url = serve_in_thread(app)
     try:
-        yield Api(base_url)
+        api = Api(base_url)
+        api.app = app
+        yield api
     finally:
         server.should_exit = True
         thread.join(timeout=10)

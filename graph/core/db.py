@@ -7,12 +7,14 @@ the response's `extensions.cypherStatements` assert how many a request costs).
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import AsyncGraphDatabase, AsyncSession, AsyncTransaction
+from neo4j import AsyncGraphDatabase, AsyncTransaction
 from neo4j.exceptions import (
     ClientError,
     ConnectionAcquisitionTimeoutError,
@@ -21,6 +23,7 @@ from neo4j.exceptions import (
     Neo4jError,
 )
 from neo4j.time import Date, DateTime
+from opentelemetry import trace
 
 from graph.core.errors import Unavailable
 
@@ -34,6 +37,10 @@ def write_lock(node: str) -> str:
     return f"SET {node}._LOCK_ = true REMOVE {node}._LOCK_"
 
 
+# A condition on `n` leaving out the nodes of the server's bookkeeping, which are no data:
+# the migrations' version and the start lock (graph/store/migrations.py).
+NOT_BOOKKEEPING = "NOT n:GovgraphSchema AND NOT n:GovgraphLock"
+
 # Statements run by the current request (a GraphQL operation sets it to [0]).
 request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)
 # Set to [False] per GraphQL operation; True once the database proved unreachable in it, so
@@ -42,6 +49,20 @@ request_outage: ContextVar[list[bool] | None] = ContextVar("request_outage", def
 
 DEFAULT_UNAVAILABLE_WAIT = 5.0  # seconds (GOVGRAPH_UNAVAILABLE_WAIT)
 FIRST_RETRY_DELAY = 0.2  # seconds, doubled after each failed attempt
+
+
+@dataclass
+class Cost:
+    """What one HTTP request cost the database, for its log line and metrics."""
+
+    statements: int = 0
+    seconds: float = 0.0
+
+
+request_cost: ContextVar[Cost | None] = ContextVar("request_cost", default=None)
+tracer = trace.get_tracer("govgraph.db")
+# Sessions open, each holding one of the pool's connections while it works (a gauge).
+sessions_open = [0]
 
 UNREACHABLE = "The graph database cannot be reached right now; try again in a minute."
 READ_ONLY = (
@@ -80,9 +101,9 @@ class Transaction:
         return self._database.scope
 
     async def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        self._database.count_statement()
-        result = await self._tx.run(cypher, self._database.parameters(params))
-        return [native(row) for row in await result.data()]
+        with self._database.statement(cypher):
+            result = await self._tx.run(cypher, self._database.parameters(params))
+            return [native(row) for row in await result.data()]
 
 
 class Database:
@@ -95,6 +116,7 @@ class Database:
         me: str | None = None,
         *,
         unavailable_wait: float = DEFAULT_UNAVAILABLE_WAIT,
+        bookmarks: neo4j.api.AsyncBookmarkManager | None = None,
     ) -> None:
         self.driver = driver
         self.name = name
@@ -107,18 +129,32 @@ class Database:
         # the person the reader is ($me), whom she always sees.
         self.scope = scope
         self.me = me
+        # Shared by the sessions of one request, so that its reads see its writes on a
+        # cluster, and seeded from the client's last bookmark (server/bookmarks.py).
+        self.bookmarks = bookmarks
         self.statements = 0  # since this object was made; tests take differences
 
     def scoped(self, scope: tuple[str, ...] | None, me: str | None = None) -> "Database":
         """The same connection for a reader limited to `scope`; one per request."""
-        return Database(
-            self.driver, self.name, self.timeout, scope, me, unavailable_wait=self.unavailable_wait
-        )
+        return self._like(scope=scope, me=me)
 
     def waiting(self, seconds: float) -> "Database":
         """The same connection, trying to reach the database for `seconds` before giving up."""
-        return Database(self.driver, self.name, self.timeout, self.scope, self.me,
-                        unavailable_wait=seconds)  # fmt: skip
+        return self._like(unavailable_wait=seconds)
+
+    def sharing(self, bookmarks: neo4j.api.AsyncBookmarkManager | None) -> "Database":
+        """The same connection, its sessions sharing `bookmarks` (one request's)."""
+        return self._like(bookmarks=bookmarks)
+
+    def _like(self, **changes: Any) -> "Database":
+        """This connection with some of its settings changed, counting statements anew."""
+        settings = {
+            "scope": self.scope,
+            "me": self.me,
+            "unavailable_wait": self.unavailable_wait,
+            "bookmarks": self.bookmarks,
+        }
+        return Database(self.driver, self.name, self.timeout, **{**settings, **changes})
 
     def parameters(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """`params` and the reader's scope and self, which no caller can override."""
@@ -160,8 +196,44 @@ class Database:
         if counter is not None:
             counter[0] += 1
 
-    def _session(self, access_mode: str = neo4j.WRITE_ACCESS) -> AsyncSession:
-        return self.driver.session(database=self.name, default_access_mode=access_mode)
+    @contextmanager
+    def statement(self, cypher: str) -> Iterator[None]:
+        """Counts one statement, times it for the request, and traces it: its text (always
+        parameterised, so it holds no personal data), never its parameters."""
+        self.count_statement()
+        cost = request_cost.get()
+        started = time.perf_counter()
+        attributes = {"db.system.name": "neo4j", "db.namespace": self.name}
+        # Not the exception's message, which may quote a value: its class only.
+        with tracer.start_as_current_span(
+            "cypher",
+            kind=trace.SpanKind.CLIENT,
+            attributes={**attributes, "db.query.text": cypher},
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                yield
+            except Exception as error:
+                span.set_status(trace.StatusCode.ERROR)
+                span.set_attribute("error.type", type(error).__name__)
+                raise
+            finally:
+                if cost is not None:
+                    cost.statements += 1
+                    cost.seconds += time.perf_counter() - started
+
+    @asynccontextmanager
+    async def session(self, **options: Any) -> AsyncIterator[neo4j.AsyncSession]:
+        """A session of this request: its bookmarks shared, counted as a connection in use."""
+        sessions_open[0] += 1
+        try:
+            async with self.driver.session(
+                database=self.name, bookmark_manager=self.bookmarks, **options
+            ) as session:
+                yield session
+        finally:
+            sessions_open[0] -= 1
 
     async def read(
         self, cypher: str, params: Mapping[str, Any] | None = None, *, convert: bool = True
@@ -171,16 +243,16 @@ class Database:
         that failed for want of the database is simply run again, within the wait. Without
         `convert`, the rows keep the driver's temporal values (the read planner's rows are
         answers, left as they come but for the few it converts itself)."""
-        self.count_statement()
         query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
 
         async def attempt() -> list[Row]:
-            async with self._session(neo4j.READ_ACCESS) as session:
-                result = await session.run(query, self.parameters(params))
-                # Rows are maps of plain values (no statement returns nodes): no transform.
-                if not convert:
-                    return [dict(record.items()) async for record in result]
-                return [native(dict(record.items())) async for record in result]
+            async with self.session(default_access_mode=neo4j.READ_ACCESS) as session:
+                with self.statement(cypher):
+                    result = await session.run(query, self.parameters(params))
+                    # Rows are maps of plain values (no statement returns nodes): no transform.
+                    if not convert:
+                        return [dict(record.items()) async for record in result]
+                    return [native(dict(record.items())) async for record in result]
 
         return await self._attempts(attempt)
 
@@ -201,18 +273,19 @@ class Database:
     async def run_autocommit(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
         """One statement in an auto-commit transaction, which `CALL { … } IN TRANSACTIONS`
         needs; not retried, so only for statements that are safe to run again."""
-        self.count_statement()
         query = neo4j.Query(cypher, timeout=self.timeout)  # type: ignore[arg-type]
 
         async def attempt() -> None:
-            async with self._session() as session:
-                result = await session.run(query, self.parameters(params))
-                await result.consume()
+            async with self.session() as session:
+                with self.statement(cypher):
+                    result = await session.run(query, self.parameters(params))
+                    await result.consume()
 
         await self._attempts(attempt, retry=False)
 
     async def is_empty(self) -> bool:
-        rows = await self.read("MATCH (n) RETURN count(n) = 0 AS empty")
+        """Whether the graph holds no data: the server's bookkeeping is none."""
+        rows = await self.read(f"MATCH (n) WHERE {NOT_BOOKKEEPING} RETURN count(n) = 0 AS empty")
         return rows[0]["empty"]
 
     async def empty(self) -> None:
@@ -227,7 +300,8 @@ class Database:
         Ours, not the driver's managed retries, so that the wait bounds it."""
 
         async def attempt() -> T:
-            async with self._session() as session:
+            # Writes go to the leader of a cluster (the session's default access mode).
+            async with self.session() as session:
                 tx = await session.begin_transaction(timeout=self.timeout)
                 result = await work(tx)  # on an error, closing the session rolls it back
                 await tx.commit()

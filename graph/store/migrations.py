@@ -1,6 +1,13 @@
-"""Constraints and indexes of DESIGN §2, created idempotently at start-up and by the import."""
+"""Constraints and indexes of DESIGN §2, created idempotently at start-up and by the import.
 
-from collections.abc import Callable
+A server's start runs them under a lock in the database (`prepare`), so that of several
+workers or machines starting at once one does the work and the others wait for it, and
+marks the graph with their version, which `/readyz` checks."""
+
+import asyncio
+import hashlib
+import uuid
+from collections.abc import Awaitable, Callable
 
 from graph.core.db import Database
 from graph.kept import coverage
@@ -25,6 +32,7 @@ UNIQUE_KEYS = {
     "ImportLog": ("name",),  # the head of the import runs: OPEN to the unfinished one
     "ImportRun": ("id",),
     "ImportBatch": ("run", "file", "seq"),  # rows staged by a run, until its switch
+    "PersistedOperation": ("sha256",),  # registered GraphQL operations
 }
 
 # Unique where set: the client's idempotency key of reportCase (graph.cases.report).
@@ -71,13 +79,83 @@ BACKFILLS = (
 )
 
 
-async def migrate(db: Database, progress: Callable[[str, int, int], None] | None = None) -> None:
+Progress = Callable[[str, int, int], None]
+
+
+def version() -> str:
+    """Of the statements above: a start finding it in the graph has nothing to create."""
+    text = "\n".join([*statements(), *BACKFILLS])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+async def migrate(db: Database, progress: Progress | None = None) -> None:
     """`progress(step, done, total)` hears of long work: the coverage of a graph written
     before it was kept (or by the bulk importer), computed once for every grid."""
     # Schema commands cannot share a transaction with each other or with writes.
     for statement in [*statements(), *BACKFILLS]:
         await db.write(statement)
+    await keep_coverage(db, progress)
+    # Marked last: a start that died before this point leaves the work to the next one.
+    await db.write(
+        "MERGE (m:GovgraphSchema {name: 'govgraph'}) SET m.version = $version, m.at = datetime()",
+        {"version": version()},
+    )
+
+
+async def keep_coverage(db: Database, progress: Progress | None = None) -> None:
+    """The coverage kept for grids and regions that have none yet, else only its write
+    statements planned ahead."""
     if await coverage.missing(db):
         await coverage.rebuild(db, progress)
     else:
         await coverage.prepare(db)
+
+
+async def is_current(db: Database) -> bool:
+    rows = await db.read(
+        "OPTIONAL MATCH (m:GovgraphSchema {name: 'govgraph'}) RETURN m.version AS version"
+    )
+    return rows[0]["version"] == version()
+
+
+LOCK = (
+    "CREATE CONSTRAINT govgraphlock_name_unique IF NOT EXISTS "
+    "FOR (n:GovgraphLock) REQUIRE n.name IS UNIQUE"
+)
+# Setting `claimedAt` first takes the node's write lock: the condition after it reads the
+# holder that the last committed claim left, never one still in flight.
+CLAIM = (
+    "MERGE (l:GovgraphLock {name: 'start'}) SET l.claimedAt = datetime() WITH l "
+    "WHERE l.until IS NULL OR l.until < datetime() "
+    "SET l.holder = $holder, l.until = datetime() + duration({seconds: $seconds}) "
+    "RETURN count(l) AS claimed"
+)
+RELEASE = "MATCH (l:GovgraphLock {name: 'start', holder: $holder}) SET l.until = null"
+LEASE_SECONDS = 900  # a start that died holding the lock blocks the others this long at most
+
+
+async def prepare(
+    db: Database,
+    then: Callable[[Database], Awaitable[object]],
+    *,
+    progress: Progress | None = None,
+    poll: float = 0.5,
+) -> bool:
+    """Migrations when the graph's version is not current, then `then` (the conversion of
+    clear values), by one start at a time; whether this start ran the migrations. A current
+    graph still gets its kept coverage where a writer that keeps none (the bulk importer)
+    left it out."""
+    await db.write(LOCK)
+    holder = uuid.uuid4().hex
+    while not (await db.write(CLAIM, {"holder": holder, "seconds": LEASE_SECONDS}))[0]["claimed"]:
+        await asyncio.sleep(poll)  # another start holds it: it does the work meanwhile
+    try:
+        migrated = not await is_current(db)
+        if migrated:
+            await migrate(db, progress)
+        else:
+            await keep_coverage(db, progress)
+        await then(db)
+        return migrated
+    finally:
+        await db.write(RELEASE, {"holder": holder})

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, nodes, queries
 
+from graph.core.db import NOT_BOOKKEEPING
 from schema import schema
 from tests.support import CODES, DEMO, LEAKS, Api, Graph
 
@@ -70,11 +71,11 @@ def checked(api: Api, query: str) -> dict[str, Any]:
     return body
 
 
-FINGERPRINT = """CALL () {
-    MATCH (n) RETURN [elementId(n), labels(n), properties(n)] AS item
+FINGERPRINT = f"""CALL () {{
+    MATCH (n) WHERE {NOT_BOOKKEEPING} RETURN [elementId(n), labels(n), properties(n)] AS item
     UNION ALL
     MATCH (a)-[r]->(b) RETURN [elementId(a), type(r), elementId(b), properties(r)] AS item
-} RETURN collect(item) AS items"""
+}} RETURN collect(item) AS items"""
 
 
 class Fingerprint:

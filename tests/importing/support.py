@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from graph.core.db import NOT_BOOKKEEPING
 from graph.importing.online import ImportRejected, ImportReport, import_dataset
 from tests.support import TEST_PII_KEYS, Graph, open_seals
 
@@ -145,7 +146,9 @@ def errors_of(graph: Graph, tmp_path: Path, **files: str | None) -> list[str]:
 def dump(graph: Graph, opened: bool = True) -> list[str]:
     """Every node and relationship with its properties, comparable across imports (sealed
     phones opened, unless not `opened`: they differ by nonce)."""
-    nodes = graph.cypher("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    nodes = graph.cypher(
+        f"MATCH (n) WHERE {NOT_BOOKKEEPING} RETURN labels(n) AS labels, properties(n) AS props"
+    )
     links = graph.cypher(
         "MATCH (a)-[r]->(b) RETURN properties(a) AS a, type(r) AS type, "
         "properties(r) AS props, properties(b) AS b"

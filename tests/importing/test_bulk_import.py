@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from graph.core.db import NOT_BOOKKEEPING
 from graph.importing import bulk
 from graph.importing.bulk import NOT_EMPTY, BulkImportFailed, NotEmpty, bulk_import
 from graph.importing.bulk_files import AdminInput
@@ -53,7 +54,9 @@ def dump(graph: Graph) -> list[str]:
     """Every node with its labels and properties, every relationship with its type,
     properties and ends; values tagged with their type, so a date is no string; sealed
     phones opened (they differ by nonce)."""
-    nodes = graph.cypher("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    nodes = graph.cypher(
+        f"MATCH (n) WHERE {NOT_BOOKKEEPING} RETURN labels(n) AS labels, properties(n) AS props"
+    )
     links = graph.cypher(
         "MATCH (a)-[r]->(b) RETURN labels(a) AS aLabels, properties(a) AS a, type(r) AS type, "
         "properties(r) AS props, labels(b) AS bLabels, properties(b) AS b"

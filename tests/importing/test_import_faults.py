@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from graph.importing import runs
@@ -190,6 +191,9 @@ def test_a_constraint_the_checks_miss_changes_nothing(
         status = govgraph(empty_graph, "import", "--status")
         assert status.returncode == 0
         assert "An import is unfinished" in status.stdout and str(broken) in status.stdout
+        ready = httpx.get(f"{api.base_url}/readyz")  # ready: the graph before it is served
+        assert ready.status_code == 200
+        assert ready.json()["import"]["code"] == "IMPORT_UNFINISHED"
         with pytest.raises(ImportUnfinished, match="cannot start over it"):
             import_in_process(empty_graph, new, replace=True)
 
@@ -197,6 +201,7 @@ def test_a_constraint_the_checks_miss_changes_nothing(
         assert abandoned.returncode == 0 and "Abandoned import run" in abandoned.stdout
         assert fingerprint(empty_graph, api) == before
         assert unfinished(empty_graph) is None
+        assert "import" not in httpx.get(f"{api.base_url}/readyz").json()
     finally:
         empty_graph.cypher("DROP CONSTRAINT fault_region_name IF EXISTS")
     import_in_process(empty_graph, new, replace=True)  # nothing is left in the way
