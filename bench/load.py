@@ -56,7 +56,7 @@ class Cell:
 
 
 async def run_cell(
-    call: Call, concurrency: int, seconds: float, min_requests: int, max_requests: int
+    call: Call, concurrency: int, seconds: float, *, min_requests: int, max_requests: int
 ) -> Cell:
     """Keep `concurrency` requests in flight until `seconds` have passed and at least
     `min_requests` are done (or `max_requests` are)."""
@@ -104,7 +104,7 @@ async def warm_up(call: Call, concurrency: int, requests: int) -> None:
 
 
 def graphql_call(
-    session: aiohttp.ClientSession, url: str, query: str, variables: dict[str, Any]
+    session: aiohttp.ClientSession, url: str, query: str, *, variables: dict[str, Any]
 ) -> tuple[Call, Callable[[], Awaitable[dict[str, Any]]]]:
     """A timed call returning the statements the response reports, and a call returning
     the response's `data` (for checking answers)."""

@@ -628,6 +628,7 @@ def _card(
     person: Json,
     memberships: list[Json],
     assignments: list[Json],
+    *,
     covered: tuple[int, tuple[str, ...]],
 ) -> Answer:
     home = person["household"]
@@ -689,7 +690,7 @@ def _card_floor(rows: list[Json]) -> Answer:
         {**row["person"], "household": row["household"]},
         row["memberships"],
         row["assignments"],
-        (row["totalCount"], _ids(row["nodes"])),
+        covered=(row["totalCount"], _ids(row["nodes"])),
     )
 
 
@@ -700,7 +701,7 @@ def _card_peer(d: Json) -> Answer:
         for edge in person["partyOrganizationsConnection"]["edges"]
     ]
     covered = (person["coveredHouseholdsCount"], _ids(person["coveredHouseholds"]))
-    return _card(person, memberships, _duties(person["assignments"]), covered)
+    return _card(person, memberships, _duties(person["assignments"]), covered=covered)
 
 
 def _card_ours(d: Json) -> Answer:
@@ -710,7 +711,7 @@ def _card_ours(d: Json) -> Answer:
         person,
         person["partyMemberships"],
         _duties(person["assignments"]),
-        (covered["totalCount"], _ids(covered["nodes"])),
+        covered=(covered["totalCount"], _ids(covered["nodes"])),
     )
 
 
@@ -765,7 +766,7 @@ RETURN g {{.code, .name, .kind}} AS grid,
 
 
 def _grid_page(
-    grid: Json, workers: list[Json], total: int, buildings: list[tuple[str, int]]
+    grid: Json, workers: list[Json], total: int, *, buildings: list[tuple[str, int]]
 ) -> Answer:
     return (
         grid["code"],
@@ -782,7 +783,7 @@ def _grid_ours(d: Json) -> Answer:
     grid = d["grid"]
     page = grid["buildings"]
     buildings = [(b["code"], b["households"]["totalCount"]) for b in page["nodes"]]
-    return _grid_page(grid, grid["workers"], page["totalCount"], buildings)
+    return _grid_page(grid, grid["workers"], page["totalCount"], buildings=buildings)
 
 
 def _grid_peer(d: Json) -> Answer:
@@ -792,14 +793,14 @@ def _grid_peer(d: Json) -> Answer:
         (e["node"]["code"], e["node"]["householdsConnection"]["totalCount"]) for e in page["edges"]
     ]
     workers = [a["holderPerson"] for a in grid["assignments"] if a["holderPerson"]]
-    return _grid_page(grid, workers, page["totalCount"], buildings)
+    return _grid_page(grid, workers, page["totalCount"], buildings=buildings)
 
 
 def _grid_floor(rows: list[Json]) -> Answer:
     row = rows[0]
     grid = {**row["grid"], "region": row["region"], "stations": row["stations"]}
     buildings = [(b["code"], b["households"]) for b in row["buildings"]]
-    return _grid_page(grid, row["workers"], row["totalCount"], buildings)
+    return _grid_page(grid, row["workers"], row["totalCount"], buildings=buildings)
 
 
 def _grid_vars(p: Picks) -> Json:

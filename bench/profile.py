@@ -57,7 +57,7 @@ def govgraph_statements(uri: str, op: Operation, picks: Picks) -> list[Statement
     return recorded
 
 
-def peer_statements(log: Path, server_url: str, op: Operation, picks: Picks) -> list[Statement]:
+def peer_statements(log: Path, server_url: str, op: Operation, *, picks: Picks) -> list[Statement]:
     """The statements the peer generated for the question (its server logs them)."""
     log.write_text("")
     body = {"query": op.peer.query, "variables": op.peer.variables(picks)}
@@ -132,7 +132,7 @@ def main() -> None:
         for op in ops:
             forms = {
                 "govgraph": govgraph_statements(args.neo4j_uri, op, picks),
-                "neo4j-graphql": peer_statements(log, peer.url, op, picks),
+                "neo4j-graphql": peer_statements(log, peer.url, op, picks=picks),
                 "floor": [(op.floor.statement, op.floor.params(picks))],
             }
             lines += [f"### {op.name}: {op.title}", "",

@@ -103,7 +103,7 @@ def main() -> None:
             wanted = args.ops.split(",")
             ops = tuple(op for op in ops if op.name in wanted)
         seconds = args.seconds or SECONDS.get(args.scale, 6.0)
-        results = asyncio.run(measure(args, uri, ops, started, seconds))
+        results = asyncio.run(measure(args, uri, ops, started=started, seconds=seconds))
         results.update(scale=args.scale, seed=args.seed, counts=counts, times=times)
         results["label"] = args.label or f"scale-{args.scale:g}"
         report(results, args.results)
@@ -124,6 +124,7 @@ async def measure(
     args: argparse.Namespace,
     uri: str,
     ops: tuple[Operation, ...],
+    *,
     started: list[servers.Server],
     seconds: float,
 ) -> dict[str, Any]:
@@ -137,7 +138,9 @@ async def measure(
         rows = []
         agreement = {}
         for op in ops:
-            calls = make_calls(op, picks, session, driver, govgraph.url, peer.url)
+            calls = make_calls(
+                op, picks, session, driver=driver, govgraph_url=govgraph.url, peer_url=peer.url
+            )
             agreement[op.name] = await check(op, calls)
             for concurrency in args.concurrency:
                 for system in SYSTEMS:
@@ -146,7 +149,11 @@ async def measure(
                     server = {"govgraph": govgraph, "neo4j-graphql": peer}.get(system)
                     cpu = server.cpu_seconds() if server else 0.0
                     cell = await load.run_cell(
-                        call, concurrency, seconds, args.min_requests, args.max_requests
+                        call,
+                        concurrency,
+                        seconds,
+                        min_requests=args.min_requests,
+                        max_requests=args.max_requests,
                     )
                     row = {"op": op.name, "system": system, "concurrency": concurrency}
                     row.update(cell.summary())
@@ -190,12 +197,15 @@ def make_calls(
     op: Operation,
     picks: Picks,
     session: aiohttp.ClientSession,
+    *,
     driver: neo4j.AsyncDriver,
     govgraph_url: str,
     peer_url: str,
 ) -> Calls:
-    ours = load.graphql_call(session, govgraph_url, op.ours.query, op.ours.variables(picks))
-    peer = load.graphql_call(session, peer_url, op.peer.query, op.peer.variables(picks))
+    ours = load.graphql_call(
+        session, govgraph_url, op.ours.query, variables=op.ours.variables(picks)
+    )
+    peer = load.graphql_call(session, peer_url, op.peer.query, variables=op.peer.variables(picks))
     floor = load.cypher_call(driver, op.floor.statement, op.floor.params(picks))
     return Calls(
         {"govgraph": ours[0], "neo4j-graphql": peer[0], "floor": floor[0]},
@@ -250,7 +260,7 @@ MISSING = {"p50_ms": float("nan"), "p95_ms": float("nan"), "p99_ms": float("nan"
            "rps": float("nan"), "statements": float("nan"), "errors": 0}  # fmt: skip
 
 
-def cell(rows: list[dict[str, Any]], op: str, system: str, concurrency: int) -> dict[str, Any]:
+def cell(rows: list[dict[str, Any]], op: str, system: str, *, concurrency: int) -> dict[str, Any]:
     """The cell's figures; NaN for a cell not run (--concurrency)."""
     return next(
         (r for r in rows if (r["op"], r["system"], r["concurrency"]) == (op, system, concurrency)),
@@ -260,8 +270,8 @@ def cell(rows: list[dict[str, Any]], op: str, system: str, concurrency: int) -> 
 
 def ratios(rows: list[dict[str, Any]], op: str) -> dict[str, float]:
     """govgraph / peer and govgraph / floor: below 1 is better for latency, above for rps."""
-    ours1, peer1, floor1 = (cell(rows, op, s, 1) for s in SYSTEMS)
-    ours16, peer16, _ = (cell(rows, op, s, 16) for s in SYSTEMS)
+    ours1, peer1, floor1 = (cell(rows, op, s, concurrency=1) for s in SYSTEMS)
+    ours16, peer16, _ = (cell(rows, op, s, concurrency=16) for s in SYSTEMS)
     return {
         "p50_vs_peer": ours1["p50_ms"] / peer1["p50_ms"],
         "p99_vs_peer": ours1["p99_ms"] / peer1["p99_ms"],
@@ -309,7 +319,10 @@ def report(results: dict[str, Any], folder: Path) -> None:
         table.add_column(column, justify="left" if column in ("operation", "system") else "right")
     for name in names:
         for system in SYSTEMS:
-            one, many = cell(rows, name, system, 1), cell(rows, name, system, 16)
+            one, many = (
+                cell(rows, name, system, concurrency=1),
+                cell(rows, name, system, concurrency=16),
+            )
             table.add_row(name, system, *_figures(one), *_figures(many), f"{one['statements']:.1f}")
         table.add_section()
     out.print(table)
@@ -366,7 +379,10 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for name in names:
         for system in SYSTEMS:
-            one, many = cell(rows, name, system, 1), cell(rows, name, system, 16)
+            one, many = (
+                cell(rows, name, system, concurrency=1),
+                cell(rows, name, system, concurrency=16),
+            )
             lines.append(
                 f"| {name} | {system} | "
                 + " | ".join(_figures(one) + _figures(many))

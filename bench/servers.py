@@ -43,7 +43,7 @@ class Server:
                 self.process.wait()
 
 
-def _start(name: str, command: list[str], env: dict[str, str], cwd: Path, url: str) -> Server:
+def _start(name: str, command: list[str], env: dict[str, str], *, cwd: Path, url: str) -> Server:
     LOGS.mkdir(parents=True, exist_ok=True)
     log = (LOGS / f"{name}.log").open("wb")
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -74,7 +74,7 @@ def start_govgraph(neo4j_uri: str, port: int) -> Server:
         "GOVGRAPH_TRANSACTION_TIMEOUT": "300",
     }
     command = [str(Path(sys.executable).parent / "govgraph"), "serve", "--port", str(port)]
-    return _start("govgraph", command, env, ROOT, f"http://127.0.0.1:{port}/graphql")
+    return _start("govgraph", command, env, cwd=ROOT, url=f"http://127.0.0.1:{port}/graphql")
 
 
 def install_peer() -> None:
@@ -89,4 +89,6 @@ def install_peer() -> None:
 def start_peer(neo4j_uri: str, port: int) -> Server:
     """@neo4j/graphql 7 on Apollo Server (bench/neo4j-graphql/server.mjs)."""
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "PORT": str(port), "NODE_ENV": "production"}
-    return _start("neo4j-graphql", ["node", "server.mjs"], env, PEER, f"http://127.0.0.1:{port}/")
+    return _start(
+        "neo4j-graphql", ["node", "server.mjs"], env, cwd=PEER, url=f"http://127.0.0.1:{port}/"
+    )

@@ -61,14 +61,16 @@ def start(uri: str, workers: int) -> tuple[subprocess.Popen, str]:
 async def measure(base: str, concurrency: int, seconds: float) -> load.Cell:
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
-        calls = [load.graphql_call(session, f"{base}/graphql", q, {})[0] for q in QUESTIONS]
+        calls = [
+            load.graphql_call(session, f"{base}/graphql", q, variables={})[0] for q in QUESTIONS
+        ]
         turns = itertools.cycle(calls)
 
         async def call() -> int:
             return await next(turns)()
 
         await load.warm_up(call, concurrency, 100)
-        return await load.run_cell(call, concurrency, seconds, 50, 10**9)
+        return await load.run_cell(call, concurrency, seconds, min_requests=50, max_requests=10**9)
 
 
 def main() -> None:

@@ -109,7 +109,7 @@ async def read_phones(
                 answers.append(None)
                 continue
             try:
-                phone = unseal(keys, read.person_id, PHONE_FIELD, row["sealed"])
+                phone = unseal(keys, read.person_id, PHONE_FIELD, sealed=row["sealed"])
             except Unsealable as error:
                 answers.append(error)
                 continue

@@ -581,6 +581,7 @@ async def audit(
     db: Database,
     within: str | None,
     chain: CaseChain,
+    *,
     progress: Callable[[int, int], None] | None = None,
 ) -> Audit:
     """Every case's history within the scope (or everywhere) replayed and checked, in batches

@@ -289,7 +289,7 @@ CALL (top) {{
 RETURN top IS NOT NULL AS found, allowed, top.code AS within, top.name AS name, figures, parts"""
 
 
-async def coverage_tree(db: Database, within: str, as_of: date, depth: int) -> Coverage:
+async def coverage_tree(db: Database, within: str, as_of: date, *, depth: int) -> Coverage:
     """The coverage of `within` at `as_of` with its parts, `depth` levels of them (their
     `children` None below that), read from the kept timelines in one statement."""
     depth = min(depth, MAX_DEPTH)
@@ -299,17 +299,17 @@ async def coverage_tree(db: Database, within: str, as_of: date, depth: int) -> C
     for part in sorted(row["parts"], key=lambda part: part["within"]):
         below.setdefault(part["above"], []).append(part)
 
-    def report(code: str, name: str, figures: Mapping[str, int], level: int) -> Coverage:
+    def report(code: str, name: str, figures: Mapping[str, int], *, level: int) -> Coverage:
         children = None
         if level < depth:
             children = tuple(
-                report(part["within"], part["name"], part["figures"], level + 1)
+                report(part["within"], part["name"], part["figures"], level=level + 1)
                 for part in below.get(code, ())
             )
         # A region written behind the import's back keeps nothing: nothing stands in it.
         return coverage_from(code, name, as_of, figures or dict.fromkeys(FIGURES, 0), children)
 
-    return report(row["within"], row["name"], row["figures"], 0)
+    return report(row["within"], row["name"], row["figures"], level=0)
 
 
 def coverage_from(
@@ -333,7 +333,7 @@ def coverage_from(
     )
 
 
-def _uncovered(label: str, key: str, projection: str, total: str, members: str) -> str:
+def _uncovered(label: str, key: str, projection: str, *, total: str, members: str) -> str:
     """A page of what is uncovered within $within at $asOf, and how many are in all: the
     total from the timeline of $within, the page from the grids whose own timeline says
     some are uncovered, and in them what its kept intervals do not cover."""
@@ -354,15 +354,19 @@ RETURN top IS NOT NULL AS found, allowed, rows,
 
 
 _UNCOVERED_BUILDINGS = _uncovered(
-    "Building", "code", BUILDING, "buildings", "(g)<-[:IN]-(n:{label})"
+    "Building", "code", BUILDING, total="buildings", members="(g)<-[:IN]-(n:{label})"
 )
 _UNCOVERED_HOUSEHOLDS = _uncovered(
-    "Household", "id", HOUSEHOLD, "households", "(g)<-[:IN]-(:Building)<-[:IN]-(n:{label})"
+    "Household",
+    "id",
+    HOUSEHOLD,
+    total="households",
+    members="(g)<-[:IN]-(:Building)<-[:IN]-(n:{label})",
 )
 
 
 async def _uncovered_page(
-    db: Database, statement: str, within: str, as_of: date, after: Any, limit: int
+    db: Database, statement: str, within: str, *, as_of: date, after: Any, limit: int
 ) -> tuple[list[Row], int]:
     params = {"within": within, "asOf": as_of, "after": after, "limit": limit}
     (row,) = await db.read(statement, params)
@@ -375,7 +379,9 @@ async def uncovered_buildings(
 ) -> tuple[list[Building], int]:
     """Up to `limit` buildings within `within` uncovered at `as_of` after the code `after`,
     and how many are uncovered in all: one statement over the kept figures."""
-    rows, total = await _uncovered_page(db, _UNCOVERED_BUILDINGS, within, as_of, after, limit)
+    rows, total = await _uncovered_page(
+        db, _UNCOVERED_BUILDINGS, within, as_of=as_of, after=after, limit=limit
+    )
     return [record(Building, row) for row in rows], total
 
 
@@ -384,7 +390,9 @@ async def uncovered_households(
 ) -> tuple[list[Household], int]:
     """Up to `limit` households within `within` uncovered at `as_of` after the id `after`,
     and how many are uncovered in all: one statement over the kept figures."""
-    rows, total = await _uncovered_page(db, _UNCOVERED_HOUSEHOLDS, within, as_of, after, limit)
+    rows, total = await _uncovered_page(
+        db, _UNCOVERED_HOUSEHOLDS, within, as_of=as_of, after=after, limit=limit
+    )
     return [record(Household, row) for row in rows], total
 
 

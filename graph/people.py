@@ -76,7 +76,9 @@ async def seal_clear_values(db: Database, keys: PiiKeys) -> int:
     async def batch_of(tx: Transaction) -> int:
         rows = []
         for found in await tx.run(_CLEAR, {"limit": CLEAR_BATCH}):
-            form = personal_data.stored_form(keys, found["id"], found["idNumber"], found["phone"])
+            form = personal_data.stored_form(
+                keys, found["id"], found["idNumber"], phone=found["phone"]
+            )
             present = tuple(name for name in ("idNumber", "phone") if found[name] is not None)
             props = {key: value for key, value in form.items() if key.startswith(present)}
             rows.append({"id": found["id"], "props": props})

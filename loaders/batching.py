@@ -54,7 +54,7 @@ def paged_walk(
             windows[after, limit].append(parent)
         found: dict[PageKey, list[R]] = {}
         for (after, limit), parents in windows.items():
-            rows = await batch.pages(db, walk, parents, after, limit, params)
+            rows = await batch.pages(db, walk, parents, after=after, limit=limit, params=params)
             for parent in parents:
                 found[parent, after, limit] = rows.get(parent, [])
         return [found[key] for key in keys]
@@ -66,7 +66,7 @@ def count_loader(
     db: Database, walk: Walk[Any], params: Mapping[str, Any] | None = None
 ) -> DataLoader[Hashable, int]:
     async def load(parents: Sequence[Hashable]) -> list[int]:
-        found = await batch.counts(db, walk, parents, params)
+        found = await batch.counts(db, walk, parents, params=params)
         return [found.get(parent, 0) for parent in parents]
 
     return DataLoader(load_fn=load)

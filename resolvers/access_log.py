@@ -16,6 +16,7 @@ async def access_log_page(
     ctx: Context,
     within: str,
     start: datetime | None,
+    *,
     end: datetime | None,
     first: int | None,
     after: str | None,
@@ -32,7 +33,7 @@ async def access_log_page(
     await scope.require(ctx.db, within)
     where = LogFilter(within, ctx.principal.scope, start, end)
     rows = await access_log.page(ctx.db, where, after=after_seq, limit=size + 1)
-    return make_page(rows, size, lambda r: r.seq, lambda: access_log.count(ctx.db, where))
+    return make_page(rows, size, lambda r: r.seq, count=lambda: access_log.count(ctx.db, where))
 
 
 async def record_person(ctx: Context, record: AccessRecord) -> Person | None:

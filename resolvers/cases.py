@@ -32,7 +32,7 @@ async def case(ctx: Context, case_no: str) -> Case | None:
 
 
 async def case_list(
-    ctx: Context, case_filter: CaseFilter, first: int | None, after: str | None
+    ctx: Context, case_filter: CaseFilter, first: int | None, *, after: str | None
 ) -> Page[Case]:
     after_key, size = window(first, after)
     if case_filter.within is not None:
@@ -45,11 +45,13 @@ async def case_list(
     overdue = OverdueRule(ctx.overdue_days, cases.now())
     rows = await cases.page(ctx.db, case_filter, after=after_key, limit=size + 1, overdue=overdue)
     return make_page(
-        rows, size, lambda c: c.case_no, lambda: cases.count(ctx.db, case_filter, overdue)
+        rows, size, lambda c: c.case_no, count=lambda: cases.count(ctx.db, case_filter, overdue)
     )
 
 
-async def case_stats(ctx: Context, within: str, first: date | None, last: date | None) -> CaseStats:
+async def case_stats(
+    ctx: Context, within: str, first: date | None, *, last: date | None
+) -> CaseStats:
     if first is not None and last is not None and first > last:
         raise BadUserInput(f"`from` ({first}) is after `to` ({last}).")
     await scope.require(ctx.db, within)

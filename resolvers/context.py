@@ -24,8 +24,8 @@ class Context(BaseContext):
         db: Database,
         overdue_days: Mapping[CaseCategory, int] | None = None,
         principal: Principal = UNRESTRICTED,
-        pii_keys: PiiKeys | None = None,
         *,
+        pii_keys: PiiKeys | None = None,
         planner: bool = True,
     ) -> None:
         super().__init__()

@@ -70,6 +70,7 @@ def make_page(
     rows: Sequence[T],
     size: int,
     key_of: Callable[[T], Any],
+    *,
     count: Callable[[], Awaitable[int]],
 ) -> Page[T]:
     """`rows` were fetched with one row more than `size`, to tell whether more follow."""
@@ -83,9 +84,10 @@ async def walk_page(
     walk: PagedWalk[T],
     parent: Hashable,
     first: int | None,
+    *,
     after: str | None,
     key_of: Callable[[T], Any],
 ) -> Page[T]:
     after_key, size = window(first, after)
     rows = await walk.pages.load((parent, after_key, size + 1))
-    return make_page(rows, size, key_of, lambda: walk.counts.load(parent))
+    return make_page(rows, size, key_of, count=lambda: walk.counts.load(parent))

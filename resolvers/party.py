@@ -43,14 +43,19 @@ async def organization_region(ctx: Context, organization: PartyOrganization) -> 
 
 
 async def organization_members(
-    ctx: Context, org: PartyOrganization, as_of: date | None, first: int | None, after: str | None
+    ctx: Context,
+    org: PartyOrganization,
+    as_of: date | None,
+    *,
+    first: int | None,
+    after: str | None,
 ) -> Page[Person]:
     walk = ctx.loaders.party.organization_members.on(asOf=as_of or ctx.today())
-    return await walk_page(walk, org.id, first, after, lambda p: p.id)
+    return await walk_page(walk, org.id, first, after=after, key_of=lambda p: p.id)
 
 
 async def organization_assignments(
-    ctx: Context, org: PartyOrganization, as_of: date | None, history: bool
+    ctx: Context, org: PartyOrganization, as_of: date | None, *, history: bool
 ) -> list[Assignment]:
     loader = ctx.loaders.party.organization_assignments.on(
         asOf=as_of or ctx.today(), history=history
@@ -59,24 +64,24 @@ async def organization_assignments(
 
 
 async def person_memberships(
-    ctx: Context, member: Person, as_of: date | None, history: bool
+    ctx: Context, member: Person, as_of: date | None, *, history: bool
 ) -> list[Membership]:
     loader = ctx.loaders.party.person_memberships.on(asOf=as_of or ctx.today(), history=history)
     return await loader.load(member.id)
 
 
 async def person_assignments(
-    ctx: Context, holder: Person, as_of: date | None, history: bool
+    ctx: Context, holder: Person, as_of: date | None, *, history: bool
 ) -> list[Assignment]:
     loader = ctx.loaders.party.person_assignments.on(asOf=as_of or ctx.today(), history=history)
     return await loader.load(holder.id)
 
 
 async def covered_households(
-    ctx: Context, holder: Person, as_of: date | None, first: int | None, after: str | None
+    ctx: Context, holder: Person, as_of: date | None, *, first: int | None, after: str | None
 ) -> Page[Household]:
     walk = ctx.loaders.party.covered_households.on(asOf=as_of or ctx.today())
-    return await walk_page(walk, holder.id, first, after, lambda h: h.id)
+    return await walk_page(walk, holder.id, first, after=after, key_of=lambda h: h.id)
 
 
 async def grid_workers(ctx: Context, grid: Grid, as_of: date | None) -> list[Person]:
@@ -159,32 +164,34 @@ async def target_household(ctx: Context, assignment: Assignment) -> Household | 
 
 
 async def party_members(
-    ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
+    ctx: Context, within: str, as_of: date | None, *, first: int | None, after: str | None
 ) -> Page[Person]:
     lists = ctx.loaders.party.party_members_within
-    return await _within(ctx, lists, within, as_of, first, after, lambda p: p.id)
+    return await _within(
+        ctx, lists, within, as_of=as_of, first=first, after=after, key_of=lambda p: p.id
+    )
 
 
 async def uncovered_buildings(
-    ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
+    ctx: Context, within: str, as_of: date | None, *, first: int | None, after: str | None
 ) -> Page[Building]:
     after_key, size = window(first, after)
     day = as_of or ctx.today()
     rows, total = await party.uncovered_buildings(
         ctx.db, within, day, after=after_key, limit=size + 1
     )
-    return make_page(rows, size, lambda b: b.code, _known(total))
+    return make_page(rows, size, lambda b: b.code, count=_known(total))
 
 
 async def uncovered_households(
-    ctx: Context, within: str, as_of: date | None, first: int | None, after: str | None
+    ctx: Context, within: str, as_of: date | None, *, first: int | None, after: str | None
 ) -> Page[Household]:
     after_key, size = window(first, after)
     day = as_of or ctx.today()
     rows, total = await party.uncovered_households(
         ctx.db, within, day, after=after_key, limit=size + 1
     )
-    return make_page(rows, size, lambda h: h.id, _known(total))
+    return make_page(rows, size, lambda h: h.id, count=_known(total))
 
 
 def _known(total: int) -> Callable[[], Awaitable[int]]:
@@ -200,6 +207,7 @@ async def _within(
     ctx: Context,
     lists: Parameterised[PagedWalk[T]],
     within: str,
+    *,
     as_of: date | None,
     first: int | None,
     after: str | None,
@@ -208,23 +216,23 @@ async def _within(
     """A page of a list over a scope that must exist (DESIGN §5)."""
     await scope.require(ctx.db, within)
     walk = lists.on(asOf=as_of or ctx.today())
-    return await walk_page(walk, within, first, after, key_of)
+    return await walk_page(walk, within, first, after=after, key_of=key_of)
 
 
-async def coverage(ctx: Context, within: str, as_of: date | None, depth: int) -> Coverage:
+async def coverage(ctx: Context, within: str, as_of: date | None, *, depth: int) -> Coverage:
     """The report and its parts `depth` levels down (as many as the selection nests
     `children`): one statement."""
-    return await party.coverage_tree(ctx.db, within, as_of or ctx.today(), depth)
+    return await party.coverage_tree(ctx.db, within, as_of or ctx.today(), depth=depth)
 
 
 async def coverage_children(ctx: Context, report: Coverage) -> list[Coverage]:
     if report.children is None:  # only below the depth the root field was asked for
-        report = await party.coverage_tree(ctx.db, report.within, report.as_of, 1)
+        report = await party.coverage_tree(ctx.db, report.within, report.as_of, depth=1)
     return list(report.children or ())
 
 
 async def assign(
-    ctx: Context, role: Role, holder: str, target: str, since: date | None
+    ctx: Context, role: Role, holder: str, *, target: str, since: date | None
 ) -> Assignment:
     return await party.assign(
         ctx.db, role, holder=holder, target=target, since=since or ctx.today()

@@ -36,17 +36,17 @@ async def region_parent(ctx: Context, child: Region) -> Region | None:
 
 
 async def region_children(
-    ctx: Context, parent: Region, first: int | None, after: str | None
+    ctx: Context, parent: Region, first: int | None, *, after: str | None
 ) -> Page[Region]:
     walk = ctx.loaders.places.region_children
-    return await walk_page(walk, parent.code, first, after, lambda r: r.code)
+    return await walk_page(walk, parent.code, first, after=after, key_of=lambda r: r.code)
 
 
 async def region_grids(
-    ctx: Context, parent: Region, first: int | None, after: str | None
+    ctx: Context, parent: Region, first: int | None, *, after: str | None
 ) -> Page[Grid]:
     walk = ctx.loaders.places.region_grids
-    return await walk_page(walk, parent.code, first, after, lambda g: g.code)
+    return await walk_page(walk, parent.code, first, after=after, key_of=lambda g: g.code)
 
 
 async def grid_region(ctx: Context, child: Grid) -> Region:
@@ -56,10 +56,10 @@ async def grid_region(ctx: Context, child: Grid) -> Region:
 
 
 async def grid_buildings(
-    ctx: Context, parent: Grid, first: int | None, after: str | None
+    ctx: Context, parent: Grid, first: int | None, *, after: str | None
 ) -> Page[Building]:
     walk = ctx.loaders.places.grid_buildings
-    return await walk_page(walk, parent.code, first, after, lambda b: b.code)
+    return await walk_page(walk, parent.code, first, after=after, key_of=lambda b: b.code)
 
 
 async def building_grid(ctx: Context, child: Building) -> Grid:
@@ -69,10 +69,10 @@ async def building_grid(ctx: Context, child: Building) -> Grid:
 
 
 async def building_households(
-    ctx: Context, parent: Building, first: int | None, after: str | None
+    ctx: Context, parent: Building, first: int | None, *, after: str | None
 ) -> Page[Household]:
     walk = ctx.loaders.places.building_households
-    return await walk_page(walk, parent.code, first, after, lambda h: h.id)
+    return await walk_page(walk, parent.code, first, after=after, key_of=lambda h: h.id)
 
 
 async def household_building(ctx: Context, child: Household) -> Building:

@@ -86,6 +86,7 @@ def plan_operation(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None,
+    *,
     raw_variables: Mapping[str, Any] | None,
     ctx: Context,
 ) -> Operation | None:
@@ -108,7 +109,7 @@ def plan_operation(
     query = schema.query_type
     assert query is not None
     grouped = collect_fields(schema, fragments, variables, query, operation).grouped_field_set
-    describer = _Describer(schema, fragments, variables, operation, ctx)
+    describer = _Describer(schema, fragments, variables, operation=operation, ctx=ctx)
     planned: list[Planned] = []
     left: dict[str, FieldDetailsList] = {}
     for key, fields in grouped.items():
@@ -132,6 +133,7 @@ class _Describer:
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDetails],
         variables: VariableValues,
+        *,
         operation: OperationDefinitionNode,
         ctx: Context,
     ) -> None:

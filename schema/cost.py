@@ -48,6 +48,7 @@ def operation_cost(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation: OperationDefinitionNode,
+    *,
     variables: Mapping[str, Any],
     default_first: int,
     check_first: Callable[[int], None],

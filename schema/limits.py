@@ -85,9 +85,9 @@ class QueryLimits(SchemaExtension):
                 context.schema._schema,
                 document,
                 operation,
-                context.variables or {},
-                DEFAULT_FIRST,
-                self._check_first,
+                variables=context.variables or {},
+                default_first=DEFAULT_FIRST,
+                check_first=self._check_first,
             )
             if cost > self.limits.cost:
                 raise QueryTooComplex(

@@ -37,7 +37,9 @@ class Mutation:
         metadata=roles(ADMIN_ONLY),
     )
     async def assign(self, info: Info, input: AssignInput) -> Assignment:
-        return await party.assign(info.context, input.role, input.holder, input.target, input.since)
+        return await party.assign(
+            info.context, input.role, input.holder, target=input.target, since=input.since
+        )
 
     @strawberry.mutation(
         description="End an active assignment on `until` (default today); it stays in history.",

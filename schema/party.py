@@ -51,9 +51,12 @@ class PartyOrganization:
         info: Info,
         as_of: date | None = None,
         first: int | None = None,
+        *,
         after: str | None = None,
     ) -> Connection[PersonType]:
-        return await resolve.organization_members(info.context, self, as_of, first, after)
+        return await resolve.organization_members(
+            info.context, self, as_of, first=first, after=after
+        )
 
     @strawberry.field(
         description="Active at asOf; with history, every one ever held.", metadata=roles(HISTORY)
@@ -61,7 +64,7 @@ class PartyOrganization:
     async def assignments(
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list["Assignment"]:
-        return await resolve.organization_assignments(info.context, self, as_of, history)
+        return await resolve.organization_assignments(info.context, self, as_of, history=history)
 
 
 @type_roles(PEOPLE)

@@ -57,7 +57,7 @@ class Person:
     async def party_memberships(
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list[MembershipType]:
-        return await resolve_party.person_memberships(info.context, self, as_of, history)
+        return await resolve_party.person_memberships(info.context, self, as_of, history=history)
 
     @strawberry.field(
         description="Active at asOf; with history, every one ever held.", metadata=roles(HISTORY)
@@ -65,7 +65,7 @@ class Person:
     async def assignments(
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list[AssignmentType]:
-        return await resolve_party.person_assignments(info.context, self, as_of, history)
+        return await resolve_party.person_assignments(info.context, self, as_of, history=history)
 
     @strawberry.field(
         description="Households this person covers at asOf (DESIGN §3), ordered by id.",
@@ -76,6 +76,9 @@ class Person:
         info: Info,
         as_of: date | None = None,
         first: int | None = None,
+        *,
         after: str | None = None,
     ) -> Connection[HouseholdType]:
-        return await resolve_party.covered_households(info.context, self, as_of, first, after)
+        return await resolve_party.covered_households(
+            info.context, self, as_of, first=first, after=after
+        )

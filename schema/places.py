@@ -41,13 +41,13 @@ class Region:
     async def children(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection["Region"]:
-        return await resolve.region_children(info.context, self, first, after)
+        return await resolve.region_children(info.context, self, first, after=after)
 
     @strawberry.field(description="All grids below, ordered by code.")
     async def grids(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection["Grid"]:
-        return await resolve.region_grids(info.context, self, first, after)
+        return await resolve.region_grids(info.context, self, first, after=after)
 
     @strawberry.field
     async def centers(self, info: Info) -> list[CenterType]:
@@ -77,7 +77,7 @@ class Grid:
     async def buildings(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection["Building"]:
-        return await resolve.grid_buildings(info.context, self, first, after)
+        return await resolve.grid_buildings(info.context, self, first, after=after)
 
     @strawberry.field(description="Active GRID_WORKERs.")
     async def workers(self, info: Info, as_of: date | None = None) -> list[PersonType]:
@@ -107,7 +107,7 @@ class Building:
     async def households(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection["Household"]:
-        return await resolve.building_households(info.context, self, first, after)
+        return await resolve.building_households(info.context, self, first, after=after)
 
     @strawberry.field(description="Active BUILDING_GROUP holders.")
     async def party_groups(self, info: Info, as_of: date | None = None) -> list[OrganizationType]:

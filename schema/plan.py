@@ -37,8 +37,8 @@ class ReadPlanner(SchemaExtension):
                 context.schema._schema,
                 document,
                 context.operation_name,
-                context.variables,
-                context.context,
+                raw_variables=context.variables,
+                ctx=context.context,
             )
         if operation is None or not operation.planned:
             yield

@@ -86,10 +86,11 @@ class Query:
         info: Info,
         within: str,
         as_of: date | None = None,
+        *,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Person]:
-        return await party.party_members(info.context, within, as_of, first, after)
+        return await party.party_members(info.context, within, as_of, first=first, after=after)
 
     @strawberry.field(
         description="Buildings within the scope that are not covered at asOf (DESIGN §3); "
@@ -101,10 +102,13 @@ class Query:
         info: Info,
         within: str,
         as_of: date | None = None,
+        *,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Building]:
-        return await party.uncovered_buildings(info.context, within, as_of, first, after)
+        return await party.uncovered_buildings(
+            info.context, within, as_of, first=first, after=after
+        )
 
     @strawberry.field(
         description="Households within the scope that are not covered at asOf (DESIGN §3); "
@@ -116,10 +120,13 @@ class Query:
         info: Info,
         within: str,
         as_of: date | None = None,
+        *,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Household]:
-        return await party.uncovered_households(info.context, within, as_of, first, after)
+        return await party.uncovered_households(
+            info.context, within, as_of, first=first, after=after
+        )
 
     @strawberry.field(
         description="Coverage of a region or grid, with its parts (DESIGN §3).",
@@ -127,7 +134,7 @@ class Query:
     )
     async def coverage(self, info: Info, within: str, as_of: date | None = None) -> CoverageReport:
         depth = nesting(info.selected_fields, "children")
-        return await party.coverage(info.context, within, as_of, depth)
+        return await party.coverage(info.context, within, as_of, depth=depth)
 
     @strawberry.field(description="Ordered by caseNo.", metadata=roles(CASES))
     async def cases(
@@ -135,9 +142,10 @@ class Query:
         info: Info,
         filter: CaseFilter | None = None,
         first: int | None = None,
+        *,
         after: str | None = None,
     ) -> Connection[Case]:
-        return await cases.case_list(info.context, case_filter(filter), first, after)
+        return await cases.case_list(info.context, case_filter(filter), first, after=after)
 
     @strawberry.field(
         description="Cases reported within the scope on the days from..to (Asia/Shanghai), "
@@ -149,9 +157,10 @@ class Query:
         info: Info,
         within: str,
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        *,
         to: date | None = None,
     ) -> CaseStats:
-        return await cases.case_stats(info.context, within, from_, to)
+        return await cases.case_stats(info.context, within, from_, last=to)
 
     @strawberry.field(
         description="Clear reads of personal data in grids within the scope (and the reader's), "
@@ -163,11 +172,14 @@ class Query:
         info: Info,
         within: str,
         from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        *,
         to: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[AccessLogEntry]:
-        page = await access_log.access_log_page(info.context, within, from_, to, first, after)
+        page = await access_log.access_log_page(
+            info.context, within, from_, end=to, first=first, after=after
+        )
         return page  # type: ignore[return-value]  # the entries are graph records
 
     @strawberry.field(
@@ -184,6 +196,7 @@ class Query:
         info: Info,
         text: str,
         within: str | None = None,
+        *,
         kinds: list[SearchKind] | None = None,
         first: int | None = None,
         after: str | None = None,

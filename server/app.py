@@ -67,8 +67,8 @@ def connect(settings: Settings, timeout: float | None = None) -> Database:
         settings.database_uri,
         settings.neo4j_user,
         settings.neo4j_password,
-        settings.neo4j_database,
-        timeout or settings.transaction_timeout,
+        name=settings.neo4j_database,
+        timeout=timeout or settings.transaction_timeout,
         unavailable_wait=settings.unavailable_wait,
     )
 
@@ -134,7 +134,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if record := current_request.get():
             record.subject = principal.subject
             db = db.sharing(record.bookmarks)
-        return Context(db, settings.overdue_days, principal, pii_keys, planner=settings.planner)
+        return Context(
+            db, settings.overdue_days, principal, pii_keys=pii_keys, planner=settings.planner
+        )
 
     # FastAPI's own OpenTelemetry records the URL's query string (where a GET carries its
     # query and variables) and the values of refused input: off; server/observe.py traces.

@@ -192,6 +192,7 @@ def mint(
     secret: str,
     audience: str,
     roles: Sequence[AccessRole],
+    *,
     scope: Sequence[str] | None,
     subject: str = DEV_SUBJECT,
     ttl: int = 3600,

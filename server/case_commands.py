@@ -65,7 +65,7 @@ def verify(
             progress.update(task, completed=done, total=total)
 
         chain = CaseChain.of(Settings().pii_keys)
-        report = _run(lambda db: cases.audit(db, within, chain, advance))
+        report = _run(lambda db: cases.audit(db, within, chain, progress=advance))
     if not report.broken:
         out.print(f"All {report.cases:,} case histories verify.")
         return

@@ -157,6 +157,7 @@ def token(
         ),
     ] = None,
     sub: Annotated[str, typer.Option(help="Whom the token names (a person id).")] = DEV_SUBJECT,
+    *,
     ttl: Annotated[int, typer.Option(help="Seconds until it expires.", min=1)] = 3600,
 ) -> None:
     """Print an HS256 token signed with GOVGRAPH_JWT_SECRET, for development."""
@@ -167,7 +168,9 @@ def token(
     if not codes and set(role) != {AccessRole.ADMIN}:
         raise fail("Give --scope: only an ADMIN token may leave it out (the whole city).")
     secret = settings.jwt_secret.get_secret_value()
-    sys.stdout.write(mint(secret, settings.jwt_audience, role, codes or None, sub, ttl) + "\n")
+    sys.stdout.write(
+        mint(secret, settings.jwt_audience, role, scope=codes or None, subject=sub, ttl=ttl) + "\n"
+    )
 
 
 @app.command()
@@ -253,6 +256,7 @@ def import_command(
             "(much faster); the server is stopped meanwhile."
         ),
     ] = False,
+    *,
     status: Annotated[
         bool, typer.Option("--status", help="Say whether an import is unfinished, and stop.")
     ] = False,
@@ -286,7 +290,7 @@ def import_command(
         )
     if bulk and (replace or abandon):
         raise fail("--bulk is for an empty database; it does not combine with --replace.")
-    _import(settings, folder, replace, bulk, abandon)
+    _import(settings, folder, replace, bulk=bulk, abandon=abandon)
 
 
 def _run_status(settings: Settings, abandon: bool) -> None:
@@ -383,7 +387,7 @@ async def _database_is_empty(settings: Settings) -> bool:
 
 
 def _import(
-    settings: Settings, folder: Path, replace: bool, bulk: bool = False, abandon: bool = False
+    settings: Settings, folder: Path, replace: bool, *, bulk: bool = False, abandon: bool = False
 ) -> None:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=out, transient=True) as progress:
@@ -411,7 +415,9 @@ def _import(
 
         try:
             if bulk:
-                report = bulk_import(settings.local_neo4j, folder, settings.pii_keys, advance)
+                report = bulk_import(
+                    settings.local_neo4j, folder, settings.pii_keys, progress=advance
+                )
             else:
                 report = asyncio.run(run())
         except ImportRejected as rejected:

@@ -23,6 +23,7 @@ def report(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="The day, YYYY-MM-DD; default today.")
     ] = None,
+    *,
     out: Annotated[
         Path | None, typer.Option(help="Also write it here as CSV (UTF-8 with BOM).")
     ] = None,
@@ -39,7 +40,7 @@ def report(
     except GovgraphError as error:
         console.print(f"[red]error:[/red] {error.message}", highlight=False)
         raise typer.Exit(1) from None
-    console.print(_table(found, rows, IMPORTANCE[name], console.width))
+    console.print(_table(found, rows, IMPORTANCE[name], width=console.width))
     if out is not None:
         out.write_text(BOM + csv_text([found.columns, *rows]), encoding="utf-8", newline="")
         console.print(f"Written to {out}.")
@@ -69,7 +70,7 @@ IMPORTANCE = {
 }  # fmt: skip
 
 
-def _table(found: Report, rows: Rows, importance: list[str], width: int) -> Table:
+def _table(found: Report, rows: Rows, importance: list[str], *, width: int) -> Table:
     texts = [["" if value is None else str(value) for value in row] for row in rows]
     widths = {
         column: max([cell_len(column), *(cell_len(row[i]) for row in texts)])

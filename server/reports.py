@@ -117,7 +117,8 @@ async def uncovered_buildings(ctx: Context, within: str, as_of: date) -> Report:
         ]
 
     pages = await _paged(
-        lambda after: party.uncovered_buildings(ctx, within, as_of, MAX_FIRST, after), rows_of
+        lambda after: party.uncovered_buildings(ctx, within, as_of, first=MAX_FIRST, after=after),
+        rows_of,
     )
     columns = ["code", "name", "address", "grid_code", "grid_name"]
     return Report(f"Uncovered buildings in {within} on {as_of}", columns, pages)
@@ -132,7 +133,8 @@ async def uncovered_households(ctx: Context, within: str, as_of: date) -> Report
         ]
 
     pages = await _paged(
-        lambda after: party.uncovered_households(ctx, within, as_of, MAX_FIRST, after), rows_of
+        lambda after: party.uncovered_households(ctx, within, as_of, first=MAX_FIRST, after=after),
+        rows_of,
     )
     columns = ["id", "door", "kind", "building_code", "building_name", "address", "grid_code"]
     return Report(f"Uncovered households in {within} on {as_of}", columns, pages)
@@ -164,6 +166,7 @@ async def download(
     request: Request,
     name: ReportName,
     within: Annotated[str, Query(description="A region or grid code.")],
+    *,
     as_of: Annotated[date | None, Query(alias="asOf", description="Default: today.")] = None,
 ) -> Response:
     principal = request.app.state.authenticator.principal(request.headers.get("authorization"))

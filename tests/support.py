@@ -46,7 +46,7 @@ def open_seals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         for props in row.values():
             if isinstance(props, dict) and "phoneSealed" in props:
-                opened = unseal(TEST_PII_KEYS, props["id"], "phone", props["phoneSealed"])
+                opened = unseal(TEST_PII_KEYS, props["id"], "phone", sealed=props["phoneSealed"])
                 props["phoneSealed"] = f"opens to {opened}"
     return rows
 
@@ -59,7 +59,7 @@ def token(role: AccessRole | str, *scope: str, sub: str = "tester", ttl: int = 8
     """A token the test server accepts, for a day (the whole run); no scope: the whole city
     (ADMIN only)."""
     roles = [AccessRole(role)]
-    return mint(TEST_JWT_SECRET, TEST_AUDIENCE, roles, scope or None, sub, ttl)
+    return mint(TEST_JWT_SECRET, TEST_AUDIENCE, roles, scope=scope or None, subject=sub, ttl=ttl)
 
 
 # The codes of DESIGN §7 that an answer may carry (INTERNAL is a bug, never an answer),
@@ -93,7 +93,7 @@ class Graph:
                 self.uri,
                 os.environ.get("NEO4J_USER", "neo4j"),
                 os.environ.get("NEO4J_PASSWORD", ""),
-                os.environ.get("NEO4J_DATABASE", "neo4j"),
+                name=os.environ.get("NEO4J_DATABASE", "neo4j"),
                 timeout=600,  # imports of generated cities write large batches
             )
             try:

@@ -49,6 +49,7 @@ async def pages(
     db: Database,
     walk: Walk[R],
     parents: Sequence[Any],
+    *,
     after: Any | None,
     limit: int,
     params: Mapping[str, Any] | None = None,
@@ -93,6 +94,7 @@ async def counts(
     db: Database,
     walk: Walk[Any],
     parents: Sequence[Any],
+    *,
     params: Mapping[str, Any] | None = None,
 ) -> dict[Any, int]:
     statement = f"""

@@ -112,9 +112,9 @@ class Database:
         driver: neo4j.AsyncDriver,
         name: str,
         timeout: float,
+        *,
         scope: tuple[str, ...] | None = None,
         me: str | None = None,
-        *,
         unavailable_wait: float = DEFAULT_UNAVAILABLE_WAIT,
         bookmarks: neo4j.api.AsyncBookmarkManager | None = None,
     ) -> None:
@@ -167,9 +167,9 @@ class Database:
         uri: str,
         user: str,
         password: str,
+        *,
         name: str = "neo4j",
         timeout: float = 30.0,
-        *,
         unavailable_wait: float = DEFAULT_UNAVAILABLE_WAIT,
     ) -> "Database":
         auth = (user, password) if password else None

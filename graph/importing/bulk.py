@@ -49,7 +49,7 @@ class BulkImportFailed(GovgraphError):
 
 
 def bulk_import(
-    instance: Instance, folder: Path, pii_keys: PiiKeys, progress: Progress | None = None
+    instance: Instance, folder: Path, pii_keys: PiiKeys, *, progress: Progress | None = None
 ) -> ImportReport:
     """Check, convert and import `folder`; the server runs afterwards only if it ran before."""
     require_dataset(folder)
@@ -61,7 +61,7 @@ def bulk_import(
         with tempfile.TemporaryDirectory(prefix="bulk-import-", dir=instance.home) as scratch:
             admin_input = AdminInput(Path(scratch))
             try:
-                write_input(folder, checked, pii_keys, admin_input, report)
+                write_input(folder, checked, pii_keys, out=admin_input, progress=report)
             finally:
                 admin_input.close()
             local_server.stop(instance)
@@ -129,7 +129,7 @@ def _remove(instance: Instance, store: str) -> None:
 
 
 def _connect(instance: Instance) -> Database:
-    return Database.connect(instance.uri, "neo4j", "", DATABASE, timeout=600)
+    return Database.connect(instance.uri, "neo4j", "", name=DATABASE, timeout=600)
 
 
 async def _check(instance: Instance, folder: Path, chain: CaseChain) -> Checked:

@@ -122,24 +122,24 @@ class AdminInput:
         self.arguments: list[str] = []
         self.multiline = False  # a value holds a line break: the importer must be told
 
-    def node(self, label: str, key: str | None, node_id: str, props: Mapping[str, Any]) -> None:
+    def node(self, label: str, key: str | None, node_id: str, *, props: Mapping[str, Any]) -> None:
         header = [f"{key or ''}:ID({label})"]
-        self._write(f"--nodes={label}=", f"nodes-{label}.csv", header, [node_id], props)
+        self._write(f"--nodes={label}=", f"nodes-{label}.csv", header, ids=[node_id], props=props)
 
     def relationship(
-        self, rel: str, start: tuple[str, str], end: tuple[str, str], props: Mapping[str, Any]
+        self, rel: str, start: tuple[str, str], end: tuple[str, str], *, props: Mapping[str, Any]
     ) -> None:
         """From `start` to `end`, each an (ID space, ID) pair."""
         header = [f":START_ID({start[0]})", f":END_ID({end[0]})"]
         name = f"rels-{rel}-{start[0]}-{end[0]}.csv"
-        self._write(f"--relationships={rel}=", name, header, [start[1], end[1]], props)
+        self._write(f"--relationships={rel}=", name, header, ids=[start[1], end[1]], props=props)
 
     def close(self) -> None:
         for out in self.files.values():
             out.stream.close()
 
     def _write(
-        self, option: str, name: str, header: list[str], ids: list[str], props: Mapping[str, Any]
+        self, option: str, name: str, header: list[str], *, ids: list[str], props: Mapping[str, Any]
     ) -> None:
         out = self.files.get(name)
         if out is None:
@@ -164,7 +164,7 @@ class AdminInput:
 
 
 def write_input(
-    dataset: Path, checked: Checked, pii_keys: PiiKeys, out: AdminInput, progress: Progress
+    dataset: Path, checked: Checked, pii_keys: PiiKeys, *, out: AdminInput, progress: Progress
 ) -> None:
     """Every record of the checked `dataset`, in the online import's file order."""
     for spec in FILES:
@@ -185,10 +185,10 @@ def write_input(
 
 def _node_writer(out: AdminInput, spec: NodeFile) -> Callable[[Row], None]:
     def write(row: Row) -> None:
-        out.node(spec.label, spec.key, row["key"], row["props"])
+        out.node(spec.label, spec.key, row["key"], props=row["props"])
         for link in spec.links:
             if (end := row[link.field]) is not None:
-                out.relationship(link.rel, (spec.label, row["key"]), (link.label, end), {})
+                out.relationship(link.rel, (spec.label, row["key"]), (link.label, end), props={})
 
     return write
 
@@ -196,7 +196,7 @@ def _node_writer(out: AdminInput, spec: NodeFile) -> Callable[[Row], None]:
 def _dated_writer(out: AdminInput, spec: DatedFile) -> Callable[[Row], None]:
     def write(row: Row) -> None:
         props = {name: value for name, value in row.items() if name not in ("person", "org")}
-        out.relationship(spec.rel, ("Person", row["person"]), (spec.label, row["org"]), props)
+        out.relationship(spec.rel, ("Person", row["person"]), (spec.label, row["org"]), props=props)
 
     return write
 
@@ -215,10 +215,10 @@ def _write_cases(out: AdminInput, plans: list[CasePlan], progress: Progress) -> 
             event_id = str(number)
             props = {"caseNo": row["caseNo"], "seq": row["seq"], **row["props"]}
             write_event({**row, "key": event_id, "props": props})
-            out.relationship("HAS_EVENT", ("Case", plan.case_no), ("CaseEvent", event_id), {})
+            out.relationship("HAS_EVENT", ("Case", plan.case_no), ("CaseEvent", event_id), props={})
             if event.seq > 1:
                 previous = ("CaseEvent", str(number - 1))
-                out.relationship("NEXT", previous, ("CaseEvent", event_id), {})
+                out.relationship("NEXT", previous, ("CaseEvent", event_id), props={})
         if done % BATCH == 0 or done == len(plans):
             progress("cases.csv", done, len(plans))
             progress("case_events.csv", number, total_events)

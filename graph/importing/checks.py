@@ -147,7 +147,7 @@ class Checked:
     cases: list[CasePlan] = field(default_factory=list)
 
 
-def assignment_id(role: Role, holder: str, target: str, since: date | None) -> str:
+def assignment_id(role: Role, holder: str, target: str, *, since: date | None) -> str:
     """The id of an assignment given without one: the same row gets the same id on every
     import, so importing twice does not duplicate it."""
     identity = f"{role.value}|{holder}|{target}|{since.isoformat() if since else ''}"
@@ -199,7 +199,7 @@ class Validation:
                     path.name,
                     1,
                     WHOLE_FILE,
-                    f"not a file the import reads; the files are: {', '.join(sorted(known))}",
+                    text=f"not a file the import reads; the files are: {', '.join(sorted(known))}",
                 )
         for spec in FILES:
             path = self.folder / spec.name
@@ -208,15 +208,15 @@ class Validation:
 
     # ---------------------------------------------------------- keys and references
 
-    def define(self, label: str, key: str | None, where: Where, info: Any = None) -> bool:
+    def define(self, label: str, key: str | None, where: Where, *, info: Any = None) -> bool:
         """Record a key the file defines; False (and a problem) when it is a duplicate."""
-        if not self.unique(self.lines[label], key, where, where.column):
+        if not self.unique(self.lines[label], key, where, what=where.column):
             return False
         if label in self.info:
             self.info[label][key] = info
         return True
 
-    def unique(self, lines: dict[Any, int], identity: Any, where: Where, what: str) -> bool:
+    def unique(self, lines: dict[Any, int], identity: Any, where: Where, *, what: str) -> bool:
         """Remember where `identity` is first met; False (and a problem) on a repeat.
         None is no identity: a cell it needs was empty or wrong, reported already."""
         if identity is None:
@@ -226,7 +226,7 @@ class Validation:
                 where.file,
                 where.line,
                 where.column,
-                f"the same {what} as line {lines[identity]}; each appears once",
+                text=f"the same {what} as line {lines[identity]}; each appears once",
             )
             return False
         lines[identity] = where.line
@@ -237,6 +237,7 @@ class Validation:
         label: str,
         key: str | None,
         where: Where,
+        *,
         check: Check | None = None,
         hint: str | None = None,
     ) -> None:
@@ -253,7 +254,7 @@ class Validation:
     def _check(self, reference: Reference, info: Any) -> None:
         if reference.check and info is not None and (problem := reference.check(info)):
             where = reference.where
-            self.problems.add(where.file, where.line, where.column, problem)
+            self.problems.add(where.file, where.line, where.column, text=problem)
 
     def _missing(self, reference: Reference) -> None:
         kind = KINDS[reference.label]
@@ -262,7 +263,7 @@ class Validation:
         text = f"no {kind.noun} {reference.key} in {kind.file}{elsewhere}"
         if reference.hint:
             text += f"; {reference.hint}"
-        self.problems.add(where.file, where.line, where.column, text)
+        self.problems.add(where.file, where.line, where.column, text=text)
 
     async def _look_up(self, db: Database) -> None:
         wanted: dict[str, set[str]] = {}
@@ -302,7 +303,7 @@ class Validation:
                 file,
                 record.line,
                 "until",
-                f"{until} is not after since {since}; a period ends after it begins",
+                text=f"{until} is not after since {since}; a period ends after it begins",
             )
 
     # ---------------------------------------------------------- parents and cycles
@@ -310,22 +311,22 @@ class Validation:
     def check_region_parents(self) -> None:
         """A parent exists and is of a higher level, which rules out cycles through the
         database too; a cycle within the file is named as such."""
-        in_cycle = self._report_cycles("regions.csv", "parent_code", self.region_parents, {})
+        in_cycle = self._report_cycles("regions.csv", "parent_code", self.region_parents, stored={})
         for code, (parent, line) in self.region_parents.items():
             where = Where("regions.csv", line, "parent_code")
             level = self.info["Region"].get(code)
             check = None if code in in_cycle or level is None else _above(level)
-            self.refer("Region", parent, where, check)
+            self.refer("Region", parent, where, check=check)
 
     def _check_org_cycles(self) -> None:
         """Through the dataset's parents and, beyond them, the database's."""
         stored: dict[str, str] = {}
         for pairs in self.found.get("PartyOrganization", {}).values():
             stored.update((child, parent) for child, parent in pairs or [])
-        self._report_cycles("party_orgs.csv", "parent_id", self.org_parents, stored)
+        self._report_cycles("party_orgs.csv", "parent_id", self.org_parents, stored=stored)
 
     def _report_cycles(
-        self, file: str, column: str, parents: dict[str, tuple[str, int]], stored: dict[str, str]
+        self, file: str, column: str, parents: dict[str, tuple[str, int]], *, stored: dict[str, str]
     ) -> set[str]:
         def parent_of(key: str) -> str | None:
             return parents[key][0] if key in parents else stored.get(key)
@@ -340,7 +341,7 @@ class Validation:
                         file,
                         parents[key][1],
                         column,
-                        f"the parents form a cycle: {chain}; one must be the top",
+                        text=f"the parents form a cycle: {chain}; one must be the top",
                     )
         return in_cycle
 
@@ -367,7 +368,9 @@ class Validation:
             mine += [(event.action, event.at, event.line) for event in events]
             for seq, (action, at, line) in enumerate(mine, start=first_seq):
                 if seq <= len(old.history) and (action, at) != old.history[seq - 1]:
-                    self._contradiction(case_no, row, seq, old.history[seq - 1], (action, at, line))
+                    self._contradiction(
+                        case_no, row, seq, held=old.history[seq - 1], given=(action, at, line)
+                    )
                     return None
             facts = old.facts
             events = events[
@@ -400,12 +403,15 @@ class Validation:
                     "case_events.csv",
                     event.line,
                     "action",
-                    refused.message + LATER_EVENTS_UNCHECKED,
+                    text=refused.message + LATER_EVENTS_UNCHECKED,
                 )
                 return None
             except BadUserInput as refused:
                 self.problems.add(
-                    "case_events.csv", event.line, "at", refused.message + LATER_EVENTS_UNCHECKED
+                    "case_events.csv",
+                    event.line,
+                    "at",
+                    text=refused.message + LATER_EVENTS_UNCHECKED,
                 )
                 return None
             new_events.append(made)
@@ -416,6 +422,7 @@ class Validation:
         case_no: str,
         row: CaseRow | None,
         seq: int,
+        *,
         held: tuple[CaseAction, datetime],
         given: tuple[Any, datetime, int],
     ) -> None:
@@ -425,7 +432,7 @@ class Validation:
         self.problems.add(
             *where,
             "case_no",
-            f"the database already holds event {seq} of case {case_no} as {held[0].value} at "
+            text=f"the database already holds event {seq} of case {case_no} as {held[0].value} at "
             f"{held[1].isoformat()}, but {source} line {line} makes it {action.value} at "
             f"{at.isoformat()}; recorded events cannot be changed, only followed by new ones",
         )
@@ -489,8 +496,8 @@ def check_regions(v: Validation, records: Records) -> None:
     for record in records:
         code, where = record["code"], Where("regions.csv", record.line, "code")
         if code is not None and (problem := region_code_problem(code)):
-            v.problems.add(where.file, where.line, where.column, problem)
-        if v.define("Region", code, where, record["level"]) and record["parent_code"]:
+            v.problems.add(where.file, where.line, where.column, text=problem)
+        if v.define("Region", code, where, info=record["level"]) and record["parent_code"]:
             v.region_parents[code] = (record["parent_code"], record.line)
     v.check_region_parents()
 
@@ -509,12 +516,14 @@ def region_code_problem(code: str) -> str | None:
 
 def check_grids(v: Validation, records: Records) -> None:
     for record in records:
-        v.define("Grid", record["code"], Where("grids.csv", record.line, "code"), record["kind"])
+        v.define(
+            "Grid", record["code"], Where("grids.csv", record.line, "code"), info=record["kind"]
+        )
         v.refer(
             "Region",
             record["region_code"],
             Where("grids.csv", record.line, "region_code"),
-            _grid_region,
+            check=_grid_region,
         )
 
 
@@ -568,7 +577,7 @@ def check_memberships(v: Validation, records: Records) -> None:
         identity = (record["person_id"], record["org_id"], record["kind"], record["since"])
         if None not in identity[:3]:
             what = "person_id, org_id, kind and since"
-            v.unique(lines, identity, Where(file, line, "person_id"), what)
+            v.unique(lines, identity, Where(file, line, "person_id"), what=what)
         v.refer("Person", record["person_id"], Where(file, line, "person_id"))
         v.refer("PartyOrganization", record["org_id"], Where(file, line, "org_id"))
         v.check_period(record, file)
@@ -580,17 +589,17 @@ def check_assignments(v: Validation, records: Records) -> None:
         file, line = "assignments.csv", record.line
         role, holder, target = record["role"], record["holder"], record["target"]
         if record["id"] is not None:
-            v.unique(lines, record["id"], Where(file, line, "id"), "id")
+            v.unique(lines, record["id"], Where(file, line, "id"), what="id")
         elif role and holder and target:
-            made = assignment_id(role, holder, target, record["since"])
+            made = assignment_id(role, holder, target, since=record["since"])
             what = "role, holder, target and since (which identify a row without an id)"
-            v.unique(lines, made, Where(file, line, "id"), what)
+            v.unique(lines, made, Where(file, line, "id"), what=what)
         if role is not None:
             holder_kind, target_kind = ROLE_RULES[role]
             rule = role_rule_text(role)
             check = _houseyard(rule) if role is Role.HOUSEYARD_LEADER else None
             v.refer(holder_kind.value, holder, Where(file, line, "holder"), hint=rule)
-            v.refer(target_kind.value, target, Where(file, line, "target"), check, rule)
+            v.refer(target_kind.value, target, Where(file, line, "target"), check=check, hint=rule)
         v.check_period(record, file)
 
 
@@ -611,7 +620,7 @@ def check_stations(v: Validation, records: Records) -> None:
     lines: dict[str, int] = {}
     for record in records:
         file, line = "stations.csv", record.line
-        v.unique(lines, record["id"], Where(file, line, "id"), "id")
+        v.unique(lines, record["id"], Where(file, line, "id"), what="id")
         v.refer("Region", record["region_code"], Where(file, line, "region_code"))
         v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
 
@@ -631,7 +640,7 @@ def check_volunteers(v: Validation, records: Records) -> None:
         identity = (record["person_id"], record["org_id"], record["since"])
         if None not in identity[:2]:
             what = "person_id, org_id and since"
-            v.unique(lines, identity, Where(file, line, "person_id"), what)
+            v.unique(lines, identity, Where(file, line, "person_id"), what=what)
         v.refer("Person", record["person_id"], Where(file, line, "person_id"))
         v.refer("Organisation", record["org_id"], Where(file, line, "org_id"))
         v.check_period(record, file)
@@ -666,7 +675,7 @@ def check_case_events(v: Validation, records: Records) -> None:
                 file,
                 line,
                 "action",
-                "REPORT is not an event of this file: a case's report is its row in cases.csv",
+                text="REPORT is not an event of this file: a case's report is its row in cases.csv",
             )
         v.refer("Case", case_no, Where(file, line, "case_no"))
         v.refer("Person", record["actor_id"], Where(file, line, "actor_id"))

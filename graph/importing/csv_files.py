@@ -76,7 +76,7 @@ class Problems:
     def __init__(self) -> None:
         self._found: list[tuple[int, int, str]] = []
 
-    def add(self, file: str, line: int, column: str, text: str) -> None:
+    def add(self, file: str, line: int, column: str, *, text: str) -> None:
         self._found.append(
             (FILE_ORDER.get(file, len(FILE_ORDER)), line, f"{file}:{line}: column {column}: {text}")
         )
@@ -259,9 +259,9 @@ def detect_encoding(path: Path, problems: Problems) -> str | None:
         for encoding in ("utf-8-sig", "gb18030"):
             if _decodes(path, encoding):
                 return encoding
-        problems.add(path.name, 1, WHOLE_FILE, NOT_TEXT)
+        problems.add(path.name, 1, WHOLE_FILE, text=NOT_TEXT)
     except _NotText as error:
-        problems.add(path.name, error.line, WHOLE_FILE, error.message)
+        problems.add(path.name, error.line, WHOLE_FILE, text=error.message)
     return None
 
 
@@ -367,7 +367,7 @@ class FileReading:
                 self.spec.name,
                 line + 1,
                 WHOLE_FILE,
-                f"this is no longer readable CSV ({error}); look for a quote that is opened "
+                text=f"this is no longer readable CSV ({error}); look for a quote that is opened "
                 "but never closed",
             )
             self.complete = False
@@ -381,21 +381,24 @@ class FileReading:
         for title in header:
             column = known.get(title)
             if title in seen:
-                self.problems.add(name, 1, title, "appears twice in the header")
+                self.problems.add(name, 1, title, text="appears twice in the header")
                 column = None
             elif column is None:
                 self.problems.add(
                     name,
                     1,
                     title or '""',
-                    f"unknown column; the columns of {name} are: {self.spec.column_names}",
+                    text=f"unknown column; the columns of {name} are: {self.spec.column_names}",
                 )
             seen.add(title)
             columns.append(column)
         for column in self.spec.columns:
             if column.required and column.name not in seen:
                 self.problems.add(
-                    name, 1, column.name, f"is missing from the header; {name} needs this column"
+                    name,
+                    1,
+                    column.name,
+                    text=f"is missing from the header; {name} needs this column",
                 )
                 self.complete = False
         return columns
@@ -411,7 +414,7 @@ class FileReading:
                 self.spec.name,
                 line,
                 WHOLE_FILE,
-                f"this row has {len(cells)} cells but the header has {len(columns)} columns",
+                text=f"this row has {len(cells)} cells but the header has {len(columns)} columns",
             )
         return values
 
@@ -419,19 +422,19 @@ class FileReading:
         name = self.spec.name
         if not value:
             if column.required:
-                self.problems.add(name, line, column.name, "is empty; a value is required")
+                self.problems.add(name, line, column.name, text="is empty; a value is required")
             return None
         if bad := bad_character(value):
             self.problems.add(
                 name,
                 line,
                 column.name,
-                f"holds a character that is not text "
+                text=f"holds a character that is not text "
                 f"({bad}); check the file's encoding or save it as 'CSV UTF-8'",
             )
             return None
         try:
             return column.parse(value)
         except CellError as error:
-            self.problems.add(name, line, column.name, str(error))
+            self.problems.add(name, line, column.name, text=str(error))
             return None

@@ -97,13 +97,19 @@ async def import_dataset(
     for spec in FILES:
         if spec.name in NODE_WRITES and spec.name in checked.counts:
             await _stage(
-                db, run, folder, file=spec.name, total=checked.counts[spec.name],
-                staged=staged.get(spec.name, runs.Staged(0, 0)), batch=batch,
-                pii_keys=pii_keys, progress=report,
-            )  # fmt: skip
+                db,
+                run,
+                folder,
+                file=spec.name,
+                total=checked.counts[spec.name],
+                staged=staged.get(spec.name, runs.Staged(0, 0)),
+                batch=batch,
+                pii_keys=pii_keys,
+                progress=report,
+            )
     await runs.staged_all(db, run)
     try:
-        await db.write_transaction(lambda tx: _switch(tx, run, checked, report))
+        await db.write_transaction(lambda tx: _switch(tx, run, checked, progress=report))
     except ClientError as refused:  # a rule of the database that the checks do not know
         raise SwitchRefused(
             "Neo4j refused the import, so none of it is served: "
@@ -136,7 +142,7 @@ async def _stage(
             continue
         rows.append(ROWS[file](record, pii_keys))
         if len(rows) == batch or index + 1 == total:
-            await runs.stage(db, run, file, seq, rows, done=index + 1, total=total)
+            await runs.stage(db, run, file, seq=seq, rows=rows, done=index + 1, total=total)
             progress(file, index + 1, total)
             seq, rows = seq + 1, []
 
@@ -144,7 +150,7 @@ async def _stage(
 SWITCH = "switching the graph to the import"  # the step named to `progress` meanwhile
 
 
-async def _switch(tx: Transaction, run: ImportRun, checked: Checked, progress: Progress) -> None:
+async def _switch(tx: Transaction, run: ImportRun, checked: Checked, *, progress: Progress) -> None:
     """Every staged batch written, what a replace no longer holds removed, cases written
     and the run ended: one transaction, so readers see the graph before or after."""
     numbers = {file: await runs.batch_numbers(tx, run, file) for file in NODE_WRITES}
@@ -154,7 +160,7 @@ async def _switch(tx: Transaction, run: ImportRun, checked: Checked, progress: P
         if run.replace and file in DATED:  # the dataset's links are all there is
             await tx.run(f"MATCH ()-[m:{DATED[file]}]->() DELETE m")
         for seq in numbers[file]:
-            rows = await runs.staged_rows(tx, run, file, seq)
+            rows = await runs.staged_rows(tx, run, file, seq=seq)
             await tx.run(cypher, {"rows": rows})
             if file in kept:
                 kept[file].update(row["key"] for row in rows)
@@ -333,7 +339,9 @@ def person_row(record: Record, pii_keys: PiiKeys) -> Row:
         "name": record["name"],
         "gender": record["gender"],
         "birthYear": record["birth_year"],
-        **personal_data.stored_form(pii_keys, record["id"], record["id_number"], record["phone"]),
+        **personal_data.stored_form(
+            pii_keys, record["id"], record["id_number"], phone=record["phone"]
+        ),
     }
     return {"key": record["id"], "props": props, "household": record["household_id"]}
 
@@ -361,7 +369,7 @@ def membership_row(record: Record, pii_keys: PiiKeys) -> Row:
 def assignment_row(record: Record, pii_keys: PiiKeys) -> Row:
     role, holder, target = record["role"], record["holder"], record["target"]
     holder_kind, target_kind = ROLE_RULES[role]
-    key = record["id"] or assignment_id(role, holder, target, record["since"])
+    key = record["id"] or assignment_id(role, holder, target, since=record["since"])
     props = {"role": role.value, "since": record["since"], "until": record["until"]}
     return {
         "key": key,

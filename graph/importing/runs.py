@@ -165,7 +165,7 @@ SET r.file = $file, r.done = $done, r.total = $total
 
 
 async def stage(
-    db: Database, run: ImportRun, file: str, seq: int, rows: list[Row], *, done: int, total: int
+    db: Database, run: ImportRun, file: str, *, seq: int, rows: list[Row], done: int, total: int
 ) -> None:
     """One batch of `file`, number `seq` from 0, kept with the run's progress."""
     params = {"run": run.id, "file": file, "seq": seq, "rows": _encode(rows)}
@@ -184,7 +184,7 @@ async def batch_numbers(tx: Transaction, run: ImportRun, file: str) -> list[int]
     return [row["seq"] for row in await tx.run(_BATCHES, {"run": run.id, "file": file})]
 
 
-async def staged_rows(tx: Transaction, run: ImportRun, file: str, seq: int) -> list[Row]:
+async def staged_rows(tx: Transaction, run: ImportRun, file: str, *, seq: int) -> list[Row]:
     rows = await tx.run(_BATCH, {"run": run.id, "file": file, "seq": seq})
     return _decode(rows[0]["rows"])
 

@@ -85,7 +85,7 @@ def _dated(text: str, args: Mapping[str, Any], statement: Statement) -> str:
     return re.sub(r"\$(asOf|history)\b", value, text)
 
 
-def build(statement: Statement, kind_name: str, var: str, selects: tuple[Select, ...]) -> Built:
+def build(statement: Statement, kind_name: str, var: str, *, selects: tuple[Select, ...]) -> Built:
     """The projection of the object bound to `var`, and the subqueries it needs."""
     kind = KINDS.get(kind_name)
     if kind is None:
@@ -101,7 +101,9 @@ def build(statement: Statement, kind_name: str, var: str, selects: tuple[Select,
             value = kind.fields[select.field].replace("{}", var)
             shape = "time" if select.field in kind.times else None
         elif select.field in kind.links:
-            value, link_calls, shape = _link(statement, var, kind.links[select.field], select)
+            value, link_calls, shape = _link(
+                statement, var, kind.links[select.field], select=select
+            )
             calls.extend(link_calls)
         else:
             raise NotCompiled(f"{kind_name}.{select.field} is answered by resolvers")
@@ -112,14 +114,14 @@ def build(statement: Statement, kind_name: str, var: str, selects: tuple[Select,
 
 
 def _link(
-    statement: Statement, var: str, link: Link, select: Select
+    statement: Statement, var: str, link: Link, *, select: Select
 ) -> tuple[str, list[str], Shape]:
     """The value of a link (an expression) and the subqueries that make it."""
     result = statement.name("r")
     if link.shape == "one":
         assert link.lookup is not None
         inner = statement.name("v")
-        built = build(statement, link.kind, inner, select.children)
+        built = build(statement, link.kind, inner, selects=select.children)
         call = f"""CALL ({var}) {{
   {link.source.replace("{}", var)} WHERE {link.lookup.visible}
   WITH n AS {inner} LIMIT 1
@@ -140,7 +142,7 @@ def _link(
         return result, [call], None
     if link.shape == "list":
         inner = statement.name("v")
-        built = build(statement, link.kind, inner, select.children)
+        built = build(statement, link.kind, inner, selects=select.children)
         collected = f"collect({built.projection})"
         if link.guard:
             readable = link.guard.replace("{}", "x")
@@ -212,7 +214,7 @@ def page(
     counted: str | None = None
 
     def node(children: tuple[Select, ...]) -> tuple[str, Shape]:
-        built = build(statement, kind, item, children)
+        built = build(statement, kind, item, selects=children)
         slot_calls.extend(built.calls)
         slots.append(built.projection)
         return f"x[{len(slots) - 1}]", built.shape

@@ -110,7 +110,7 @@ def compile_root(select: Select) -> Plan:
     statement = Statement()
     if isinstance(root, ByKey):
         key = statement.param(select.args[root.arg])
-        built = build(statement, root.kind, "v0", select.children)
+        built = build(statement, root.kind, "v0", selects=select.children)
         lookup = root.lookup
         statement.cypher = f"""MATCH (n:{lookup.label} {{{lookup.key}: {key}}})
 WHERE {root.visible or lookup.visible}

@@ -119,7 +119,7 @@ PHONE_FIELD = "phone"  # the name a sealed phone is bound to (and the access log
 
 
 def stored_form(
-    keys: PiiKeys, person_id: str, id_number: str | None, phone: str | None
+    keys: PiiKeys, person_id: str, id_number: str | None, *, phone: str | None
 ) -> dict[str, str | None]:
     """The properties a person's ID number and phone are stored as; None removes one.
     A value that fails its check (only found in data stored before the checks) is
@@ -129,7 +129,7 @@ def stored_form(
         "idNumberMasked": _masked(id_number, id_number_problem, mask_id_number),
         "phoneHash": keyed_hash(keys.hashing, normalise_phone(phone)) if phone else None,
         "phoneMasked": _masked(phone, phone_problem, mask_phone),
-        "phoneSealed": seal(keys, person_id, PHONE_FIELD, phone.strip()) if phone else None,
+        "phoneSealed": seal(keys, person_id, PHONE_FIELD, value=phone.strip()) if phone else None,
     }
 
 

@@ -66,13 +66,13 @@ def _associated(person_id: str, name: str) -> bytes:
     return f"Person\x00{person_id}\x00{name}".encode()
 
 
-def seal(keys: PiiKeys, person_id: str, name: str, value: str) -> str:
+def seal(keys: PiiKeys, person_id: str, name: str, *, value: str) -> str:
     nonce = os.urandom(NONCE_BYTES)
     sealed = AESGCM(keys.sealing).encrypt(nonce, value.encode(), _associated(person_id, name))
     return f"{key_id(keys.sealing)}:{base64.b64encode(nonce + sealed).decode()}"
 
 
-def unseal(keys: PiiKeys, person_id: str, name: str, sealed: str) -> str:
+def unseal(keys: PiiKeys, person_id: str, name: str, *, sealed: str) -> str:
     held = {key_id(key): key for key in (keys.sealing, *keys.retired)}
     kid, _, body = sealed.partition(":")
     if kid not in held:

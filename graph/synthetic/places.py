@@ -251,7 +251,7 @@ def lay_out_houseyards(site: Site) -> None:
 
 def new_home(site: Site, building: PlannedBuilding, door: str | None) -> Home:
     number = len(site.homes) + 1
-    home = Home(number, household_id(site.place.code, number), building, door)
+    home = Home(number, household_id(site.place.code, number), building, door=door)
     site.homes.append(home)
     return home
 

@@ -40,7 +40,9 @@ class Home:
 
     __slots__ = ("building", "door", "id", "kind", "members", "number")
 
-    def __init__(self, number: int, id: str, building: "PlannedBuilding", door: str | None) -> None:
+    def __init__(
+        self, number: int, id: str, building: "PlannedBuilding", *, door: str | None
+    ) -> None:
         self.number = number
         self.id = id
         self.building = building

@@ -91,7 +91,7 @@ def test_the_demo_gives_the_graph_of_the_online_import(empty: Graph) -> None:
     empty.clear()
 
     seen: list[tuple[str, int, int]] = []
-    report = bulk_import(INSTANCE, DEMO, TEST_PII_KEYS, lambda *step: seen.append(step))
+    report = bulk_import(INSTANCE, DEMO, TEST_PII_KEYS, progress=lambda *step: seen.append(step))
 
     assert report == online_report
     assert dump(empty) == online_graph

@@ -89,7 +89,7 @@ def test_places_and_people_are_stored_as_the_read_side_expects(
         "MATCH (p:Person {id: 'P1'})-[:LIVES_IN]->(h) RETURN properties(p) AS p, h.id AS household",
     )["p"]
     sealed = person.pop("phoneSealed")
-    assert unseal(TEST_PII_KEYS, "P1", "phone", sealed) == MOBILE
+    assert unseal(TEST_PII_KEYS, "P1", "phone", sealed=sealed) == MOBILE
     assert person == {
         "id": "P1",
         "name": "张三",
@@ -103,7 +103,7 @@ def test_places_and_people_are_stored_as_the_read_side_expects(
     p2 = one(empty_graph, "MATCH (p:Person {id: 'P2'}) RETURN properties(p) AS p")["p"]
     assert p2["phoneMasked"] == "0710-***6789"
     assert p2["phoneHash"] == keyed_hash(KEY, "07103456789")
-    assert unseal(TEST_PII_KEYS, "P2", "phone", p2["phoneSealed"]) == "0710-3456789"
+    assert unseal(TEST_PII_KEYS, "P2", "phone", sealed=p2["phoneSealed"]) == "0710-3456789"
     assert "idNumberHash" not in p2
     assert empty_graph.cypher("MATCH (p:Person {id: 'P3'})-[:LIVES_IN]->(h) RETURN h") == []
 
@@ -125,7 +125,7 @@ def test_party_services_and_assignments_are_linked(empty_graph: Graph, tmp_path:
         "since": date(2020, 1, 1),
         "until": date(2023, 1, 1),
     }
-    generated = assignment_id(Role.CENTRAL_HOUSEHOLD, "P1", "H2", date(2022, 1, 1))
+    generated = assignment_id(Role.CENTRAL_HOUSEHOLD, "P1", "H2", since=date(2022, 1, 1))
     rows = empty_graph.cypher(
         "MATCH (a:Assignment)-[:HELD_BY]->(h), (a)-[:TARGETS]->(t) "
         "RETURN a.id AS id, a.role AS role, a.since AS since, labels(h)[0] AS holder, "

@@ -35,7 +35,7 @@ class Paths:
             graph.uri,
             os.environ.get("NEO4J_USER", "neo4j"),
             os.environ.get("NEO4J_PASSWORD", ""),
-            os.environ.get("NEO4J_DATABASE", "neo4j"),
+            name=os.environ.get("NEO4J_DATABASE", "neo4j"),
             timeout=300,  # the machine is shared: a slow answer is no different answer
         )
 

@@ -21,7 +21,9 @@ WALK = """query($code: String!) { region(code: $code) { name
 
 def plans(query: str, variables: dict[str, Any] | None = None) -> dict[str, Plan]:
     context = Context(Database(None, "neo4j", 30), principal=UNRESTRICTED)  # type: ignore[arg-type]
-    operation = plan_operation(schema._schema, parse(query), None, variables, context)
+    operation = plan_operation(
+        schema._schema, parse(query), None, raw_variables=variables, ctx=context
+    )
     assert operation is not None
     return {each.key: each.plan for each in operation.planned}
 

@@ -172,9 +172,9 @@ def test_clear_values_stored_before_are_converted_and_removed(
     x1 = stored(empty_graph, "X1")
     assert "idNumber" not in x1 and "phone" not in x1
     assert x1["idNumberMasked"] == "110105********002X" and x1["phoneMasked"] == "138****5678"
-    assert unseal(TEST_PII_KEYS, "X1", "phone", x1["phoneSealed"]) == "13812345678"
+    assert unseal(TEST_PII_KEYS, "X1", "phone", sealed=x1["phoneSealed"]) == "13812345678"
     x2 = stored(empty_graph, "X2")
-    assert unseal(TEST_PII_KEYS, "X2", "phone", x2["phoneSealed"]) == "13812345679"
+    assert unseal(TEST_PII_KEYS, "X2", "phone", sealed=x2["phoneSealed"]) == "13812345679"
     assert x2["idNumberHash"] == "kept"  # no clear ID number: what it had stays
     assert stored(empty_graph, "X3")["idNumberMasked"] == "*****"  # fails the check: all masked
     assert stored(empty_graph, "X4") == {"id": "X4", "name": "丁", "idNumberHash": "untouched"}

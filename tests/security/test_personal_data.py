@@ -104,36 +104,36 @@ KEYS = PiiKeys(hashing=b"key", sealing=bytes(32))
 
 
 def test_a_sealed_phone_opens_for_its_person_only() -> None:
-    sealed = seal(KEYS, "P1", "phone", "13812345678")
+    sealed = seal(KEYS, "P1", "phone", value="13812345678")
     assert "13812345678" not in sealed
     assert sealed.startswith(key_id(KEYS.sealing) + ":")
-    assert unseal(KEYS, "P1", "phone", sealed) == "13812345678"
+    assert unseal(KEYS, "P1", "phone", sealed=sealed) == "13812345678"
     # A fresh 96-bit nonce every time: the same number never seals alike.
-    assert seal(KEYS, "P1", "phone", "13812345678") != sealed
+    assert seal(KEYS, "P1", "phone", value="13812345678") != sealed
     for person, field in (("P2", "phone"), ("P1", "idNumber")):
         with pytest.raises(Unsealable) as caught:
-            unseal(KEYS, person, field, sealed)
+            unseal(KEYS, person, field, sealed=sealed)
         assert "13812345678" not in caught.value.message
 
 
 def test_an_altered_or_foreign_sealed_value_does_not_open() -> None:
-    sealed = seal(KEYS, "P1", "phone", "13812345678")
+    sealed = seal(KEYS, "P1", "phone", value="13812345678")
     kid, body = sealed.split(":")
     raw = bytearray(base64.b64decode(body))
     raw[-1] ^= 1
     for bad in (f"{kid}:{base64.b64encode(bytes(raw)).decode()}", f"{kid}:not base64!", "x"):
         with pytest.raises(Unsealable):
-            unseal(KEYS, "P1", "phone", bad)
+            unseal(KEYS, "P1", "phone", sealed=bad)
     other = PiiKeys(hashing=b"key", sealing=bytes(range(32)))
     with pytest.raises(Unsealable, match="a key this server does not hold"):
-        unseal(other, "P1", "phone", sealed)
+        unseal(other, "P1", "phone", sealed=sealed)
 
 
 def test_a_retired_key_still_opens_what_it_sealed() -> None:
     rotated = PiiKeys(hashing=b"key", sealing=bytes(range(32)), retired=(KEYS.sealing,))
-    old = seal(KEYS, "P1", "phone", "0710-3456789")
-    assert unseal(rotated, "P1", "phone", old) == "0710-3456789"
-    assert seal(rotated, "P1", "phone", "x").startswith(key_id(rotated.sealing))
+    old = seal(KEYS, "P1", "phone", value="0710-3456789")
+    assert unseal(rotated, "P1", "phone", sealed=old) == "0710-3456789"
+    assert seal(rotated, "P1", "phone", value="x").startswith(key_id(rotated.sealing))
 
 
 def test_keys_are_checked() -> None:
@@ -148,15 +148,15 @@ def test_keys_are_checked() -> None:
 
 
 def test_the_stored_form() -> None:
-    form = stored_form(KEYS, "P1", "11010519491231002x", "0710-3456789")
-    assert unseal(KEYS, "P1", "phone", form.pop("phoneSealed") or "") == "0710-3456789"
+    form = stored_form(KEYS, "P1", "11010519491231002x", phone="0710-3456789")
+    assert unseal(KEYS, "P1", "phone", sealed=form.pop("phoneSealed") or "") == "0710-3456789"
     assert form == {
         "idNumberHash": keyed_hash(b"key", "11010519491231002X"),
         "idNumberMasked": "110105********002X",
         "phoneHash": keyed_hash(b"key", "07103456789"),
         "phoneMasked": "0710-***6789",
     }
-    assert set(stored_form(KEYS, "P1", None, "").values()) == {None}
+    assert set(stored_form(KEYS, "P1", None, phone="").values()) == {None}
     # Values stored before the checks existed, and failing them, are masked whole.
-    legacy = stored_form(KEYS, "P1", "12345", "555-1234")
+    legacy = stored_form(KEYS, "P1", "12345", phone="555-1234")
     assert (legacy["idNumberMasked"], legacy["phoneMasked"]) == ("*****", "********")
