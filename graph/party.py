@@ -25,14 +25,14 @@ from graph.kept import coverage
 from graph.people import PERSON, Person
 from graph.places import BUILDING, HOUSEHOLD, Building, Household
 from graph.security.scope import (
-    WITHIN_CHECKED,
-    check_within,
     grids_within,
+    judge,
     organization_visible,
     person_visible,
     placed_in_scope,
     region_in_scope,
     unseen,
+    within_checked,
 )
 
 
@@ -283,10 +283,10 @@ CALL (top) {{
   RETURN collect({{above: above.code, within: n.code, name: n.name, depth: depth,
                   figures: figures}}) AS parts
 }}"""
-    return f"""{WITHIN_CHECKED}
+    return f"""{within_checked()}
 {coverage.figures_at("top", "figures")}
 {parts if depth else "WITH *, [] AS parts"}
-RETURN top IS NOT NULL AS found, allowed, top.code AS within, top.name AS name, figures, parts"""
+RETURN found, allowed, top.code AS within, top.name AS name, figures, parts"""
 
 
 async def coverage_tree(db: Database, within: str, as_of: date, *, depth: int) -> Coverage:
@@ -294,7 +294,7 @@ async def coverage_tree(db: Database, within: str, as_of: date, *, depth: int) -
     `children` None below that), read from the kept timelines in one statement."""
     depth = min(depth, MAX_DEPTH)
     (row,) = await db.read(_coverage_tree(depth), {"within": within, "asOf": as_of})
-    check_within(db, within, found=row["found"], allowed=row["allowed"])
+    judge(db, within, row)
     below: dict[str, list[Row]] = {}
     for part in sorted(row["parts"], key=lambda part: part["within"]):
         below.setdefault(part["above"], []).append(part)
@@ -337,7 +337,7 @@ def _uncovered(label: str, key: str, projection: str, *, total: str, members: st
     """A page of what is uncovered within $within at $asOf, and how many are in all: the
     total from the timeline of $within, the page from the grids whose own timeline says
     some are uncovered, and in them what its kept intervals do not cover."""
-    return f"""{WITHIN_CHECKED}
+    return f"""{within_checked()}
 {coverage.figures_at("top", "figures")}
 CALL (top) {{
   WITH top.code AS topCode
@@ -349,7 +349,7 @@ CALL (top) {{
   WITH n ORDER BY n.{key} LIMIT $limit
   RETURN collect(n {{{projection}}}) AS rows
 }}
-RETURN top IS NOT NULL AS found, allowed, rows,
+RETURN found, allowed, rows,
        coalesce(figures.{total} - figures.covered{total[0].upper()}{total[1:]}, 0) AS total"""
 
 
@@ -370,7 +370,7 @@ async def _uncovered_page(
 ) -> tuple[list[Row], int]:
     params = {"within": within, "asOf": as_of, "after": after, "limit": limit}
     (row,) = await db.read(statement, params)
-    check_within(db, within, found=row["found"], allowed=row["allowed"])
+    judge(db, within, row)
     return row["rows"], row["total"]
 
 

@@ -16,16 +16,15 @@ from enum import Enum
 from graph.core.db import Database
 from graph.core.records import record
 from graph.security.scope import (
-    WITHIN_ALLOWED,
-    WITHIN_FOUND,
     center_visible,
-    check_within,
     grid_in_scope,
+    judge,
     organization_visible,
     person_visible,
     placed_in_scope,
     region_in_scope,
     station_visible,
+    within_checked,
 )
 
 INDEX = "search"
@@ -176,9 +175,8 @@ def _statement(short: bool) -> str:
     WITH kind, CASE kind {keys} END AS key, n.name AS name, score
     ORDER BY score DESC, kind, key
     WITH collect({{kind: kind, key: key, name: name, score: score}}) AS hits
-    RETURN size(hits) AS total, hits[$offset..$offset + $limit] AS page,
-           $within IS NULL OR {WITHIN_FOUND} AS found,
-           $within IS NULL OR {WITHIN_ALLOWED} AS allowed"""
+    {within_checked()}
+    RETURN size(hits) AS total, hits[$offset..$offset + $limit] AS page, found, allowed"""
 
 
 STATEMENTS = {short: _statement(short) for short in (False, True)}
@@ -216,5 +214,5 @@ async def search(
     }
     rows = await db.read(STATEMENTS[len(text) <= SHORT], params)
     if within is not None:
-        check_within(db, within, found=rows[0]["found"], allowed=rows[0]["allowed"])
+        judge(db, within, rows[0])
     return SearchResult([record(SearchHit, hit) for hit in rows[0]["page"]], rows[0]["total"])

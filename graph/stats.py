@@ -97,11 +97,11 @@ _TOPS = f"""
     }}
     CALL (tops) {{ {_GRIDS} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}"""
 
-# One `within`, checked in the same statement (graph.security.scope.WITHIN_CHECKED).
-_WITHIN = f"""{scope.WITHIN_CHECKED}
-    WITH top, allowed, [top] AS tops
+# One `within`, checked in the same statement (graph.security.scope.within_checked).
+_WITHIN = f"""{scope.within_checked()}
+    WITH top, found, allowed, [top] AS tops
     {_TOPS}
-    RETURN top IS NOT NULL AS found, allowed, {", ".join(Stats.__dataclass_fields__)}"""
+    RETURN found, allowed, {", ".join(Stats.__dataclass_fields__)}"""
 
 # A scoped reader's whole scope: its codes, less those within another of them.
 _SCOPE = f"""
@@ -121,7 +121,7 @@ async def stats(db: Database, within: str | None, as_of: date) -> Stats:
     statement, which also checks that `within` exists and lies within the reader's scope."""
     if within is not None:
         (row,) = await db.read(_WITHIN, {"within": within, "asOf": as_of})
-        scope.check_within(db, within, found=row["found"], allowed=row["allowed"])
+        scope.judge(db, within, row)
     else:
         statement = _EVERYWHERE if db.scope is None else _SCOPE
         (row,) = await db.read(statement, {"asOf": as_of})

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graph import cases as graph_cases
+from graph.core.records import from_input
 from resolvers import cases as resolve
 from resolvers.access import CASE_FIGURES, CASES
 from schema.access import type_roles
@@ -162,39 +163,12 @@ class AdvanceCaseInput:
 
 
 def case_filter(given: CaseFilter | None) -> graph_cases.CaseFilter:
-    if given is None:
-        return graph_cases.CaseFilter()
-    return graph_cases.CaseFilter(
-        within=given.within,
-        state=given.state,
-        category=given.category,
-        reported_from=given.reported_from,
-        reported_to=given.reported_to,
-        overdue=given.overdue,
-        level=given.level,
-    )
+    return graph_cases.CaseFilter() if given is None else from_input(graph_cases.CaseFilter, given)
 
 
 def new_case(given: ReportCaseInput) -> graph_cases.NewCase:
-    return graph_cases.NewCase(
-        case_no=given.case_no,
-        title=given.title,
-        category=given.category,
-        grid_code=given.grid_code,
-        reported_by=given.reported_by,
-        at=given.at,
-        note=given.note,
-        request_id=given.request_id,
-    )
+    return from_input(graph_cases.NewCase, given)
 
 
 def step(given: AdvanceCaseInput) -> graph_cases.Step:
-    return graph_cases.Step(
-        case_no=given.case_no,
-        action=given.action,
-        expected_seq=given.expected_seq,
-        actor_id=given.actor_id,
-        center_id=given.center_id,
-        at=given.at,
-        note=given.note,
-    )
+    return from_input(graph_cases.Step, given)

@@ -1,6 +1,7 @@
 """Records from rows by name: each graph record is a frozen dataclass, and a statement's
 projection names its keys after the record's fields; `record` makes one from a row,
-turning stored values into enums wherever the field's annotation says so."""
+turning stored values into enums wherever the field's annotation says so. `from_input`
+makes one from an API input the same way, by name, so that no field is left behind."""
 
 import types
 from collections.abc import Callable
@@ -18,6 +19,26 @@ Convert = Callable[[Any], Any]
 def record(cls: type[R], row: Row) -> R:
     """The `cls` of this row: each field from the row's key of the same name."""
     return cls(**{name: convert(row[name]) for name, convert in _fields(cls)})
+
+
+def from_input(cls: type[R], given: object, **explicit: Any) -> R:
+    """The `cls` of an input (a dataclass, as Strawberry's are): each field from the
+    input's field of the same name, or from `explicit` where names or types differ. A field
+    of the record that neither gives, or one of the input that the record lacks, is a
+    TypeError naming it: a field cannot be dropped silently on its way to the graph."""
+    mine = [field.name for field in fields(cls)]
+    theirs = {field.name for field in fields(given)} if is_dataclass(given) else set()
+    missing = [name for name in mine if name not in theirs and name not in explicit]
+    unused = sorted(theirs - set(mine))
+    if missing or unused or explicit.keys() - set(mine):
+        raise TypeError(
+            f"{type(given).__name__} does not make a {cls.__name__}: missing "
+            f"{missing or 'none'}, left over {unused or 'none'}, unknown explicit "
+            f"{sorted(explicit.keys() - set(mine)) or 'none'}"
+        )
+    return cls(
+        **{name: explicit[name] if name in explicit else getattr(given, name) for name in mine}
+    )
 
 
 @cache

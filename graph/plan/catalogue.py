@@ -55,6 +55,11 @@ def one(kind: str, source: str, lookup: Lookup) -> Link:
     return Link(kind, "one", source=source, lookup=lookup)
 
 
+def _to(rel: str, kind: str, lookup: Lookup) -> Link:
+    """The one `kind` the object points to along `rel`."""
+    return one(kind, f"MATCH ({{}})-[:{rel}]->(n:{kind})", lookup)
+
+
 def _props(*names: str) -> dict[str, str]:
     return {name: "{}." + name for name in names}
 
@@ -69,7 +74,7 @@ KINDS: dict[str, Kind] = {
         "code",
         _props("code", "name", "level"),
         {
-            "parent": one("Region", "MATCH ({})-[:PART_OF]->(n:Region)", places.REGIONS),
+            "parent": _to("PART_OF", "Region", places.REGIONS),
             "children": Link("Region", "page", places.REGION_CHILDREN, key="code"),
             "grids": Link("Grid", "page", places.REGION_GRIDS, key="code"),
             "centers": Link("GovernanceCenter", "list", services.REGION_CENTERS, key="code"),
@@ -80,7 +85,7 @@ KINDS: dict[str, Kind] = {
         "code",
         _props("code", "name", "kind"),
         {
-            "region": one("Region", "MATCH ({})-[:IN]->(n:Region)", places.REGIONS),
+            "region": _to("IN", "Region", places.REGIONS),
             "buildings": Link("Building", "page", places.GRID_BUILDINGS, key="code"),
             "workers": Link("Person", "list", party.GRID_WORKERS, key="code"),
             "branches": Link("PartyOrganization", "list", party.GRID_BRANCHES, key="code"),
@@ -92,7 +97,7 @@ KINDS: dict[str, Kind] = {
         "code",
         _props("code", "name", "address"),
         {
-            "grid": one("Grid", "MATCH ({})-[:IN]->(n:Grid)", places.GRIDS),
+            "grid": _to("IN", "Grid", places.GRIDS),
             "households": Link("Household", "page", places.BUILDING_HOUSEHOLDS, key="code"),
             "partyGroups": Link("PartyOrganization", "list", party.BUILDING_GROUPS, key="code"),
             "leaders": Link("Person", "list", party.BUILDING_LEADERS, key="code"),
@@ -104,7 +109,7 @@ KINDS: dict[str, Kind] = {
         "id",
         _props("id", "door", "kind"),
         {
-            "building": one("Building", "MATCH ({})-[:IN]->(n:Building)", places.BUILDINGS),
+            "building": _to("IN", "Building", places.BUILDINGS),
             "members": Link("Person", "list", people.HOUSEHOLD_MEMBERS, key="id"),
             "coveredBy": Link("Person", "list", party.HOUSEHOLD_COVERED_BY, key="id"),
             "covered": Link("Boolean", "flag", party.HOUSEHOLD_COVERED_BY, key="id"),
@@ -120,9 +125,7 @@ KINDS: dict[str, Kind] = {
             "phone": "{}.phoneMasked",
         },
         {
-            "household": one(
-                "Household", "MATCH ({})-[:LIVES_IN]->(n:Household)", places.HOUSEHOLDS
-            ),
+            "household": _to("LIVES_IN", "Household", places.HOUSEHOLDS),
             "partyMemberships": Link("PartyMembership", "list", party.PERSON_MEMBERSHIPS, key="id"),
             "assignments": Link("Assignment", "list", party.PERSON_ASSIGNMENTS, key="id"),
             "coveredHouseholds": Link(
@@ -135,13 +138,9 @@ KINDS: dict[str, Kind] = {
         "id",
         _props("id", "name", "level"),
         {
-            "parent": one(
-                "PartyOrganization",
-                "MATCH ({})-[:UNDER]->(n:PartyOrganization)",
-                party.ORGANIZATIONS,
-            ),
+            "parent": _to("UNDER", "PartyOrganization", party.ORGANIZATIONS),
             "children": Link("PartyOrganization", "list", party.ORGANIZATION_CHILDREN, key="id"),
-            "region": one("Region", "MATCH ({})-[:BELONGS_TO]->(n:Region)", places.REGIONS),
+            "region": _to("BELONGS_TO", "Region", places.REGIONS),
             "members": Link("Person", "page", party.ORGANIZATION_MEMBERS, key="id"),
             "assignments": Link("Assignment", "list", party.ORGANIZATION_ASSIGNMENTS, key="id"),
         },
@@ -160,34 +159,26 @@ KINDS: dict[str, Kind] = {
         "id",
         {**_props("id", "role"), **_dates("since", "until")},
         {
-            "holderPerson": one("Person", "MATCH ({})-[:HELD_BY]->(n:Person)", people.PEOPLE),
-            "holderOrganization": one(
-                "PartyOrganization",
-                "MATCH ({})-[:HELD_BY]->(n:PartyOrganization)",
-                party.ORGANIZATIONS,
-            ),
-            "targetGrid": one("Grid", "MATCH ({})-[:TARGETS]->(n:Grid)", places.GRIDS),
-            "targetBuilding": one(
-                "Building", "MATCH ({})-[:TARGETS]->(n:Building)", places.BUILDINGS
-            ),
-            "targetHousehold": one(
-                "Household", "MATCH ({})-[:TARGETS]->(n:Household)", places.HOUSEHOLDS
-            ),
+            "holderPerson": _to("HELD_BY", "Person", people.PEOPLE),
+            "holderOrganization": _to("HELD_BY", "PartyOrganization", party.ORGANIZATIONS),
+            "targetGrid": _to("TARGETS", "Grid", places.GRIDS),
+            "targetBuilding": _to("TARGETS", "Building", places.BUILDINGS),
+            "targetHousehold": _to("TARGETS", "Household", places.HOUSEHOLDS),
         },
     ),
     "GovernanceCenter": Kind(
         "GovernanceCenter",
         "id",
         _props("id", "name", "level"),
-        {"region": one("Region", "MATCH ({})-[:SERVES]->(n:Region)", places.REGIONS)},
+        {"region": _to("SERVES", "Region", places.REGIONS)},
     ),
     "ServiceStation": Kind(
         "ServiceStation",
         "id",
         _props("id", "name", "kind", "address"),
         {
-            "region": one("Region", "MATCH ({})-[:IN]->(n:Region)", places.REGIONS),
-            "grid": one("Grid", "MATCH ({})-[:IN]->(n:Grid)", places.GRIDS),
+            "region": _to("IN", "Region", places.REGIONS),
+            "grid": _to("IN", "Grid", places.GRIDS),
         },
     ),
     "Case": Kind(
@@ -202,8 +193,8 @@ KINDS: dict[str, Kind] = {
             ),
         },
         {
-            "grid": one("Grid", "MATCH ({})-[:IN]->(n:Grid)", places.GRIDS),
-            "reportedBy": one("Person", "MATCH ({})-[:REPORTED_BY]->(n:Person)", people.PEOPLE),
+            "grid": _to("IN", "Grid", places.GRIDS),
+            "reportedBy": _to("REPORTED_BY", "Person", people.PEOPLE),
             "events": Link(
                 "CaseEvent", "list", cases.CASE_EVENTS, key="caseNo", guard=READABLE_EVENT
             ),
@@ -218,10 +209,8 @@ KINDS: dict[str, Kind] = {
             "at": "{}.at",
         },
         {
-            "actor": one("Person", "MATCH ({})-[:BY]->(n:Person)", people.PEOPLE),
-            "center": one(
-                "GovernanceCenter", "MATCH ({})-[:AT]->(n:GovernanceCenter)", services.CENTERS
-            ),
+            "actor": _to("BY", "Person", people.PEOPLE),
+            "center": _to("AT", "GovernanceCenter", services.CENTERS),
         },
         times=frozenset({"at"}),
     ),

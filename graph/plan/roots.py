@@ -128,7 +128,7 @@ RETURN {built.projection} AS value"""
         statement.params.update(
             cases.stats_params(args["within"], first=args["from"], last=args["to"])
         )
-        statement.cypher = f"""{scope.within_checked("$within")}
+        statement.cypher = f"""{scope.within_checked()}
 WITH found, allowed, found AND allowed AS open
 CALL (open) {{
   WITH open WHERE open

@@ -139,57 +139,30 @@ def grids_within(scope: str) -> str:
 GRIDS_WITHIN = f"WITH $within AS within {grids_within('within')}"
 
 
-# A `within` argument checked inside the statement that answers it: binds `top` (the region
-# or grid it names, or null) and `allowed` (whether the reader may ask of it; see require).
-WITHIN_CHECKED = f"""OPTIONAL MATCH (withinRegion:Region {{code: $within}})
-OPTIONAL MATCH (withinGrid:Grid {{code: $within}})
-WITH coalesce(withinRegion, withinGrid) AS top, $scope IS NULL
-  OR (withinRegion IS NOT NULL AND {_region("withinRegion")})
-  OR (withinGrid IS NOT NULL AND {_grid("withinGrid")}) AS allowed"""
-
-
-def check_within(db: Database, within: str, *, found: bool, allowed: bool) -> None:
-    """What `require` answers, from what a statement beginning WITHIN_CHECKED returned."""
-    if not allowed:
-        raise outside(db, within)
-    if not found:
-        raise unknown(within)
-
-
-# Whether $within names a region or grid, and whether the reader may ask about it: columns
-# that `require` reads, and that a statement may carry to make the same check in passing.
-WITHIN_FOUND = (
-    "(EXISTS { MATCH (:Region {code: $within}) } OR EXISTS { MATCH (:Grid {code: $within}) })"
-)
-WITHIN_ALLOWED = (
-    f"($scope IS NULL OR EXISTS {{ MATCH (withinRegion:Region {{code: $within}}) "
-    f"WHERE {_region('withinRegion')} }} OR EXISTS {{ MATCH (withinGrid:Grid "
-    f"{{code: $within}}) WHERE {_grid('withinGrid')} }})"
-)
-
-
 async def require(db: Database, within: str) -> None:
     """A `within` argument (or a region looked up by code) must lie within the reader's
     scope, FORBIDDEN otherwise, whether it exists or not; for a reader of the whole city,
     NOT_FOUND when it names no region and no grid: never an empty answer."""
-    rows = await db.read(f"{within_checked('$within')} RETURN found, allowed", {"within": within})
+    rows = await db.read(f"{within_checked()} RETURN found, allowed", {"within": within})
     judge(db, within, rows[0])
 
 
-def within_checked(within: str) -> str:
-    """Cypher binding `found` (a region or grid has the code `within`, an expression) and
-    `allowed` (it lies within the reader's scope), for `judge`."""
-    return (
-        f"OPTIONAL MATCH (withinRegion:Region {{code: {within}}}) "
-        f"OPTIONAL MATCH (withinGrid:Grid {{code: {within}}}) "
-        "WITH withinRegion IS NOT NULL OR withinGrid IS NOT NULL AS found, $scope IS NULL "
-        f"OR (withinRegion IS NOT NULL AND {_region('withinRegion')}) "
-        f"OR (withinGrid IS NOT NULL AND {_grid('withinGrid')}) AS allowed"
-    )
+def within_checked(within: str = "$within") -> str:
+    """The one check of a `within` argument inside the statement that answers it, for
+    `judge`: Cypher keeping what is bound before it and binding `top` (the region or grid
+    whose code is `within`, an expression; null for none), `found` (there is one) and
+    `allowed` (it lies within the reader's scope)."""
+    return f"""OPTIONAL MATCH (withinRegion:Region {{code: {within}}})
+OPTIONAL MATCH (withinGrid:Grid {{code: {within}}})
+WITH *, coalesce(withinRegion, withinGrid) AS top, $scope IS NULL
+  OR (withinRegion IS NOT NULL AND {_region("withinRegion")})
+  OR (withinGrid IS NOT NULL AND {_grid("withinGrid")}) AS allowed
+WITH *, top IS NOT NULL AS found"""
 
 
 def judge(db: Database, within: str, checked: Mapping[str, bool]) -> None:
-    """FORBIDDEN or NOT_FOUND, as `require` says, from the row of `within_checked`."""
+    """FORBIDDEN or NOT_FOUND, as `require` says, from a row carrying the `found` and
+    `allowed` of `within_checked`."""
     if not checked["allowed"]:
         raise outside(db, within)
     if not checked["found"]:
