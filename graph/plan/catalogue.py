@@ -24,7 +24,6 @@ class Link:
     walk: Walk | None = None  # from the object's key (`parent`): lists, pages, flags
     source: str = ""  # for `one`: Cypher binding `n` from `{}`
     lookup: Lookup | None = None  # for `one`: the visibility of what is found
-    key: str = ""  # the property of `{}` that the walk starts from (`parent`)
     # For a list: what every item (`{}`) must satisfy for the planner to answer it; else
     # the resolvers answer the whole request, as they answer what was edited in the graph.
     guard: str = ""
@@ -75,9 +74,9 @@ KINDS: dict[str, Kind] = {
         _props("code", "name", "level"),
         {
             "parent": _to("PART_OF", "Region", places.REGIONS),
-            "children": Link("Region", "page", places.REGION_CHILDREN, key="code"),
-            "grids": Link("Grid", "page", places.REGION_GRIDS, key="code"),
-            "centers": Link("GovernanceCenter", "list", services.REGION_CENTERS, key="code"),
+            "children": Link("Region", "page", places.REGION_CHILDREN),
+            "grids": Link("Grid", "page", places.REGION_GRIDS),
+            "centers": Link("GovernanceCenter", "list", services.REGION_CENTERS),
         },
     ),
     "Grid": Kind(
@@ -86,10 +85,10 @@ KINDS: dict[str, Kind] = {
         _props("code", "name", "kind"),
         {
             "region": _to("IN", "Region", places.REGIONS),
-            "buildings": Link("Building", "page", places.GRID_BUILDINGS, key="code"),
-            "workers": Link("Person", "list", party.GRID_WORKERS, key="code"),
-            "branches": Link("PartyOrganization", "list", party.GRID_BRANCHES, key="code"),
-            "stations": Link("ServiceStation", "list", services.GRID_STATIONS, key="code"),
+            "buildings": Link("Building", "page", places.GRID_BUILDINGS),
+            "workers": Link("Person", "list", party.GRID_WORKERS),
+            "branches": Link("PartyOrganization", "list", party.GRID_BRANCHES),
+            "stations": Link("ServiceStation", "list", services.GRID_STATIONS),
         },
     ),
     "Building": Kind(
@@ -98,10 +97,10 @@ KINDS: dict[str, Kind] = {
         _props("code", "name", "address"),
         {
             "grid": _to("IN", "Grid", places.GRIDS),
-            "households": Link("Household", "page", places.BUILDING_HOUSEHOLDS, key="code"),
-            "partyGroups": Link("PartyOrganization", "list", party.BUILDING_GROUPS, key="code"),
-            "leaders": Link("Person", "list", party.BUILDING_LEADERS, key="code"),
-            "covered": Link("Boolean", "flag", party.BUILDING_GROUPS, key="code"),
+            "households": Link("Household", "page", places.BUILDING_HOUSEHOLDS),
+            "partyGroups": Link("PartyOrganization", "list", party.BUILDING_GROUPS),
+            "leaders": Link("Person", "list", party.BUILDING_LEADERS),
+            "covered": Link("Boolean", "flag", party.BUILDING_GROUPS),
         },
     ),
     "Household": Kind(
@@ -110,9 +109,9 @@ KINDS: dict[str, Kind] = {
         _props("id", "door", "kind"),
         {
             "building": _to("IN", "Building", places.BUILDINGS),
-            "members": Link("Person", "list", people.HOUSEHOLD_MEMBERS, key="id"),
-            "coveredBy": Link("Person", "list", party.HOUSEHOLD_COVERED_BY, key="id"),
-            "covered": Link("Boolean", "flag", party.HOUSEHOLD_COVERED_BY, key="id"),
+            "members": Link("Person", "list", people.HOUSEHOLD_MEMBERS),
+            "coveredBy": Link("Person", "list", party.HOUSEHOLD_COVERED_BY),
+            "covered": Link("Boolean", "flag", party.HOUSEHOLD_COVERED_BY),
         },
     ),
     "Person": Kind(
@@ -126,11 +125,9 @@ KINDS: dict[str, Kind] = {
         },
         {
             "household": _to("LIVES_IN", "Household", places.HOUSEHOLDS),
-            "partyMemberships": Link("PartyMembership", "list", party.PERSON_MEMBERSHIPS, key="id"),
-            "assignments": Link("Assignment", "list", party.PERSON_ASSIGNMENTS, key="id"),
-            "coveredHouseholds": Link(
-                "Household", "page", party.PERSON_COVERED_HOUSEHOLDS, key="id"
-            ),
+            "partyMemberships": Link("PartyMembership", "list", party.PERSON_MEMBERSHIPS),
+            "assignments": Link("Assignment", "list", party.PERSON_ASSIGNMENTS),
+            "coveredHouseholds": Link("Household", "page", party.PERSON_COVERED_HOUSEHOLDS),
         },
     ),
     "PartyOrganization": Kind(
@@ -139,10 +136,10 @@ KINDS: dict[str, Kind] = {
         _props("id", "name", "level"),
         {
             "parent": _to("UNDER", "PartyOrganization", party.ORGANIZATIONS),
-            "children": Link("PartyOrganization", "list", party.ORGANIZATION_CHILDREN, key="id"),
+            "children": Link("PartyOrganization", "list", party.ORGANIZATION_CHILDREN),
             "region": _to("BELONGS_TO", "Region", places.REGIONS),
-            "members": Link("Person", "page", party.ORGANIZATION_MEMBERS, key="id"),
-            "assignments": Link("Assignment", "list", party.ORGANIZATION_ASSIGNMENTS, key="id"),
+            "members": Link("Person", "page", party.ORGANIZATION_MEMBERS),
+            "assignments": Link("Assignment", "list", party.ORGANIZATION_ASSIGNMENTS),
         },
     ),
     "PartyMembership": Kind(
@@ -195,9 +192,7 @@ KINDS: dict[str, Kind] = {
         {
             "grid": _to("IN", "Grid", places.GRIDS),
             "reportedBy": _to("REPORTED_BY", "Person", people.PEOPLE),
-            "events": Link(
-                "CaseEvent", "list", cases.CASE_EVENTS, key="caseNo", guard=READABLE_EVENT
-            ),
+            "events": Link("CaseEvent", "list", cases.CASE_EVENTS, guard=READABLE_EVENT),
         },
         times=frozenset({"reportedAt", "closedAt"}),
     ),
