@@ -66,6 +66,17 @@ class Assignment:
     until: date | None
 
 
+@dataclass(frozen=True)
+class NewAssignment:
+    """What `assign` asks for: `holder` a person or organisation id, `target` a grid or
+    building code or a household id, by role; `since` None means today."""
+
+    role: Role
+    holder: str
+    target: str
+    since: date | None
+
+
 # The roles whose assignments the coverage figures count (DESIGN §3), kept by graph.kept.
 COVERING_ROLES = frozenset(
     {Role.BUILDING_GROUP, Role.CENTRAL_HOUSEHOLD, Role.HOUSEYARD_LEADER, Role.GRID_WORKER}

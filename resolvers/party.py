@@ -5,8 +5,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from graph import party
-from graph.core.model import HolderKind, Role, TargetKind
-from graph.party import Assignment, Coverage, Membership, PartyOrganization
+from graph.core.model import HolderKind, TargetKind
+from graph.party import Assignment, Coverage, Membership, NewAssignment, PartyOrganization
 from graph.people import Person
 from graph.places import Building, Grid, Household, Region
 from graph.security import scope
@@ -175,23 +175,36 @@ async def party_members(
 async def uncovered_buildings(
     ctx: Context, within: str, as_of: date | None, *, first: int | None, after: str | None
 ) -> Page[Building]:
-    after_key, size = window(first, after)
-    day = as_of or ctx.today()
-    rows, total = await party.uncovered_buildings(
-        ctx.db, within, day, after=after_key, limit=size + 1
+    read = party.uncovered_buildings
+    return await _uncovered(
+        ctx, read, within, as_of=as_of, first=first, after=after, key_of=lambda b: b.code
     )
-    return make_page(rows, size, lambda b: b.code, count=_known(total))
 
 
 async def uncovered_households(
     ctx: Context, within: str, as_of: date | None, *, first: int | None, after: str | None
 ) -> Page[Household]:
+    read = party.uncovered_households
+    return await _uncovered(
+        ctx, read, within, as_of=as_of, first=first, after=after, key_of=lambda h: h.id
+    )
+
+
+async def _uncovered(
+    ctx: Context,
+    read: Callable[..., Awaitable[tuple[list[T], int]]],
+    within: str,
+    *,
+    as_of: date | None,
+    first: int | None,
+    after: str | None,
+    key_of: Callable[[T], Any],
+) -> Page[T]:
+    """A page of what is uncovered and the total, both from the page's one statement."""
     after_key, size = window(first, after)
     day = as_of or ctx.today()
-    rows, total = await party.uncovered_households(
-        ctx.db, within, day, after=after_key, limit=size + 1
-    )
-    return make_page(rows, size, lambda h: h.id, count=_known(total))
+    rows, total = await read(ctx.db, within, day, after=after_key, limit=size + 1)
+    return make_page(rows, size, key_of, count=_known(total))
 
 
 def _known(total: int) -> Callable[[], Awaitable[int]]:
@@ -231,11 +244,10 @@ async def coverage_children(ctx: Context, report: Coverage) -> list[Coverage]:
     return list(report.children or ())
 
 
-async def assign(
-    ctx: Context, role: Role, holder: str, *, target: str, since: date | None
-) -> Assignment:
+async def assign(ctx: Context, given: NewAssignment) -> Assignment:
+    since = given.since or ctx.today()
     return await party.assign(
-        ctx.db, role, holder=holder, target=target, since=since or ctx.today()
+        ctx.db, given.role, holder=given.holder, target=given.target, since=since
     )
 
 

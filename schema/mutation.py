@@ -9,7 +9,7 @@ from resolvers.access import ADMIN_ONLY, CASE_WORK
 from schema.access import roles
 from schema.cases import AdvanceCaseInput, Case, ReportCaseInput, new_case, step
 from schema.context import Info
-from schema.party import AssignInput, Assignment
+from schema.party import AssignInput, Assignment, new_assignment
 
 
 @strawberry.type
@@ -37,9 +37,7 @@ class Mutation:
         metadata=roles(ADMIN_ONLY),
     )
     async def assign(self, info: Info, input: AssignInput) -> Assignment:
-        return await party.assign(
-            info.context, input.role, input.holder, target=input.target, since=input.since
-        )
+        return await party.assign(info.context, new_assignment(input))
 
     @strawberry.mutation(
         description="End an active assignment on `until` (default today); it stays in history.",

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph import party as graph_party
+from graph.core.records import from_input
 from resolvers import party as resolve
 from resolvers.access import EVERYONE, HISTORY, HOUSEHOLDS, PEOPLE, PLANNING
 from schema.access import roles, type_roles
@@ -150,3 +152,7 @@ class AssignInput:
         description="Grid code, building code or household id, by role (DESIGN §3)."
     )
     since: date | None = strawberry.field(default=None, description="Today when absent.")
+
+
+def new_assignment(given: AssignInput) -> graph_party.NewAssignment:
+    return from_input(graph_party.NewAssignment, given)
