@@ -125,11 +125,14 @@ def test_an_import_killed_at_random_moments(
     old, new = cities
     import_in_process(empty_graph, old)
     before = fingerprint(empty_graph, api)
-    # How long a whole run takes, from its beginning to its end: the kills land within.
+    # How long a run takes from its beginning to its switch's commit: the kills land within
+    # (after the switch the import only warms what it wrote).
     process = start_import(empty_graph, new)
     began = wait_for_run(empty_graph, process)
-    assert process.wait(timeout=300) == 0
+    while process.poll() is None and unfinished(empty_graph) is not None:
+        time.sleep(0.1)
     run_time = time.monotonic() - began
+    assert process.wait(timeout=300) == 0
     after = fingerprint(empty_graph, api)
     assert after[1] != before[1]
     import_in_process(empty_graph, old, replace=True)
