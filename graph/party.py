@@ -259,7 +259,7 @@ class Coverage:
         return self.covered_households / self.households if self.households else 1.0
 
 
-FIGURES = coverage.FIGURES[:6]  # those of a report; the timelines keep `people` too
+FIGURES = coverage.FIGURES[:6]  # those of a report; the timelines keep stats' figures too
 
 # Depth of nested `children` a statement answers at most: the city's divisions are four
 # levels above its grids, so deeper selections find nothing more.
@@ -279,12 +279,12 @@ CALL (top) {{
     MATCH path = (top)<-[:PART_OF{below}]-(above:Region)<-[:IN]-(n:Grid)
     RETURN above, n, length(path) AS depth
   }}
-  {coverage.figures_at("n", "figures")}
+  {coverage.figures_at("n", "figures", FIGURES)}
   RETURN collect({{above: above.code, within: n.code, name: n.name, depth: depth,
                   figures: figures}}) AS parts
 }}"""
     return f"""{WITHIN_CHECKED}
-{coverage.figures_at("top", "figures")}
+{coverage.figures_at("top", "figures", FIGURES)}
 {parts if depth else "WITH *, [] AS parts"}
 RETURN top IS NOT NULL AS found, allowed, top.code AS within, top.name AS name, figures, parts"""
 
@@ -338,11 +338,11 @@ def _uncovered(label: str, key: str, projection: str, total: str, members: str) 
     total from the timeline of $within, the page from the grids whose own timeline says
     some are uncovered, and in them what its kept intervals do not cover."""
     return f"""{WITHIN_CHECKED}
-{coverage.figures_at("top", "figures")}
+{coverage.figures_at("top", "figures", FIGURES)}
 CALL (top) {{
   WITH top.code AS topCode
   {grids_within("topCode")}
-  {coverage.figures_at("g", "gridFigures")}
+  {coverage.figures_at("g", "gridFigures", FIGURES)}
   WITH g WHERE gridFigures.{total} > gridFigures.covered{total[0].upper()}{total[1:]}
   MATCH {members.format(label=label)}
   WHERE ($after IS NULL OR n.{key} > $after) AND NOT {coverage.covered_at("n")}

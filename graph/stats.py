@@ -54,16 +54,18 @@ _EVERYWHERE = f"""
 # central households too; for several those are counted, since one person may count in
 # two of them. Cases and stations from their kept totals; regions, organisations and
 # centres walked from the regions down (none from the grids: thousands of buildings).
+_PLACES = ("grids", "buildings", "households", "people")
+_DISTINCT = ("partyMembers", "centralHouseholds")
 _REGIONS = "UNWIND tops AS top MATCH (top)<-[:PART_OF*0..]-(r:Region)"
 _TOPS = f"""
     CALL (tops) {{
-      UNWIND tops AS top {figures_at("top", "kept")}
+      UNWIND tops AS top {figures_at("top", "kept", _PLACES)}
       RETURN sum(kept.grids) AS grids, sum(kept.buildings) AS buildings,
              sum(kept.households) AS households, sum(kept.people) AS people
     }}
     CALL (tops) {{
       WITH tops WHERE size(tops) = 1
-      WITH tops[0] AS top {figures_at("top", "kept")}
+      WITH tops[0] AS top {figures_at("top", "kept", _DISTINCT)}
       RETURN coalesce(kept.partyMembers, 0) AS party_members,
              coalesce(kept.centralHouseholds, 0) AS central_households
       UNION

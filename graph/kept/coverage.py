@@ -76,15 +76,16 @@ PERSON_BATCH = 5000
 WRITE_BATCH = 1000
 
 
-def figures_at(node: str, into: str) -> str:
-    """Cypher binding `into` to a map of the figures of the grid or region `node` at $asOf:
-    those of the last day of its timeline that is not after $asOf."""
+def figures_at(node: str, into: str, figures: Sequence[str] = FIGURES) -> str:
+    """Cypher binding `into` to a map of `figures` of the grid or region `node` at $asOf:
+    those of the last day of its timeline that is not after $asOf (only those asked for
+    are read: each is a list as long as the timeline)."""
     days = f"coalesce(size({node}.{DAYS}), 0)"  # none for a null node: null figures
     last = f"last([i IN range(0, {days} - 1) WHERE {node}.{DAYS}[i] <= $asOf])"
-    figures = ", ".join(f"{figure}: {node}.{PROPERTIES[figure]}[at]" for figure in FIGURES)
+    read = ", ".join(f"{figure}: {node}.{PROPERTIES[figure]}[at]" for figure in figures)
     return (
         f"OPTIONAL CALL ({node}) {{ WITH {node}, {last} AS at WHERE at IS NOT NULL "
-        f"RETURN {{{figures}}} AS {into} }}"
+        f"RETURN {{{read}}} AS {into} }}"
     )
 
 
