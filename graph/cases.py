@@ -20,6 +20,7 @@ from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Conflict, NotFound
 from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
 from graph.core.records import record
+from graph.kept import coverage
 from graph.people import PEOPLE
 from graph.security import scope
 from graph.services import CENTERS
@@ -377,14 +378,15 @@ _DRAW_NUMBER = f"""
     SET k.last = reduce(last = coalesce(k.last, 0), n IN highest |
                         CASE WHEN n > last THEN n ELSE last END) + 1
     RETURN k.last AS number"""
-_NEW_CASE = """
-    CREATE (n:Case {caseNo: $caseNo})
+_NEW_CASE = f"""
+    CREATE (n:Case {{caseNo: $caseNo}})
     SET n += $props
     WITH n
-    MATCH (g:Grid {code: $gridCode})
+    MATCH (g:Grid {{code: $gridCode}})
     CREATE (n)-[:IN]->(g)
+    {coverage.case_added("g")}
     WITH n
-    CALL (n) { MATCH (p:Person {id: $reporterId}) CREATE (n)-[:REPORTED_BY]->(p) }"""
+    CALL (n) {{ MATCH (p:Person {{id: $reporterId}}) CREATE (n)-[:REPORTED_BY]->(p) }}"""
 
 
 _REPORTED_BEFORE = f"""
