@@ -173,6 +173,7 @@ async def _switch(
     await _write_cases(tx, checked, progress)
     if checked.cases:
         await record_keyed(tx, chain)
+    await tx.run(coverage.MARK_STALE)  # recomputed next; by the next start if killed first
     await runs.finish(tx, run)
 
 

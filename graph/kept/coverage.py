@@ -632,6 +632,7 @@ async def rebuild(db: Database, progress: Progress | None = None) -> None:
             ]
             await db.write(_set_timelines(label), {"rows": rows})
             report(step, min(start + WRITE_BATCH, len(codes)), len(codes))
+    await db.write(_FRESH)
     await prepare(db)  # the graph has changed: plans made on the old one may be remade
 
 
@@ -651,9 +652,17 @@ async def missing(db: Database) -> bool:
     absent = " OR ".join(f"n.{name} IS NULL" for name in names)
     rows = await db.read(
         f"RETURN EXISTS {{ MATCH (n:Grid) WHERE {absent} }} "
-        f"OR EXISTS {{ MATCH (n:Region) WHERE {absent} }} AS missing"
+        f"OR EXISTS {{ MATCH (n:Region) WHERE {absent} OR n.{STALE} }} AS missing"
     )
     return rows[0]["missing"]
+
+
+# Set by a write that changes what is kept without recomputing it in its own transaction
+# (an import's switch): until the rebuild that follows ends, and at the next start if it
+# never did, the kept figures count as missing.
+STALE = "keptCoverageStale"
+MARK_STALE = f"MATCH (n:Region {{level: 'CITY'}}) SET n.{STALE} = true"
+_FRESH = f"MATCH (n:Region) WHERE n.{STALE} REMOVE n.{STALE}"
 
 
 @dataclass(frozen=True)
