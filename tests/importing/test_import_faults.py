@@ -26,6 +26,7 @@ from graph.core.db import NOT_BOOKKEEPING
 from graph.importing import runs
 from graph.importing.online import import_dataset
 from graph.importing.runs import ImportUnfinished
+from graph.kept import coverage
 from graph.store.migrations import keep_coverage
 from tests.support import GOVGRAPH, LEAKS, TEST_PII_KEYS, Api, Graph, govgraph
 
@@ -33,8 +34,7 @@ SEEDS = (1, 2, 3)
 STATS = """{ stats { regions grids buildings households people partyOrganizations partyMembers
   centralHouseholds governanceCenters redStations canteens cases } }"""
 # The graph as served: every record and link but an import's and the server's own
-# bookkeeping (the migrations' marker carries the time of the last start); sealed phones
-# left out (their nonce is new whenever one is sealed; phoneHash stands for them).
+# bookkeeping (the migrations' marker carries the time of the last start).
 SERVED = f"""
 CALL () {{
   MATCH (n) WHERE none(label IN labels(n) WHERE label STARTS WITH 'Import') AND {NOT_BOOKKEEPING}
@@ -46,6 +46,17 @@ CALL () {{
 }}
 RETURN nodes, links
 """
+# Sealed phones (their nonce is new whenever one is sealed; phoneHash stands for them), and
+# the coverage kept from the records.
+UNCOMPARED = (
+    "phoneSealed",
+    "coveredSince",
+    "coveredUntil",
+    coverage.DAYS,
+    coverage.STALE,
+    *coverage.PROPERTIES.values(),
+    *coverage.COUNTS.values(),
+)
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -79,13 +90,18 @@ def cities(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
 
 
 def fingerprint(graph: Graph, api: Api) -> tuple[str, str]:
-    """The API's stats of the city, and a digest of the graph as served."""
+    """The API's stats of the city, and a digest of the graph's records as served. The
+    coverage kept from them is left out of the digest: it is recomputed right after the
+    switch, so for a moment it lags the records (README, "Imports that fail"); the stats,
+    read from it, say whether it caught up."""
     found = graph.run(lambda db: db.read(SERVED))[0]  # one statement: one moment
     for _, props in found["nodes"]:
-        props.pop("phoneSealed", None)
+        for name in UNCOMPARED:
+            props.pop(name, None)
     for link in found["links"]:
         for props in (link[0], link[3]):
-            props.pop("phoneSealed", None)
+            for name in UNCOMPARED:
+                props.pop(name, None)
     lines = sorted(
         json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
         for item in found["nodes"] + found["links"]
@@ -149,7 +165,8 @@ def test_an_import_killed_at_random_moments(
         process = start_import(empty_graph, target)
         deadline = wait_for_run(empty_graph, process) + moment
         while process.poll() is None and time.monotonic() < deadline:
-            assert fingerprint(empty_graph, api) in (graphs[source], graphs[target])
+            records = fingerprint(empty_graph, api)[1]
+            assert records in (graphs[source][1], graphs[target][1])
             time.sleep(0.2)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
