@@ -20,6 +20,7 @@ from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Conflict, NotFound
 from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
 from graph.core.records import record
+from graph.kept import coverage
 from graph.people import PEOPLE
 from graph.security import scope
 from graph.services import CENTERS
@@ -377,14 +378,15 @@ _DRAW_NUMBER = f"""
     SET k.last = reduce(last = coalesce(k.last, 0), n IN highest |
                         CASE WHEN n > last THEN n ELSE last END) + 1
     RETURN k.last AS number"""
-_NEW_CASE = """
-    CREATE (n:Case {caseNo: $caseNo})
+_NEW_CASE = f"""
+    CREATE (n:Case {{caseNo: $caseNo}})
     SET n += $props
     WITH n
-    MATCH (g:Grid {code: $gridCode})
+    MATCH (g:Grid {{code: $gridCode}})
     CREATE (n)-[:IN]->(g)
+    {coverage.case_added("g")}
     WITH n
-    CALL (n) { MATCH (p:Person {id: $reporterId}) CREATE (n)-[:REPORTED_BY]->(p) }"""
+    CALL (n) {{ MATCH (p:Person {{id: $reporterId}}) CREATE (n)-[:REPORTED_BY]->(p) }}"""
 
 
 _REPORTED_BEFORE = f"""
@@ -669,10 +671,11 @@ async def reseal(db: Database, chain: CaseChain) -> int:
     """Re-seal under `chain` every history still chained with unkeyed SHA-256 hashes (written
     before the keyed chain), and record that it was done as a NOTE event of its own, with no
     actor, that names the old chain's last hash. Only a chain that verifies as it was is
-    re-sealed: one already broken stays as it is, and the audit names it. A `Migration` node
-    records that it was done, once it re-sealed any. How many were re-sealed."""
-    # A database without unkeyed histories is left untouched (an import refused by its
-    # checks writes nothing, and importing twice leaves the same graph).
+    re-sealed: one already broken stays as it is, and the audit names it. Done once per
+    database, which a `Migration` node records. How many were re-sealed."""
+    # A database without cases has nothing to re-seal, and is left untouched (an import
+    # refused by its checks writes nothing): the first start or import that finds or
+    # writes cases records it.
     (found,) = await db.read(_RESEALED_ONCE, {"name": RESEAL_MIGRATION})
     if found["done"] or not found["cases"]:
         return 0
@@ -690,10 +693,17 @@ async def reseal(db: Database, chain: CaseChain) -> int:
         if plans:
             resealed += await db.write_transaction(lambda tx, plans=plans: _write_seals(tx, plans))
         after = found[-1].case_no
-    if resealed:  # a graph whose histories were all keyed already is left as it was
-        done = {"name": RESEAL_MIGRATION, "at": now(), "cases": resealed, "keyId": chain.key_id}
-        await db.write(_RESEALED_NOW, done)
+    done = {"name": RESEAL_MIGRATION, "at": now(), "cases": resealed, "keyId": chain.key_id}
+    await db.write(_RESEALED_NOW, done)
     return resealed
+
+
+async def record_keyed(tx: Transaction, chain: CaseChain) -> None:
+    """Record, with the first cases an import writes, that the graph's histories are keyed:
+    none will ever need re-sealing, and none may pass for an old one (a forger's unkeyed
+    rewrite would otherwise be re-sealed by the next start)."""
+    done = {"name": RESEAL_MIGRATION, "at": now(), "cases": 0, "keyId": chain.key_id}
+    await tx.run(_RESEALED_NOW, done)
 
 
 @dataclass(frozen=True)

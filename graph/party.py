@@ -270,7 +270,7 @@ class Coverage:
         return self.covered_households / self.households if self.households else 1.0
 
 
-FIGURES = coverage.FIGURES[:6]  # those of a report; the timelines keep `people` too
+FIGURES = coverage.FIGURES[:6]  # those of a report; the timelines keep stats' figures too
 
 # Depth of nested `children` a statement answers at most: the city's divisions are four
 # levels above its grids, so deeper selections find nothing more.
@@ -290,12 +290,12 @@ CALL (top) {{
     MATCH path = (top)<-[:PART_OF{below}]-(above:Region)<-[:IN]-(n:Grid)
     RETURN above, n, length(path) AS depth
   }}
-  {coverage.figures_at("n", "figures")}
+  {coverage.figures_at("n", "figures", FIGURES)}
   RETURN collect({{above: above.code, within: n.code, name: n.name, depth: depth,
                   figures: figures}}) AS parts
 }}"""
     return f"""{within_checked()}
-{coverage.figures_at("top", "figures")}
+{coverage.figures_at("top", "figures", FIGURES)}
 {parts if depth else "WITH *, [] AS parts"}
 RETURN found, allowed, top.code AS within, top.name AS name, figures, parts"""
 
@@ -349,11 +349,11 @@ def _uncovered(label: str, key: str, projection: str, *, total: str, members: st
     total from the timeline of $within, the page from the grids whose own timeline says
     some are uncovered, and in them what its kept intervals do not cover."""
     return f"""{within_checked()}
-{coverage.figures_at("top", "figures")}
+{coverage.figures_at("top", "figures", FIGURES)}
 CALL (top) {{
   WITH top.code AS topCode
   {grids_within("topCode")}
-  {coverage.figures_at("g", "gridFigures")}
+  {coverage.figures_at("g", "gridFigures", FIGURES)}
   WITH g WHERE gridFigures.{total} > gridFigures.covered{total[0].upper()}{total[1:]}
   MATCH {members.format(label=label)}
   WHERE ($after IS NULL OR n.{key} > $after) AND NOT {coverage.covered_at("n")}
@@ -441,9 +441,11 @@ async def assign(db: Database, role: Role, *, holder: str, target: str, since: d
         (found,) = await tx.run(_ASSIGN_PARTIES, params)
         _check_parties(tx, role, found, holder=holder, target=target)
         # Writing (and removing) a property locks the target until commit, so two
-        # identical requests cannot both create an assignment.
+        # identical requests cannot both create an assignment; one that changes coverage
+        # first takes the locks of what it changes (graph.kept.coverage.LOCK).
+        kept = role in COVERING_ROLES
         existing = await tx.run(
-            f"""MATCH {target_match} {write_lock("t")}
+            f"""MATCH {target_match} {coverage.LOCK if kept else ""} {write_lock("t")}
             WITH t MATCH {holder_match}<-[:HELD_BY]-(n:Assignment {{role: $role}})-[:TARGETS]->(t)
             WHERE {active("n")}
             RETURN n {{{ASSIGNMENT}}} AS row""",
@@ -455,11 +457,15 @@ async def assign(db: Database, role: Role, *, holder: str, target: str, since: d
             f"""MATCH {holder_match}, {target_match}
             CREATE (n:Assignment {{id: $id, role: $role, since: $asOf}})
             CREATE (n)-[:HELD_BY]->(h), (n)-[:TARGETS]->(t)
-            RETURN n {{{ASSIGNMENT}}} AS row, {coverage.TARGET_GRID} AS grid""",
+            {coverage.facts(role) if kept else "WITH n, null AS facts"}
+            RETURN n {{{ASSIGNMENT}}} AS row, facts""",
             {**params, "id": f"A-{uuid.uuid4().hex[:16]}"},
         )
-        if role in COVERING_ROLES:
-            await coverage.refresh(tx, [created["grid"]])
+        if created["facts"] is not None:
+            change = coverage.change(
+                role, created["facts"], assignment=created["row"]["id"], before=None
+            )
+            await coverage.apply(tx, change)
         return record(Assignment, created["row"])
 
     return await db.write_transaction(work)
@@ -486,11 +492,13 @@ async def end_assignment(db: Database, id: str, until: date) -> Assignment:
     """Set `until` on an active assignment; the record itself stays, for history."""
 
     async def work(tx: Transaction) -> Assignment:
+        # Locks first (graph.kept.coverage.LOCK) when the assignment changes coverage.
         rows = await tx.run(
-            f"MATCH (n:Assignment {{id: $id}})-[:TARGETS]->(t) WHERE {placed_in_scope('t')} "
-            f"RETURN n.since AS since, n.until AS until, n.role AS role, "
-            f"{coverage.TARGET_GRID} AS grid",
-            {"id": id},
+            f"""MATCH (n:Assignment {{id: $id}})-[:TARGETS]->(t) WHERE {placed_in_scope("t")}
+            CALL (n, t) {{ WITH n, t WHERE n.role IN $covering AND n.until IS NULL
+              {coverage.LOCK} }}
+            RETURN n.since AS since, n.until AS until, n.role AS role""",
+            {"id": id, "covering": [role.value for role in COVERING_ROLES]},
         )
         if not rows:
             raise unseen(tx, id, NotFound(f"No assignment has the id {id!r}."))
@@ -501,13 +509,17 @@ async def end_assignment(db: Database, id: str, until: date) -> Assignment:
             raise BadUserInput(
                 f"Assignment {id!r} started on {since.isoformat()}; it can only end after that."
             )
+        role = Role(rows[0]["role"])
+        kept = role in COVERING_ROLES
         (row,) = await tx.run(
-            f"MATCH (n:Assignment {{id: $id}}) SET n.until = $until "
-            f"RETURN n {{{ASSIGNMENT}}} AS row",
+            f"""MATCH (n:Assignment {{id: $id}})-[:TARGETS]->(t) SET n.until = $until
+            {coverage.facts(role) if kept else "WITH n, null AS facts"}
+            RETURN n {{{ASSIGNMENT}}} AS row, facts""",
             {"id": id, "until": until},
         )
-        if Role(rows[0]["role"]) in COVERING_ROLES:
-            await coverage.refresh(tx, [rows[0]["grid"]])
+        if row["facts"] is not None:
+            change = coverage.change(role, row["facts"], assignment=id, before=(since, None))
+            await coverage.apply(tx, change)
         return record(Assignment, row["row"])
 
     return await db.write_transaction(work)

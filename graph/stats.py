@@ -5,7 +5,7 @@ from datetime import date
 
 from graph.core.db import Database
 from graph.core.records import record
-from graph.kept.coverage import figures_at
+from graph.kept.coverage import COUNTS, figures_at
 from graph.party import active
 from graph.security import scope
 
@@ -50,19 +50,40 @@ _EVERYWHERE = f"""
     RETURN *"""
 
 # Within regions or grids `tops` that do not overlap: the counts of places and people from
-# their kept timelines (graph.kept.coverage), the rest walked from the regions and grids
-# down, central households from the assignments (not from every household).
-_GRIDS = """UNWIND tops AS top CALL (top) {
-      WITH top WHERE top:Grid RETURN top AS g
-      UNION
-      MATCH (top)<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
-    }"""
+# their kept timelines (graph.kept.coverage), and for one top its party members and
+# central households too; for several those are counted, since one person may count in
+# two of them. Cases and stations from their kept totals; regions, organisations and
+# centres walked from the regions down (none from the grids: thousands of buildings).
+_PLACES = ("grids", "buildings", "households", "people")
+_DISTINCT = ("partyMembers", "centralHouseholds")
 _REGIONS = "UNWIND tops AS top MATCH (top)<-[:PART_OF*0..]-(r:Region)"
 _TOPS = f"""
     CALL (tops) {{
-      UNWIND tops AS top {figures_at("top", "kept")}
+      UNWIND tops AS top {figures_at("top", "kept", _PLACES)}
       RETURN sum(kept.grids) AS grids, sum(kept.buildings) AS buildings,
              sum(kept.households) AS households, sum(kept.people) AS people
+    }}
+    CALL (tops) {{
+      WITH tops WHERE size(tops) = 1
+      WITH tops[0] AS top {figures_at("top", "kept", _DISTINCT)}
+      RETURN coalesce(kept.partyMembers, 0) AS party_members,
+             coalesce(kept.centralHouseholds, 0) AS central_households
+      UNION
+      WITH tops WHERE size(tops) <> 1
+      CALL (tops) {{
+        {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)<-[m:MEMBER_OF]-(p:Person)
+        WHERE {active("m")}
+        RETURN count(DISTINCT p) AS party_members
+      }}
+      CALL (tops) {{
+        MATCH (a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
+        WHERE {active("a")} AND EXISTS {{
+          MATCH (a)-[:TARGETS]->(:Household)-[:IN]->(:Building)-[:IN]->(g:Grid)
+          WHERE g IN tops OR EXISTS {{
+            MATCH (g)-[:IN]->(:Region)-[:PART_OF*0..]->(above) WHERE above IN tops }} }}
+        RETURN count(DISTINCT p) AS central_households
+      }}
+      RETURN party_members, central_households
     }}
     CALL (tops) {{ {_REGIONS} RETURN count(r) AS regions }}
     CALL (tops) {{
@@ -70,32 +91,15 @@ _TOPS = f"""
       RETURN count(o) AS party_organizations
     }}
     CALL (tops) {{
-      {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)<-[m:MEMBER_OF]-(p:Person)
-      WHERE {active("m")}
-      RETURN count(DISTINCT p) AS party_members
-    }}
-    CALL (tops) {{
-      MATCH (a:Assignment {{role: 'CENTRAL_HOUSEHOLD'}})-[:HELD_BY]->(p:Person)
-      WHERE {active("a")} AND EXISTS {{
-        MATCH (a)-[:TARGETS]->(:Household)-[:IN]->(:Building)-[:IN]->(g:Grid)
-        WHERE g IN tops OR EXISTS {{
-          MATCH (g)-[:IN]->(:Region)-[:PART_OF*0..]->(above) WHERE above IN tops }} }}
-      RETURN count(DISTINCT p) AS central_households
-    }}
-    CALL (tops) {{
       {_REGIONS} MATCH (r)<-[:SERVES]-(c:GovernanceCenter)
       RETURN count(c) AS governance_centers
     }}
     CALL (tops) {{
-      CALL (tops) {{
-        {_REGIONS} MATCH (r)<-[:IN]-(s:ServiceStation) RETURN s
-        UNION
-        {_GRIDS} MATCH (g)<-[:IN]-(s:ServiceStation) RETURN s
-      }}
-      RETURN count(CASE s.kind WHEN 'RED_STATION' THEN 1 END) AS red_stations,
-             count(CASE s.kind WHEN 'CANTEEN' THEN 1 END) AS canteens
-    }}
-    CALL (tops) {{ {_GRIDS} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}"""
+      UNWIND tops AS top
+      RETURN sum(top.{COUNTS["cases"]}) AS cases,
+             sum(top.{COUNTS["redStations"]}) AS red_stations,
+             sum(top.{COUNTS["canteens"]}) AS canteens
+    }}"""
 
 # One `within`, checked in the same statement (graph.security.scope.within_checked).
 _WITHIN = f"""{scope.within_checked()}

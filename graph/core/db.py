@@ -39,7 +39,7 @@ def write_lock(node: str) -> str:
 
 # A condition on `n` leaving out the nodes of the server's bookkeeping, which are no data:
 # the migrations' version and the start lock (graph/store/migrations.py).
-NOT_BOOKKEEPING = "NOT n:GovgraphSchema AND NOT n:GovgraphLock"
+NOT_BOOKKEEPING = "NOT n:GovgraphSchema AND NOT n:GovgraphLock AND NOT n:Migration"
 
 # Statements run by the current request (a GraphQL operation sets it to [0]).
 request_statements: ContextVar[list[int] | None] = ContextVar("request_statements", default=None)

@@ -23,7 +23,7 @@ from typing import Any
 from neo4j.exceptions import ClientError
 
 from graph.case_machine import CaseChain
-from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row, reseal
+from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row, record_keyed, reseal
 from graph.core.db import Database, Row, Transaction
 from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
@@ -109,7 +109,9 @@ async def import_dataset(
             )
     await runs.staged_all(db, run)
     try:
-        await db.write_transaction(lambda tx: _switch(tx, run, checked, progress=report))
+        await db.write_transaction(
+            lambda tx: _switch(tx, run, checked, chain=chain, progress=report)
+        )
     except ClientError as refused:  # a rule of the database that the checks do not know
         raise SwitchRefused(
             "Neo4j refused the import, so none of it is served: "
@@ -150,7 +152,9 @@ async def _stage(
 SWITCH = "switching the graph to the import"  # the step named to `progress` meanwhile
 
 
-async def _switch(tx: Transaction, run: ImportRun, checked: Checked, *, progress: Progress) -> None:
+async def _switch(
+    tx: Transaction, run: ImportRun, checked: Checked, *, chain: CaseChain, progress: Progress
+) -> None:
     """Every staged batch written, what a replace no longer holds removed, cases written
     and the run ended: one transaction, so readers see the graph before or after."""
     numbers = {file: await runs.batch_numbers(tx, run, file) for file in NODE_WRITES}
@@ -173,6 +177,9 @@ async def _switch(tx: Transaction, run: ImportRun, checked: Checked, *, progress
                 {"keys": list(kept[file])},
             )
     await _write_cases(tx, checked, progress)
+    if checked.cases:
+        await record_keyed(tx, chain)
+    await tx.run(coverage.MARK_STALE)  # recomputed next; by the next start if killed first
     await runs.finish(tx, run)
 
 

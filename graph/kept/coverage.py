@@ -9,23 +9,30 @@
 - A grid's and a region's timeline: the days on which its figures change
   (`coverageDays`, ascending, the first OPEN_SINCE) and, in one list per figure
   (PROPERTIES), the figures from each of those days on. The figures at t are those of
-  the last day ≤ t: a short list, read in one statement. A region's timeline is the sum
-  of the timelines of the grids below it.
+  the last day ≤ t: a short list, read in one statement. The additive figures of a region
+  are the sum of those of the grids below it; the DISTINCT ones (people holding an active
+  CENTRAL_HOUSEHOLD assignment of a household within, people with an active membership of
+  an organisation within) are counted per person, so that one counted in two grids of a
+  region counts once in it.
 
-`refresh` recomputes the grids a write touched, in the write's own transaction, and adds
-the difference to the regions above them; `rebuild` recomputes everything (migrations,
-imports); `audit` recomputes without writing and names what differs.
+A write (`assign`, `endAssignment`) reads the facts of its target after taking the locks
+of its grid and the regions above (LOCK), works out which days change by how much
+(`change`), and `apply` adds that change to the timelines in Cypher, in the write's own
+transaction: only the days from the first changed one on are rewritten. `rebuild`
+recomputes everything (migrations, imports); `audit` recomputes without writing and names
+what differs.
 """
 
 import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from graph.core.db import Database, Row, Transaction
 from graph.core.errors import Unavailable
+from graph.core.model import Role
 from graph.security.scope import unknown
 
 OPEN_SINCE = date.min
@@ -37,28 +44,48 @@ FIGURES = (
     "coveredHouseholds",
     "grids",
     "gridsWithWorker",
-    "people",  # not coverage, but kept the same way for stats (imports alone change it)
+    # Not coverage, but kept the same way for stats: imports alone change `people` and the
+    # memberships; `centralHouseholds` changes with every CENTRAL_HOUSEHOLD assignment.
+    "people",
+    "centralHouseholds",
+    "partyMembers",
 )
 DAYS = "coverageDays"
+# Counts of what stands within a grid or region, on no date: plain totals, for stats.
+COUNTS = {"cases": "keptCases", "redStations": "keptRedStations", "canteens": "keptCanteens"}
 PROPERTIES = {figure: f"coverage{figure[0].upper()}{figure[1:]}" for figure in FIGURES}
-BUILDINGS, COVERED_BUILDINGS, HOUSEHOLDS, COVERED_HOUSEHOLDS, GRIDS, WITH_WORKER, PEOPLE = range(7)
+(
+    BUILDINGS,
+    COVERED_BUILDINGS,
+    HOUSEHOLDS,
+    COVERED_HOUSEHOLDS,
+    GRIDS,
+    WITH_WORKER,
+    PEOPLE,
+    CENTRAL,
+    MEMBERS,
+) = range(len(FIGURES))
+DISTINCT = (CENTRAL, MEMBERS)  # counted per person, not summed from the grids
 
 Span = tuple[date, date]
 # A timeline as changes: per day, how much each figure (in FIGURES' order) changes.
 Deltas = dict[date, tuple[int, ...]]
 Progress = Callable[[str, int, int], None]
 GRID_BATCH = 100
+PERSON_BATCH = 5000
+WRITE_BATCH = 1000
 
 
-def figures_at(node: str, into: str) -> str:
-    """Cypher binding `into` to a map of the figures of the grid or region `node` at $asOf:
-    those of the last day of its timeline that is not after $asOf."""
+def figures_at(node: str, into: str, figures: Sequence[str] = FIGURES) -> str:
+    """Cypher binding `into` to a map of `figures` of the grid or region `node` at $asOf:
+    those of the last day of its timeline that is not after $asOf (only those asked for
+    are read: each is a list as long as the timeline)."""
     days = f"coalesce(size({node}.{DAYS}), 0)"  # none for a null node: null figures
     last = f"last([i IN range(0, {days} - 1) WHERE {node}.{DAYS}[i] <= $asOf])"
-    figures = ", ".join(f"{figure}: {node}.{PROPERTIES[figure]}[at]" for figure in FIGURES)
+    read = ", ".join(f"{figure}: {node}.{PROPERTIES[figure]}[at]" for figure in figures)
     return (
         f"OPTIONAL CALL ({node}) {{ WITH {node}, {last} AS at WHERE at IS NOT NULL "
-        f"RETURN {{{figures}}} AS {into} }}"
+        f"RETURN {{{read}}} AS {into} }}"
     )
 
 
@@ -97,18 +124,19 @@ def _normal(changes: Mapping[date, Sequence[int]]) -> Deltas:
     return dict(sorted(kept.items()))
 
 
-def _add(into: dict[date, list[int]], deltas: Deltas, sign: int = 1) -> None:
+def _add(into: dict[date, list[int]], deltas: Mapping[date, Sequence[int]], sign: int = 1) -> None:
     for day, change in deltas.items():
         row = into.setdefault(day, [0] * len(FIGURES))
         for i, value in enumerate(change):
             row[i] += sign * value
 
 
-def difference(new: Deltas, old: Deltas) -> Deltas:
-    changes: dict[date, list[int]] = {}
-    _add(changes, new)
-    _add(changes, old, -1)
-    return {day: tuple(change) for day, change in changes.items() if any(change)}
+def _count(into: dict[date, list[int]], spans: Iterable[Span], figure: int, sign: int = 1) -> None:
+    """Add to `figure` one from each span's start and take one off from its end."""
+    for since, until in spans:
+        into.setdefault(since, [0] * len(FIGURES))[figure] += sign
+        if until != OPEN_UNTIL:
+            into.setdefault(until, [0] * len(FIGURES))[figure] -= sign
 
 
 def timeline_properties(deltas: Deltas) -> dict[str, list[Any]]:
@@ -138,43 +166,243 @@ def stored_deltas(row: Mapping[str, Any]) -> Deltas | None:
     return deltas
 
 
-@dataclass(frozen=True)
-class GridCoverage:
-    """What is kept for one grid, recomputed from its assignments."""
-
-    code: str
-    regions: tuple[str, ...]  # the regions above it, nearest first
-    buildings: dict[str, list[Span]]
-    households: dict[str, list[Span]]
-    deltas: Deltas
-
-
-def _grid_coverage(row: Row) -> GridCoverage:
-    leaders = row["leaders"] if row["kind"] == "HOUSEYARD" else []
-    buildings = {b["code"]: union(b["spans"]) for b in row["buildings"]}
-    households = {h["id"]: union([*h["spans"], *leaders]) for h in row["households"]}
-    changes: dict[date, list[int]] = defaultdict(lambda: [0] * len(FIGURES))
-    changes[OPEN_SINCE][BUILDINGS] += len(buildings)
-    changes[OPEN_SINCE][HOUSEHOLDS] += len(households)
-    changes[OPEN_SINCE][GRIDS] += 1
-    changes[OPEN_SINCE][PEOPLE] += row["people"]
-
-    def count(spans: list[Span], figure: int) -> None:
-        for since, until in spans:
-            changes[since][figure] += 1
-            if until != OPEN_UNTIL:
-                changes[until][figure] -= 1
-
-    for spans in buildings.values():
-        count(spans, COVERED_BUILDINGS)
-    for spans in households.values():
-        count(spans, COVERED_HOUSEHOLDS)
-    count(union(row["workers"]), WITH_WORKER)
-    return GridCoverage(row["code"], tuple(row["regions"]), buildings, households, _normal(changes))
+# --- One write: its target's facts, the change they make, applied in Cypher -------------
 
 
 def _spans(role: str, target: str) -> str:
     return f"[({target})<-[:TARGETS]-(a:Assignment {{role: '{role}'}}) | [a.since, a.until]]"
+
+
+def _covered(node: str, key: str, role: str) -> str:
+    return (
+        f"{{key: {node}.{key}, spans: {_spans(role, node)}, "
+        f"since: {node}.coveredSince, until: {node}.coveredUntil}}"
+    )
+
+
+_REGIONS_ABOVE = "[(g)-[:IN]->(:Region)-[:PART_OF*0..]->(r:Region) | r.code]"
+
+# Writing (and removing) a property locks a node until commit. Every write that changes
+# coverage takes the locks of its target's grid and of the regions above it, nearest
+# first, before it reads anything kept: the writes below one region add their changes
+# to it one after the other, each from what the one before left.
+LOCK = """CALL (t) {
+  MATCH (t)-[:IN*0..2]->(lg:Grid) SET lg._LOCK_ = true REMOVE lg._LOCK_
+  WITH lg MATCH (lg)-[:IN]->(:Region)-[:PART_OF*0..]->(lr:Region)
+  SET lr._LOCK_ = true REMOVE lr._LOCK_
+}"""
+
+
+def facts(role: Role) -> str:
+    """Cypher binding `facts` to what the kept coverage of the target `t` of the assignment
+    `n` in `role` is recomputed from, read after the write (and after LOCK)."""
+    households = "CENTRAL_HOUSEHOLD"
+    leaders = f"CASE g.kind WHEN 'HOUSEYARD' THEN {_spans('HOUSEYARD_LEADER', 'g')} ELSE [] END"
+    by_role = {
+        Role.CENTRAL_HOUSEHOLD: f"""households: [h IN [t] | {_covered("h", "id", households)}],
+          leaders: {leaders},
+          holder: COLLECT {{
+            MATCH (n)-[:HELD_BY]->(p:Person)
+            MATCH (p)<-[:HELD_BY]-(a:Assignment {{role: '{households}'}})
+                  -[:TARGETS]->(:Household)-[:IN]->(:Building)-[:IN]->(ag:Grid)
+            RETURN {{id: a.id, since: a.since, until: a.until, nodes: [ag.code] +
+                     [(ag)-[:IN]->(:Region)-[:PART_OF*0..]->(ar:Region) | ar.code]}} }}""",
+        Role.HOUSEYARD_LEADER: f"""households: COLLECT {{
+            MATCH (g)<-[:IN]-(:Building)<-[:IN]-(h:Household)
+            RETURN {_covered("h", "id", households)} }},
+          leaders: {leaders}""",
+        Role.BUILDING_GROUP: f"buildings: [b IN [t] | {_covered('b', 'code', 'BUILDING_GROUP')}]",
+        Role.GRID_WORKER: f"""workers: {_spans("GRID_WORKER", "g")},
+          timeline: {{days: g.{DAYS}, values: g.{PROPERTIES["gridsWithWorker"]}}}""",
+    }
+    return f"""WITH n, t OPTIONAL CALL (n, t) {{
+  MATCH (t)-[:IN*0..2]->(g:Grid)
+  RETURN {{chain: [g.code] + {_REGIONS_ABOVE}, {by_role[role]}}} AS facts
+}}"""
+
+
+@dataclass
+class Change:
+    """What one write changes: intervals to store, and per grid or region (its code) how
+    much each figure changes on which day."""
+
+    buildings: list[dict[str, Any]] = field(default_factory=list)
+    households: list[dict[str, Any]] = field(default_factory=list)
+    timelines: dict[str, dict[date, list[int]]] = field(default_factory=dict)
+
+
+def _intervals(rows: Sequence[Row], extra: list[Span], figure: int, into: Change) -> Deltas:
+    """New covered intervals of buildings or households, and the change they make."""
+    changes: dict[date, list[int]] = {}
+    for row in rows:
+        spans = union([*row["spans"], *extra])
+        stored = _stored(row["since"], row["until"]) or []
+        if spans != stored:
+            _count(changes, spans, figure)
+            _count(changes, stored, figure, -1)
+            rows_into = into.buildings if figure == COVERED_BUILDINGS else into.households
+            rows_into.append(
+                {"key": row["key"], "since": [s for s, _ in spans], "until": [u for _, u in spans]}
+            )
+    return {day: tuple(change) for day, change in changes.items()}
+
+
+def change(role: Role, found: Row, *, assignment: str, before: Span | None) -> Change:
+    """The change of the kept coverage that a write of the assignment `assignment` in
+    `role` made, from `facts` read after it; `before` its interval before the write (None
+    when it is new)."""
+    into = Change()
+    everywhere: dict[date, list[int]] = {}  # the same change for the grid and each region
+    if role is Role.BUILDING_GROUP:
+        _add(everywhere, _intervals(found["buildings"], [], COVERED_BUILDINGS, into))
+    elif role in (Role.CENTRAL_HOUSEHOLD, Role.HOUSEYARD_LEADER):
+        leaders = union(found["leaders"])
+        _add(everywhere, _intervals(found["households"], leaders, COVERED_HOUSEHOLDS, into))
+    elif role is Role.GRID_WORKER:
+        timeline = found["timeline"]
+        stored = stored_deltas(
+            {DAYS: timeline["days"], PROPERTIES["gridsWithWorker"]: timeline["values"]}
+        )
+        for day, delta in (stored or {}).items():
+            everywhere.setdefault(day, [0] * len(FIGURES))[WITH_WORKER] -= delta[WITH_WORKER]
+        _count(everywhere, union(found["workers"]), WITH_WORKER)
+    for node in found["chain"]:
+        into.timelines[node] = {day: list(delta) for day, delta in everywhere.items()}
+    if role is Role.CENTRAL_HOUSEHOLD:
+        # The holder counts once in each grid and region where they hold an active one.
+        for node in found["chain"]:
+            now = [(a["since"], a["until"]) for a in found["holder"] if node in a["nodes"]]
+            then = [
+                (a["since"], a["until"])
+                for a in found["holder"]
+                if node in a["nodes"] and a["id"] != assignment
+            ] + ([before] if before else [])
+            _count(into.timelines[node], union(now), CENTRAL)
+            _count(into.timelines[node], union(then), CENTRAL, -1)
+    return into
+
+
+# Adds a change to the timeline of each grid or region named: the days before the first
+# changed one stay as they are; from it on, the days are those kept and those changed,
+# each figure the one kept on that day plus the changes up to it, and a day that changes
+# nothing from the one before is left out.
+_FIGURE_TAIL = (
+    "[x IN at | coalesce(n.{name}[x[0]], 0) "
+    "+ CASE x[1] WHEN 0 THEN 0 ELSE tl.prefix[x[1] - 1][{i}] END] AS f{i}"
+)
+_DIFFERS = "f{i}[j] <> CASE j WHEN 0 THEN coalesce(n.{name}[p0 - 1], 0) ELSE f{i}[j - 1] END"
+# Only the lists that change are written: a write's commit costs what it writes.
+_SET_CHANGED = "\n  ".join(
+    f"FOREACH (_ IN CASE WHEN f{i} <> coalesce(n.{name}, [])[p0..] THEN [1] ELSE [] END | "
+    f"SET n.{name} = coalesce(n.{name}, [])[..p0] + f{i})"
+    for i, name in enumerate(PROPERTIES.values())
+)
+_APPLY = f"""
+CALL () {{
+  UNWIND $buildings AS row MATCH (n:Building {{code: row.key}})
+  SET n.coveredSince = row.since, n.coveredUntil = row.until
+}}
+CALL () {{
+  UNWIND $households AS row MATCH (n:Household {{id: row.key}})
+  SET n.coveredSince = row.since, n.coveredUntil = row.until
+}}
+CALL () {{
+  UNWIND $timelines AS tl
+  OPTIONAL MATCH (grid:Grid {{code: tl.code}})
+  OPTIONAL MATCH (region:Region {{code: tl.code}})
+  WITH tl, coalesce(grid, region) AS n WHERE n IS NOT NULL
+  WITH tl, n, coalesce(n.{DAYS}, [$openSince]) AS old
+  WITH tl, n, old, size([d IN old WHERE d < tl.days[0]]) AS p0
+  WITH tl, n, old, p0, [d IN tl.days WHERE NOT d IN old[p0..]] AS inserted
+  WITH tl, n, old, p0, inserted,
+       COLLECT {{ UNWIND old[p0..] + inserted AS d RETURN d ORDER BY d }} AS tail
+  WITH tl, n, old, p0, tail,
+       [j IN range(0, size(tail) - 1) |
+         [p0 + j - size([d IN inserted WHERE d <= tail[j]]),
+          size([d IN tl.days WHERE d <= tail[j]])]] AS at
+  WITH tl, n, old, p0, tail,
+       {", ".join(_FIGURE_TAIL.format(name=PROPERTIES[f], i=i) for i, f in enumerate(FIGURES))}
+  WITH n, old, p0, tail, {", ".join(f"f{i}" for i in range(len(FIGURES)))},
+       [j IN range(0, size(tail) - 1) WHERE (p0 = 0 AND j = 0)
+         OR {" OR ".join(_DIFFERS.format(name=PROPERTIES[f], i=i) for i, f in enumerate(FIGURES))}
+       ] AS keep
+  WITH n, old, p0, [j IN keep | tail[j]] AS days,
+       {", ".join(f"[j IN keep | f{i}[j]] AS f{i}" for i in range(len(FIGURES)))}
+  FOREACH (_ IN CASE WHEN days <> old[p0..] THEN [1] ELSE [] END |
+    SET n.{DAYS} = old[..p0] + days)
+  {_SET_CHANGED}
+}}"""
+
+
+def case_added(grid: str) -> str:
+    """Cypher: one case more in the grid `grid` and each region above it (the additions
+    read what they add to under its lock: concurrent reports count one after the other)."""
+    name = COUNTS["cases"]
+    return f"""SET {grid}.{name} = coalesce({grid}.{name}, 0) + 1
+    WITH *
+    CALL ({grid}) {{
+      MATCH ({grid})-[:IN]->(:Region)-[:PART_OF*0..]->(above:Region)
+      SET above.{name} = coalesce(above.{name}, 0) + 1
+    }}"""
+
+
+def _timeline_rows(timelines: Mapping[str, Mapping[date, Sequence[int]]]) -> list[dict[str, Any]]:
+    """Each grid's or region's change as its days and the running sum of the changes up
+    to each: what _APPLY adds."""
+    rows = []
+    for code, changes in timelines.items():
+        days = sorted(day for day, delta in changes.items() if any(delta))
+        running = [0] * len(FIGURES)
+        prefix = []
+        for day in days:
+            running = [total + value for total, value in zip(running, changes[day], strict=True)]
+            prefix.append(running)
+        if days:
+            rows.append({"code": code, "days": days, "prefix": prefix})
+    return rows
+
+
+async def apply(tx: Transaction, update: Change) -> None:
+    """Write a change worked out by `change`, in the write's transaction: one statement."""
+    await tx.run(
+        _APPLY,
+        {
+            "buildings": update.buildings,
+            "households": update.households,
+            "timelines": _timeline_rows(update.timelines),
+            "openSince": OPEN_SINCE,
+        },
+    )
+
+
+async def prepare(db: Database) -> None:
+    """Plan the statements a write runs, on no rows, so that the first assignment after
+    start-up does not wait for Neo4j to plan them (seconds each on a busy machine). Only a
+    warm-up: one that times out is planned again when first used."""
+    empty = {"buildings": [], "households": [], "timelines": [], "openSince": OPEN_SINCE}
+    with contextlib.suppress(Unavailable):
+        await db.write(_APPLY, empty)
+
+
+# --- Everything at once: rebuild and audit ----------------------------------------------
+
+
+def _grid_deltas(row: Row) -> tuple[dict[str, list[Span]], dict[str, list[Span]], Deltas]:
+    """A grid's buildings' and households' intervals and its additive figures."""
+    leaders = union(row["leaders"]) if row["kind"] == "HOUSEYARD" else []
+    buildings = {b["code"]: union(b["spans"]) for b in row["buildings"]}
+    households = {h["id"]: union([*h["spans"], *leaders]) for h in row["households"]}
+    changes: dict[date, list[int]] = {OPEN_SINCE: [0] * len(FIGURES)}
+    changes[OPEN_SINCE][BUILDINGS] += len(buildings)
+    changes[OPEN_SINCE][HOUSEHOLDS] += len(households)
+    changes[OPEN_SINCE][GRIDS] += 1
+    changes[OPEN_SINCE][PEOPLE] += row["people"]
+    for spans in buildings.values():
+        _count(changes, spans, COVERED_BUILDINGS)
+    for spans in households.values():
+        _count(changes, spans, COVERED_HOUSEHOLDS)
+    _count(changes, union(row["workers"]), WITH_WORKER)
+    return buildings, households, {day: tuple(change) for day, change in changes.items()}
 
 
 def _timeline(node: str) -> str:
@@ -187,7 +415,6 @@ _GRID_FACTS = f"""
 UNWIND $grids AS code
 MATCH (g:Grid {{code: code}})
 RETURN g.code AS code, g.kind AS kind,
-  [(g)-[:IN]->(:Region)-[:PART_OF*0..]->(r:Region) | r.code] AS regions,
   {_spans("GRID_WORKER", "g")} AS workers,
   {_spans("HOUSEYARD_LEADER", "g")} AS leaders,
   COUNT {{ (g)<-[:IN]-(:Building)<-[:IN]-(:Household)<-[:LIVES_IN]-(:Person) }} AS people,
@@ -203,14 +430,19 @@ RETURN g.code AS code, g.kind AS kind,
   }} AS households,
   {_timeline("g")} AS timeline"""
 
-# Writing (and removing) a property locks a node until commit: two writes on grids
-# below one region add their changes to it one after the other.
-_LOCK = """
-UNWIND $grids AS code
-MATCH (g:Grid {code: code})
-SET g.coverageLock = true REMOVE g.coverageLock
-WITH g MATCH (g)-[:IN]->(:Region)-[:PART_OF*0..]->(r:Region)
-SET r.coverageLock = true REMOVE r.coverageLock"""
+# People who hold a CENTRAL_HOUSEHOLD assignment or a membership, a batch at a time in
+# order of id, with where each of those stands (a grid; an organisation's region).
+_PERSON_FACTS = """
+MATCH (p:Person) WHERE p.id > $after AND (
+  EXISTS { (p)<-[:HELD_BY]-(:Assignment {role: 'CENTRAL_HOUSEHOLD'}) }
+  OR EXISTS { (p)-[:MEMBER_OF]->(:PartyOrganization) })
+WITH p ORDER BY p.id LIMIT $limit
+RETURN p.id AS id,
+  [(p)<-[:HELD_BY]-(a:Assignment {role: 'CENTRAL_HOUSEHOLD'})
+     -[:TARGETS]->(:Household)-[:IN]->(:Building)-[:IN]->(g:Grid) |
+   [a.since, a.until, g.code]] AS central,
+  [(p)-[m:MEMBER_OF]->(:PartyOrganization)-[:BELONGS_TO]->(r:Region) |
+   [m.since, m.until, r.code]] AS member"""
 
 _SPANS = (("Building", "code"), ("Household", "id"))
 _SET_SPANS = """
@@ -219,16 +451,10 @@ MATCH (n:{label} {{{key}: row.key}})
 SET n.coveredSince = row.since, n.coveredUntil = row.until"""
 
 
-def _set_timelines(label: str, key: str) -> str:
-    names = [DAYS, *PROPERTIES.values()]
+def _set_timelines(label: str) -> str:
+    names = [DAYS, *PROPERTIES.values(), *COUNTS.values()]
     sets = ", ".join(f"n.{name} = row.{name}" for name in names)
-    return f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) SET {sets}"
-
-
-_REGION_TIMELINES = f"""
-UNWIND $regions AS code
-MATCH (r:Region {{code: code}})
-RETURN r.code AS code, {_timeline("r")} AS timeline"""
+    return f"UNWIND $rows AS row MATCH (n:{label} {{code: row.key}}) SET {sets}"
 
 
 def _span_rows(kept: Mapping[str, list[Span]], stored: Mapping[str, list[Span] | None]) -> list:
@@ -239,127 +465,174 @@ def _span_rows(kept: Mapping[str, list[Span]], stored: Mapping[str, list[Span] |
     ]
 
 
-async def _write_grids(tx: Transaction, rows: list[Row], computed: list[GridCoverage]) -> None:
-    buildings, households, grids = [], [], []
-    for row, grid in zip(rows, computed, strict=True):
-        stored_b = {b["code"]: _stored(b["since"], b["until"]) for b in row["buildings"]}
-        stored_h = {h["id"]: _stored(h["since"], h["until"]) for h in row["households"]}
-        buildings += _span_rows(grid.buildings, stored_b)
-        households += _span_rows(grid.households, stored_h)
-        if stored_deltas(row["timeline"]) != grid.deltas:
-            grids.append({"key": grid.code, **timeline_properties(grid.deltas)})
-    if buildings:
-        await tx.run(_SET_SPANS.format(label="Building", key="code"), {"rows": buildings})
-    if households:
-        await tx.run(_SET_SPANS.format(label="Household", key="id"), {"rows": households})
-    if grids:
-        await tx.run(_set_timelines("Grid", "code"), {"rows": grids})
-
-
-async def refresh(tx: Transaction, grids: Sequence[str]) -> None:
-    """Recompute what is kept for `grids` after a write in `tx` changed their coverage,
-    and add the change of their timelines to the regions above them."""
-    await tx.run(_LOCK, {"grids": list(grids)})
-    rows = await tx.run(_GRID_FACTS, {"grids": list(grids)})
-    computed = [_grid_coverage(row) for row in rows]
-    await _write_grids(tx, rows, computed)
-    changes: dict[str, dict[date, list[int]]] = defaultdict(dict)
-    for row, grid in zip(rows, computed, strict=True):
-        change = difference(grid.deltas, stored_deltas(row["timeline"]) or {})
-        for region in grid.regions:
-            _add(changes[region], change)
-    if not changes:
-        return
-    regions = await tx.run(_REGION_TIMELINES, {"regions": list(changes)})
-    updated = []
-    for region in regions:
-        total: dict[date, list[int]] = {}
-        _add(total, stored_deltas(region["timeline"]) or {})
-        _add(total, {day: tuple(change) for day, change in changes[region["code"]].items()})
-        updated.append({"key": region["code"], **timeline_properties(_normal(total))})
-    await tx.run(_set_timelines("Region", "code"), {"rows": updated})
-
-
-async def prepare(db: Database) -> None:
-    """Plan the statements `refresh` runs, on no rows, so that the first assignment after
-    start-up does not wait for Neo4j to plan them (seconds each on a busy machine). Only a
-    warm-up: one that times out is planned again when first used."""
-    statements = [
-        (_LOCK, {"grids": []}),
-        (_GRID_FACTS, {"grids": []}),
-        (_REGION_TIMELINES, {"regions": []}),
-        *((_SET_SPANS.format(label=label, key=key), {"rows": []}) for label, key in _SPANS),
-        *((_set_timelines(label, "code"), {"rows": []}) for label in ("Grid", "Region")),
-    ]
-    for statement, params in statements:
-        with contextlib.suppress(Unavailable):
-            await db.write(statement, params)
-
-
-# The grid a target of an assignment stands in (itself, for a grid).
-TARGET_GRID = "head([(t)-[:IN*0..2]->(tg:Grid) | tg.code])"
-
-
-async def _grid_codes(db: Database, within: str | None) -> list[str]:
-    rows = await db.read(
-        """OPTIONAL MATCH (top:Region {code: $within})
-        CALL (top) {
+async def _places(db: Database, within: str | None) -> tuple[dict[str, list[str]], list[str]]:
+    """Each grid within `within` (everywhere when None) with the grid and the regions it
+    counts in (itself first), and the regions within, in order of code."""
+    (row,) = await db.read(
+        f"""OPTIONAL MATCH (top:Region {{code: $within}})
+        RETURN COLLECT {{
           MATCH (g:Grid) WHERE $within IS NULL OR g.code = $within
-             OR EXISTS { MATCH (g)-[:IN]->(:Region)-[:PART_OF*0..]->(top) }
-          RETURN g.code AS code ORDER BY code
-        }
-        RETURN collect(code) AS codes""",
+             OR EXISTS {{ MATCH (g)-[:IN]->(:Region)-[:PART_OF*0..]->(top) }}
+          WITH g ORDER BY g.code RETURN [g.code, [g.code] + {_REGIONS_ABOVE}]
+        }} AS grids, COLLECT {{
+          MATCH (r:Region)
+          WHERE $within IS NULL OR EXISTS {{ MATCH (r)-[:PART_OF*0..]->(top) }}
+          WITH r ORDER BY r.code RETURN r.code
+        }} AS regions""",
         {"within": within},
     )
-    return rows[0]["codes"]
+    return {code: nodes for code, nodes in row["grids"]}, row["regions"]
 
 
-async def _recompute(
-    db: Database,
-    within: str | None,
-    progress: Progress,
-    each: Callable[[list[Row], list[GridCoverage]], Any],
-    write: bool,
-) -> None:
-    codes = await _grid_codes(db, within)
-    progress("grids", 0, len(codes))
+@dataclass
+class _Recount:
+    """Every timeline within a scope recomputed, as changes, with what it needs."""
+
+    timelines: dict[str, dict[date, list[int]]] = field(default_factory=dict)
+    stored: dict[str, Deltas | None] = field(default_factory=dict)
+    wrong: list[tuple[str, str]] = field(default_factory=list)  # (grid, what) of intervals
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    stored_counts: dict[str, dict[str, int | None]] = field(default_factory=dict)
+
+
+async def _recount(
+    db: Database, within: str | None, report: Progress, *, write: bool
+) -> tuple[_Recount, list[str], list[str]]:
+    grids, regions = await _places(db, within)
+    counted = set(grids) | set(regions)
+    recount = _Recount({code: {} for code in [*grids, *regions]})
+    codes = list(grids)
+    report("grids", 0, len(codes))
     for start in range(0, len(codes), GRID_BATCH):
         batch = codes[start : start + GRID_BATCH]
+        rows = await db.read(_GRID_FACTS, {"grids": batch})
+        changed_b: list[dict[str, Any]] = []
+        changed_h: list[dict[str, Any]] = []
+        for row in rows:
+            buildings, households, deltas = _grid_deltas(row)
+            stored_b = {b["code"]: _stored(b["since"], b["until"]) for b in row["buildings"]}
+            stored_h = {h["id"]: _stored(h["since"], h["until"]) for h in row["households"]}
+            wrong_b, wrong_h = _span_rows(buildings, stored_b), _span_rows(households, stored_h)
+            if wrong_b:
+                recount.wrong.append(
+                    (row["code"], f"covered intervals of building {wrong_b[0]['key']}")
+                )
+            elif wrong_h:
+                recount.wrong.append(
+                    (row["code"], f"covered intervals of household {wrong_h[0]['key']}")
+                )
+            changed_b += wrong_b
+            changed_h += wrong_h
+            recount.stored[row["code"]] = stored_deltas(row["timeline"])
+            for node in grids[row["code"]]:
+                if node in counted:
+                    _add(recount.timelines[node], deltas)
+        if write and (changed_b or changed_h):
 
-        async def work(tx: Transaction, batch: list[str] = batch) -> list[Row]:
-            rows = await tx.run(_GRID_FACTS, {"grids": batch})
-            await _write_grids(tx, rows, [_grid_coverage(row) for row in rows])
-            return rows
+            async def work(tx: Transaction, b: list = changed_b, h: list = changed_h) -> None:
+                for (label, key), rows_of in zip(_SPANS, (b, h), strict=True):
+                    if rows_of:
+                        await tx.run(_SET_SPANS.format(label=label, key=key), {"rows": rows_of})
 
-        if write:
-            rows = await db.write_transaction(work)
-        else:
-            rows = await db.read(_GRID_FACTS, {"grids": batch})
-        each(rows, [_grid_coverage(row) for row in rows])
-        progress("grids", min(start + GRID_BATCH, len(codes)), len(codes))
+            await db.write_transaction(work)
+        report("grids", min(start + GRID_BATCH, len(codes)), len(codes))
+    await _count_people(db, grids, recount, report)
+    await _count_places(db, grids, recount)
+    return recount, codes, regions
 
 
-def _region_sums(grids: Iterable[GridCoverage]) -> dict[str, dict[date, list[int]]]:
-    sums: dict[str, dict[date, list[int]]] = defaultdict(dict)
-    for grid in grids:
-        for region in grid.regions:
-            _add(sums[region], grid.deltas)
-    return sums
+async def _count_people(
+    db: Database, grids: Mapping[str, list[str]], recount: _Recount, report: Progress
+) -> None:
+    """The DISTINCT figures, person by person: in each grid or region within, the union of
+    the intervals of a person's assignments (memberships) there counts once."""
+    above = {
+        row["code"]: row["nodes"]
+        for row in await db.read(
+            "MATCH (r:Region) RETURN r.code AS code, "
+            "[(r)-[:PART_OF*0..]->(a:Region) | a.code] AS nodes"
+        )
+    }
+    after, done = "", 0
+    while True:
+        rows = await db.read(_PERSON_FACTS, {"after": after, "limit": PERSON_BATCH})
+        for row in rows:
+            for figure, facts_of, nodes_of in (
+                (CENTRAL, row["central"], grids),
+                (MEMBERS, row["member"], above),
+            ):
+                spans: dict[str, list[tuple[date | None, date | None]]] = defaultdict(list)
+                for since, until, code in facts_of:
+                    for node in nodes_of.get(code, ()):
+                        spans[node].append((since, until))
+                for node, node_spans in spans.items():
+                    if node in recount.timelines:
+                        _count(recount.timelines[node], union(node_spans), figure)
+        done += len(rows)
+        report("people", done, done)
+        if len(rows) < PERSON_BATCH:
+            return
+        after = rows[-1]["id"]
+
+
+# Every grid and region with its parent and what is kept of it; and every case and
+# station with the places it stands IN (a station may name both a region and a grid).
+_PLACES = f"""
+CALL () {{ MATCH (n:Grid) RETURN n UNION MATCH (n:Region) RETURN n }}
+RETURN n.code AS code, [(n)-[:PART_OF]->(r:Region) | r.code] AS parent,
+  {{{", ".join(f"{figure}: n.{name}" for figure, name in COUNTS.items())}}} AS kept"""
+_THINGS = """
+CALL () {
+  MATCH (x:Case) RETURN x, 'cases' AS figure
+  UNION
+  MATCH (x:ServiceStation) WHERE x.kind IN ['RED_STATION', 'CANTEEN']
+  RETURN x, CASE x.kind WHEN 'RED_STATION' THEN 'redStations' ELSE 'canteens' END AS figure
+}
+RETURN figure, [(x)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
+
+
+async def _count_places(db: Database, grids: Mapping[str, list[str]], recount: _Recount) -> None:
+    """The COUNTS of each grid and region within: each case or station once in every
+    place it stands in or below."""
+    rows = await db.read(_PLACES)
+    parents = {row["code"]: row["parent"] for row in rows}
+
+    def above(code: str) -> list[str]:
+        if code in grids:
+            return grids[code]
+        chain = [code]
+        while parents.get(chain[-1]):
+            chain.append(parents[chain[-1]][0])
+        return chain
+
+    recount.counts = {code: dict.fromkeys(COUNTS, 0) for code in recount.timelines}
+    recount.stored_counts = {row["code"]: row["kept"] for row in rows}
+    for thing in await db.read(_THINGS):
+        for node in {node for place in thing["places"] for node in above(place)}:
+            if node in recount.counts:
+                recount.counts[node][thing["figure"]] += 1
 
 
 async def rebuild(db: Database, progress: Progress | None = None) -> None:
-    """Recompute everything kept, from the assignments: each grid and what stands in it,
-    then every region from the grids below it (zero for a region with none)."""
+    """Recompute everything kept, from the assignments and memberships: each grid and what
+    stands in it, then every grid's and region's timeline (zero for a region with none)."""
     report = progress or (lambda step, done, total: None)
-    computed: list[GridCoverage] = []
-    await _recompute(db, None, report, lambda rows, grids: computed.extend(grids), write=True)
-    sums = _region_sums(computed)
-    codes = [row["code"] for row in await db.read("MATCH (r:Region) RETURN r.code AS code")]
-    rows = [{"key": code, **timeline_properties(_normal(sums.get(code, {})))} for code in codes]
-    report("regions", 0, len(rows))
-    for start in range(0, len(rows), 1000):
-        await db.write(_set_timelines("Region", "code"), {"rows": rows[start : start + 1000]})
-        report("regions", min(start + 1000, len(rows)), len(rows))
+    recount, grids, regions = await _recount(db, None, report, write=True)
+    for label, codes in (("Grid", grids), ("Region", regions)):
+        step = "grid timelines" if label == "Grid" else "regions"
+        report(step, 0, len(codes))
+        for start in range(0, len(codes), WRITE_BATCH):
+            rows = [
+                {
+                    "key": code,
+                    **timeline_properties(_normal(recount.timelines[code])),
+                    **{COUNTS[figure]: total for figure, total in recount.counts[code].items()},
+                }
+                for code in codes[start : start + WRITE_BATCH]
+            ]
+            await db.write(_set_timelines(label), {"rows": rows})
+            report(step, min(start + WRITE_BATCH, len(codes)), len(codes))
+    await db.write(_FRESH)
     await prepare(db)  # the graph has changed: plans made on the old one may be remade
 
 
@@ -373,13 +646,23 @@ async def _exists(db: Database, code: str) -> bool:
 
 
 async def missing(db: Database) -> bool:
-    """Whether a grid or region has no kept coverage: a graph written by an older version,
+    """Whether a grid or region lacks a kept figure: a graph written by an older version,
     or by the bulk importer."""
+    names = [DAYS, *PROPERTIES.values(), *COUNTS.values()]
+    absent = " OR ".join(f"n.{name} IS NULL" for name in names)
     rows = await db.read(
-        f"RETURN EXISTS {{ MATCH (g:Grid) WHERE g.{DAYS} IS NULL }} "
-        f"OR EXISTS {{ MATCH (r:Region) WHERE r.{DAYS} IS NULL }} AS missing"
+        f"RETURN EXISTS {{ MATCH (n:Grid) WHERE {absent} }} "
+        f"OR EXISTS {{ MATCH (n:Region) WHERE {absent} OR n.{STALE} }} AS missing"
     )
     return rows[0]["missing"]
+
+
+# Set by a write that changes what is kept without recomputing it in its own transaction
+# (an import's switch): until the rebuild that follows ends, and at the next start if it
+# never did, the kept figures count as missing.
+STALE = "keptCoverageStale"
+MARK_STALE = f"MATCH (n:Region {{level: 'CITY'}}) SET n.{STALE} = true"
+_FRESH = f"MATCH (n:Region) WHERE n.{STALE} REMOVE n.{STALE}"
 
 
 @dataclass(frozen=True)
@@ -427,34 +710,29 @@ async def audit(
     report = progress or (lambda step, done, total: None)
     if within is not None and not await _exists(db, within):
         raise unknown(within)
-    differences: list[Difference] = []
-    computed: list[GridCoverage] = []
-
-    def check(rows: list[Row], grids: list[GridCoverage]) -> None:
-        for row, grid in zip(rows, grids, strict=True):
-            computed.append(grid)
-            what = _first_difference(stored_deltas(row["timeline"]), grid.deltas)
-            stored_b = {b["code"]: _stored(b["since"], b["until"]) for b in row["buildings"]}
-            stored_h = {h["id"]: _stored(h["since"], h["until"]) for h in row["households"]}
-            wrong_b = [key for key, spans in grid.buildings.items() if stored_b[key] != spans]
-            wrong_h = [key for key, spans in grid.households.items() if stored_h[key] != spans]
-            if what is None and wrong_b:
-                what = f"covered intervals of building {wrong_b[0]}"
-            if what is None and wrong_h:
-                what = f"covered intervals of household {wrong_h[0]}"
-            if what is not None:
-                differences.append(Difference(grid.code, what))
-
-    await _recompute(db, within, report, check, write=False)
+    recount, grids, regions = await _recount(db, within, report, write=False)
+    wrong = dict(recount.wrong)
     rows = await db.read(
-        f"""OPTIONAL MATCH (top:Region {{code: $within}})
-        MATCH (r:Region) WHERE ($within IS NULL OR EXISTS {{ MATCH (r)-[:PART_OF*0..]->(top) }})
-        RETURN r.code AS code, {_timeline("r")} AS timeline ORDER BY code""",
-        {"within": within},
+        f"UNWIND $codes AS code MATCH (r:Region {{code: code}}) "
+        f"RETURN r.code AS code, {_timeline('r')} AS timeline",
+        {"codes": regions},
     )
-    sums = _region_sums(computed)
-    for row in rows:
-        what = _first_difference(stored_deltas(row["timeline"]), _normal(sums.get(row["code"], {})))
+    recount.stored.update({row["code"]: stored_deltas(row["timeline"]) for row in rows})
+    differences: list[Difference] = []
+    for code in [*grids, *regions]:
+        what = _first_difference(recount.stored.get(code), _normal(recount.timelines[code]))
+        if what is None:
+            what = wrong.get(code)
+        if what is None:
+            kept, want = recount.stored_counts.get(code, {}), recount.counts[code]
+            what = next(
+                (
+                    f"{figure}: kept {kept.get(figure)}, recounted {want[figure]}"
+                    for figure in COUNTS
+                    if kept.get(figure) != want[figure]
+                ),
+                None,
+            )
         if what is not None:
-            differences.append(Difference(row["code"], what))
-    return CoverageAudit(len(computed), len(rows), differences)
+            differences.append(Difference(code, what))
+    return CoverageAudit(len(grids), len(regions), differences)

@@ -48,15 +48,16 @@ def test_assigning_covers_from_since_and_ending_keeps_the_past(demo_graph: Graph
 
 
 def test_assign_and_end_cost_exact_statements(demo_graph: Graph, api: Api) -> None:
-    # The holder and target checked, the active one looked for (under the target's lock),
-    # the assignment created, the kept coverage of its grid and the regions above refreshed
-    # (graph/kept), then its holder and target looked up for the answer.
+    # The holder and target checked, the active one looked for (under the locks of the
+    # target, its grid and the regions above), the assignment created with the facts its
+    # kept coverage is recomputed from, the change added to the kept timelines (graph/kept),
+    # then its holder and target looked up for the answer.
     made = api.post(ASSIGN, {"input": central()})
-    assert made["extensions"]["cypherStatements"] == 11
+    assert made["extensions"]["cypherStatements"] == 6
     assert api.statements(ASSIGN, {"input": central()}) == 4  # found: nothing created
     ended = api.post(END, {"id": made["data"]["assign"]["id"], "until": "2026-12-05"})
     assert ended["data"]["endAssignment"]["until"] == "2026-12-05"
-    assert ended["extensions"]["cypherStatements"] == 8  # read, end, refresh the kept coverage
+    assert ended["extensions"]["cypherStatements"] == 3  # read and lock, end, keep the change
 
 
 def test_an_identical_active_assignment_is_not_duplicated(demo_graph: Graph, api: Api) -> None:

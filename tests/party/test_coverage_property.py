@@ -247,6 +247,29 @@ class Oracle:
         )
 
 
+STATS = """regions grids buildings households people partyOrganizations partyMembers
+  centralHouseholds governanceCenters redStations canteens cases"""
+
+
+def recounted_stats(graph: Graph, scope: str, as_of: date) -> dict[str, int]:
+    """Every figure of `stats` as the full recount (graph.kept.oracle) counts it."""
+    recount = graph.run(lambda db: kept_oracle.stats(db, [scope], as_of))
+    return {
+        "regions": recount.regions,
+        "grids": recount.grids,
+        "buildings": recount.buildings,
+        "households": recount.households,
+        "people": recount.people,
+        "partyOrganizations": recount.party_organizations,
+        "partyMembers": recount.party_members,
+        "centralHouseholds": recount.central_households,
+        "governanceCenters": recount.governance_centers,
+        "redStations": recount.red_stations,
+        "canteens": recount.canteens,
+        "cases": recount.cases,
+    }
+
+
 # Nested pages as large as a generated city gets (12 grids, 2 buildings in each, 2
 # households in each, 48 in all): pages of 500 at every level would cost more than
 # GOVGRAPH_MAX_COST allows.
@@ -256,6 +279,7 @@ QUERY = f"""query($asOf: Date, $scope: String!) {{
   uncoveredBuildings(within: $scope, asOf: $asOf, first: 500) {{ totalCount nodes {{ code }} }}
   uncoveredHouseholds(within: $scope, asOf: $asOf, first: 500) {{ totalCount nodes {{ id }} }}
   partyMembers(within: $scope, asOf: $asOf, first: 500) {{ totalCount nodes {{ id }} }}
+  stats(within: $scope, asOf: $asOf) {{ {STATS} }}
   region(code: "R") {{ grids(first: 12) {{ nodes {{ code buildings(first: 2) {{ nodes {{
     code covered(asOf: $asOf) households(first: 2) {{ nodes {{
       id covered(asOf: $asOf) coveredBy(asOf: $asOf) {{ id }}
@@ -317,6 +341,8 @@ def test_coverage_equals_the_brute_force_reading(
             h["id"] for h in answer["uncoveredHouseholds"]["nodes"]
         ] == oracle.uncovered_households(scope)
         assert [p["id"] for p in answer["partyMembers"]["nodes"]] == oracle.party_members(scope)
+        assert answer["stats"]["partyMembers"] == len(oracle.party_members(scope))
+        assert answer["stats"] == recounted_stats(graph, scope, as_of)
         for listed in ("uncoveredBuildings", "uncoveredHouseholds", "partyMembers"):
             assert answer[listed]["totalCount"] == len(answer[listed]["nodes"])
         households = {h["id"]: h for h in city.households}
@@ -346,8 +372,7 @@ DEEP = f"""query($asOf: Date, $scope: String!) {{ coverage(within: $scope, asOf:
   children {{ {FIGURES} }} }} }} }} }}
   uncoveredBuildings(within: $scope, asOf: $asOf, first: 500) {{ totalCount nodes {{ code }} }}
   uncoveredHouseholds(within: $scope, asOf: $asOf, first: 500) {{ totalCount nodes {{ id }} }}
-  stats(within: $scope, asOf: $asOf) {{ grids buildings households people centralHouseholds
-    partyMembers }} }}"""
+  stats(within: $scope, asOf: $asOf) {{ {STATS} }} }}"""
 
 
 def apply_history(api: Api, city: City, data: st.DataObject) -> None:
@@ -416,15 +441,7 @@ def test_kept_coverage_follows_assignments_made_through_the_api(
         assert answer["uncoveredBuildings"]["totalCount"] == len(buildings)
         assert [h["id"] for h in answer["uncoveredHouseholds"]["nodes"]] == households
         assert answer["uncoveredHouseholds"]["totalCount"] == len(households)
-        recount = graph.run(lambda db, s=scope, d=as_of: kept_oracle.stats(db, [s], d))
-        assert answer["stats"] == {
-            "grids": recount.grids,
-            "buildings": recount.buildings,
-            "households": recount.households,
-            "people": recount.people,
-            "centralHouseholds": recount.central_households,
-            "partyMembers": recount.party_members,
-        }
+        assert answer["stats"] == recounted_stats(graph, scope, as_of)
         full = graph.run(lambda db, s=scope, d=as_of: kept_oracle.coverage_of(db, [s], d))[scope]
         assert answer["coverage"]["coveredHouseholds"] == full.covered_households
         assert answer["coverage"]["coveredBuildings"] == full.covered_buildings
