@@ -92,7 +92,8 @@ def figures_at(node: str, into: str, figures: Sequence[str] = FIGURES) -> str:
 def covered_at(node: str) -> str:
     """Cypher: the building or household `node` is covered at $asOf, by its kept intervals."""
     return (
-        f"any(i IN range(0, size({node}.coveredSince) - 1) "
+        # No intervals (a household written past the kept coverage, as by hand): uncovered.
+        f"any(i IN range(0, coalesce(size({node}.coveredSince), 0) - 1) "
         f"WHERE {node}.coveredSince[i] <= $asOf AND $asOf < {node}.coveredUntil[i])"
     )
 
