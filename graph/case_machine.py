@@ -205,6 +205,23 @@ def advance(
     ), event
 
 
+def refold(facts: CaseFacts | None, event: Event, *, chain: CaseChain) -> tuple[CaseFacts, Event]:
+    """`event` made again from its content, after `facts` (None: it is the REPORT)."""
+    if facts is None:
+        return report(
+            event.case_no, event.at, actor_id=event.actor_id, note=event.note, chain=chain
+        )
+    return advance(
+        facts,
+        event.action,
+        event.at,
+        actor_id=event.actor_id,
+        center_id=event.center_id,
+        note=event.note,
+        chain=chain,
+    )
+
+
 def event_content(event: Event, previous_hash: str) -> str:
     """What an event's seal is made over: its content (not its own seal) and the seal before
     it, as canonical JSON."""
@@ -258,20 +275,8 @@ def chain_break(case_no: str, events: Sequence[Event], *, chain: CaseChain) -> B
         if stored.seq != seq:
             return Break(seq, "is missing")
         try:
-            if facts is None:
-                facts, rebuilt = report(
-                    case_no, stored.at, actor_id=stored.actor_id, note=stored.note, chain=chain
-                )
-            else:
-                facts, rebuilt = advance(
-                    facts,
-                    stored.action,
-                    stored.at,
-                    actor_id=stored.actor_id,
-                    center_id=stored.center_id,
-                    note=stored.note,
-                    chain=chain,
-                )
+            # Made for this case: an event that claims another case number differs.
+            facts, rebuilt = refold(facts, replace(stored, case_no=case_no), chain=chain)
         except (InvalidTransition, BadUserInput) as refused:
             return Break(seq, f"is no step the state machine allows: {refused.message}")
         if rebuilt != stored:

@@ -721,20 +721,7 @@ def _resealed(case: Case, stored: Sequence[StoredEvent], chain: CaseChain) -> _R
     facts: CaseFacts | None = None
     sealed: list[Event] = []
     for event in events:
-        if facts is None:
-            facts, made = case_machine.report(
-                case.case_no, event.at, actor_id=event.actor_id, note=event.note, chain=chain
-            )
-        else:
-            facts, made = case_machine.advance(
-                facts,
-                event.action,
-                event.at,
-                actor_id=event.actor_id,
-                center_id=event.center_id,
-                note=event.note,
-                chain=chain,
-            )
+        facts, made = case_machine.refold(facts, event, chain=chain)
         sealed.append(made)
     assert facts is not None, "a verified history has its REPORT"
     note = RESEALED.format(last=case.last_hash, kid=chain.key_id)
