@@ -18,7 +18,7 @@ from graph.core.batch import Lookup, Walk
 from graph.core.clock import CITY_ZONE, city_time, now
 from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Conflict, NotFound
-from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from graph.core.model import CaseAction, CaseCategory, CaseSource, CaseState, GovernanceLevel
 from graph.core.records import record
 from graph.people import PEOPLE
 from graph.security import scope
@@ -45,6 +45,7 @@ class Case:
     last_seq: int
     last_hash: str
     level_since: datetime
+    source: CaseSource = CaseSource.REPORTED
 
     def after(self, facts: CaseFacts) -> "Case":
         """This case once `facts` hold."""
@@ -98,6 +99,7 @@ class NewCase:
     reported_by: str | None
     at: datetime | None
     note: str | None
+    source: CaseSource = CaseSource.REPORTED
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ CASE = (
     "closed_at: n.closedAt, resolved_level: n.resolvedLevel, last_seq: n.lastSeq, "
     "last_hash: n.lastHash, level_since: n.levelSince, "
     "grid_code: head([(n)-[:IN]->(g:Grid) | g.code]), "
-    "reported_by_id: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
+    "reported_by_id: head([(n)-[:REPORTED_BY]->(p:Person) | p.id]), "
+    "source: coalesce(n.source, 'REPORTED')"
 )
 EVENT = (
     "case_no: n.caseNo, .seq, .at, .action, from_state: n.fromState, to_state: n.toState, "
@@ -413,12 +416,14 @@ async def report(db: Database, new: NewCase) -> Case:
             last_seq=facts.last_seq,
             last_hash=facts.last_hash,
             level_since=facts.level_since,
+            source=new.source,
         )
         props = {
             **facts_row(facts)["props"],
             "title": case.title,
             "category": case.category.value,
             "reportedAt": at,
+            "source": new.source.value,
         }
         await tx.run(_NEW_CASE, {**params, "props": props})
         await tx.run(EVENTS_APPEND, {"rows": [event_row(opening)]})

@@ -7,6 +7,7 @@ from loaders.people import PeopleLoaders
 from loaders.places import PlacesLoaders
 from loaders.search import SearchLoaders
 from loaders.services import ServicesLoaders
+from loaders.visits import VisitsLoaders
 
 
 class Loaders:
@@ -19,3 +20,4 @@ class Loaders:
         self.services = ServicesLoaders(db)
         self.cases = CasesLoaders(db)
         self.search = SearchLoaders(db)
+        self.visits = VisitsLoaders(db)

@@ -29,6 +29,7 @@ CASES = frozenset({AUDITOR, GRID_WORKER, CASE_HANDLER})
 CASE_FIGURES = frozenset({PLANNER, AUDITOR, GRID_WORKER, CASE_HANDLER})
 CASE_WORK = frozenset({GRID_WORKER, CASE_HANDLER})  # report and advance
 ACCESS_LOG = frozenset({AUDITOR})  # who read whose personal data in clear
+VISIT_WORK = frozenset({GRID_WORKER})  # record a visit to a household
 
 
 def seen(ctx: Context, key: str, found: T | None) -> T | None:

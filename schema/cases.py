@@ -10,7 +10,7 @@ from resolvers import cases as resolve
 from resolvers.access import CASE_FIGURES, CASES
 from schema.access import type_roles
 from schema.context import Info
-from schema.enums import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from schema.enums import CaseAction, CaseCategory, CaseSource, CaseState, GovernanceLevel
 
 if TYPE_CHECKING:
     from schema.people import Person
@@ -56,6 +56,9 @@ class Case:
     closed_at: datetime | None
     resolved_level: GovernanceLevel | None = strawberry.field(
         description="Level of the RESOLVE that the last CLOSE confirmed."
+    )
+    source: CaseSource = strawberry.field(
+        description="Reported, or found by the proactive search (排查)."
     )
 
     @strawberry.field
@@ -135,6 +138,10 @@ class ReportCaseInput:
     reported_by: strawberry.ID | None = None
     at: datetime | None = strawberry.field(default=None, description="Now when absent.")
     note: str | None = None
+    source: CaseSource | None = strawberry.field(
+        default=None,
+        description="REPORTED when absent; PROACTIVE_SEARCH for a matter found by 排查.",
+    )
 
 
 @strawberry.input
@@ -178,6 +185,7 @@ def new_case(given: ReportCaseInput) -> graph_cases.NewCase:
         reported_by=given.reported_by,
         at=given.at,
         note=given.note,
+        source=given.source or CaseSource.REPORTED,
     )
 
 

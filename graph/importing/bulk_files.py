@@ -32,8 +32,17 @@ TYPES = {
     "reportedAt": "datetime",
     "closedAt": "datetime",
     "levelSince": "datetime",
+    "services": "string[]",
+    "targetGroups": "string[]",
 }
-PYTHON_TYPES: dict[str, type] = {"string": str, "long": int, "date": date, "datetime": datetime}
+PYTHON_TYPES: dict[str, type] = {
+    "string": str,
+    "long": int,
+    "date": date,
+    "datetime": datetime,
+    "string[]": list,
+}
+ARRAY_DELIMITER = ";"  # neo4j-admin's default; the import splits list cells on it
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,12 @@ NODES = {
         To("IN", "Region", "region"), To("IN", "Grid", "grid"),
     )),
     "organisations.csv": NodeFile("Organisation", "id", (
-        To("BASED_IN", "Region", "region"), To("STATIONED_AT", "GovernanceCenter", "center"),
+        To("BASED_IN", "Region", "region"), To("BASED_IN", "Grid", "grid"),
+        To("STATIONED_AT", "GovernanceCenter", "center"),
+    )),
+    "visits.csv": NodeFile("Visit", "id", (
+        To("TO", "Household", "household"), To("BY", "Person", "visitor"),
+        To("FOR", "PartyOrganization", "org"),
     )),
 }  # fmt: skip
 DATED = {
@@ -155,6 +169,8 @@ class AdminInput:
         kind = TYPES.get(name, "string")
         if type(value) is not PYTHON_TYPES[kind]:
             raise TypeError(f"property {name} holds a {type(value).__name__}; add it to TYPES")
+        if kind == "string[]":
+            return self._text(ARRAY_DELIMITER.join(value))
         return value.isoformat() if kind in ("date", "datetime") else self._text(str(value))
 
     def _text(self, value: str) -> str:

@@ -23,6 +23,7 @@ from graph.core.model import (
     ROLE_RULES,
     CaseAction,
     CaseCategory,
+    CaseSource,
     CaseState,
     GovernanceLevel,
     GridKind,
@@ -112,6 +113,7 @@ class CaseRow:
     reported_at: datetime
     reported_by: str | None
     note: str | None
+    source: CaseSource | None = None
 
 
 @dataclass(frozen=True)
@@ -614,6 +616,7 @@ def check_organisations(v: Validation, records: Records) -> None:
         v.define("Organisation", record["id"], Where(file, line, "id"))
         v.refer("Region", record["region_code"], Where(file, line, "region_code"))
         v.refer("GovernanceCenter", record["center_id"], Where(file, line, "center_id"))
+        v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
 
 
 def check_volunteers(v: Validation, records: Records) -> None:
@@ -644,6 +647,7 @@ def check_cases(v: Validation, records: Records) -> None:
                     record["reported_at"],
                     record["reported_by"],
                     record["note"],
+                    record["source"],
                 )
         v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
         v.refer("Person", record["reported_by"], Where(file, line, "reported_by"))
@@ -674,6 +678,23 @@ def check_case_events(v: Validation, records: Records) -> None:
         v.events.setdefault(case_no, []).append(event)
 
 
+def check_visits(v: Validation, records: Records) -> None:
+    lines: dict[str, int] = {}
+    for record in records:
+        file, line = "visits.csv", record.line
+        v.unique(lines, record["id"], Where(file, line, "id"), "id")
+        v.refer("Household", record["household_id"], Where(file, line, "household_id"))
+        v.refer("Person", record["visitor_id"], Where(file, line, "visitor_id"))
+        v.refer("PartyOrganization", record["org_id"], Where(file, line, "org_id"))
+        if record["visitor_id"] is None and record["org_id"] is None:
+            v.problems.add(
+                file,
+                line,
+                "visitor_id",
+                "a visit is made by someone: give visitor_id, org_id or both",
+            )
+
+
 CHECKS: dict[str, Callable[[Validation, Records], None]] = {
     "regions.csv": check_regions,
     "grids.csv": check_grids,
@@ -689,4 +710,5 @@ CHECKS: dict[str, Callable[[Validation, Records], None]] = {
     "volunteers.csv": check_volunteers,
     "cases.csv": check_cases,
     "case_events.csv": check_case_events,
+    "visits.csv": check_visits,
 }

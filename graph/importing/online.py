@@ -212,9 +212,15 @@ NODE_WRITES = {
     "organisations.csv": node_write(
         "Organisation", "id",
         Link("BASED_IN", "Region", "code", "region"),
+        Link("BASED_IN", "Grid", "code", "grid"),
         Link("STATIONED_AT", "GovernanceCenter", "id", "center"),
     ),
     "volunteers.csv": dated_link("VOLUNTEERS_IN", "Organisation"),
+    "visits.csv": node_write(
+        "Visit", "id",
+        Link("TO", "Household", "id", "household"), Link("BY", "Person", "id", "visitor"),
+        Link("FOR", "PartyOrganization", "id", "org"),
+    ),
 }  # fmt: skip
 
 CASE_WRITE = node_write(
@@ -302,7 +308,13 @@ def center_row(record: Record, pii_keys: PiiKeys) -> Row:
 
 
 def station_row(record: Record, pii_keys: PiiKeys) -> Row:
-    props = {"name": record["name"], "kind": _name(record["kind"]), "address": record["address"]}
+    props = {
+        "name": record["name"],
+        "kind": _name(record["kind"]),
+        "address": record["address"],
+        "services": record["services"] or None,
+        "targetGroups": record["target_groups"] or None,
+    }
     return {
         "key": record["id"],
         "props": props,
@@ -317,6 +329,7 @@ def organisation_row(record: Record, pii_keys: PiiKeys) -> Row:
         "key": record["id"],
         "props": props,
         "region": record["region_code"],
+        "grid": record["grid_code"],
         "center": record["center_id"],
     }
 
@@ -327,6 +340,17 @@ def volunteer_row(record: Record, pii_keys: PiiKeys) -> Row:
         "org": record["org_id"],
         "since": record["since"],
         "until": record["until"],
+    }
+
+
+def visit_row(record: Record, pii_keys: PiiKeys) -> Row:
+    props = {"at": record["at"], "purpose": _name(record["purpose"]), "outcome": record["outcome"]}
+    return {
+        "key": record["id"],
+        "props": props,
+        "household": record["household_id"],
+        "visitor": record["visitor_id"],
+        "org": record["org_id"],
     }
 
 
@@ -343,6 +367,7 @@ ROWS: dict[str, Callable[[Record, PiiKeys], Row]] = {
     "stations.csv": station_row,
     "organisations.csv": organisation_row,
     "volunteers.csv": volunteer_row,
+    "visits.csv": visit_row,
 }
 
 
@@ -371,7 +396,10 @@ def case_row(plan: CasePlan) -> Row:
     if plan.row:
         case = plan.row
         row["props"].update(
-            title=case.title, category=_name(case.category), reportedAt=case.reported_at
+            title=case.title,
+            category=_name(case.category),
+            reportedAt=case.reported_at,
+            source=_name(case.source) or "REPORTED",
         )
         row.update(grid=case.grid_code, reporter=case.reported_by)
     return row

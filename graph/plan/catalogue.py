@@ -184,7 +184,11 @@ KINDS: dict[str, Kind] = {
     "ServiceStation": Kind(
         "ServiceStation",
         "id",
-        _props("id", "name", "kind", "address"),
+        {
+            **_props("id", "name", "kind", "address"),
+            "services": "coalesce({}.services, [])",
+            "targetGroups": "coalesce({}.targetGroups, [])",
+        },
         {
             "region": one("Region", "MATCH ({})-[:IN]->(n:Region)", places.REGIONS),
             "grid": one("Grid", "MATCH ({})-[:IN]->(n:Grid)", places.GRIDS),
@@ -197,6 +201,7 @@ KINDS: dict[str, Kind] = {
             **_props("caseNo", "title", "category", "state", "level", "resolvedLevel"),
             "reportedAt": "{}.reportedAt",
             "closedAt": "{}.closedAt",
+            "source": "coalesce({}.source, 'REPORTED')",
             "escalations": (
                 "COUNT { MATCH ({})-[:HAS_EVENT]->(e:CaseEvent) WHERE e.action = 'ESCALATE' }"
             ),

@@ -22,6 +22,7 @@ UNIQUE_KEYS = {
     "CaseCounter": ("year",),  # the last case number generated per year
     "AccessLog": ("name",),  # the head of the access log: its last seq and hash
     "AccessRecord": ("seq",),
+    "Visit": ("id",),
 }
 
 # Properties that scoped questions filter on.
@@ -32,6 +33,7 @@ INDEXES = {
     "Person": "idNumberHash",
     "Case": "reportedAt",
     "AccessRecord": "gridCode",
+    "Visit": "at",
 }
 
 

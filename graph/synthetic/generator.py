@@ -144,6 +144,7 @@ class City:
                 organisation_kind.value,
                 county.code,
                 at,
+                None,
             )
         # Dual reporters belong to the party branches of the county's workplaces.
         workplaces = 4 * share.communities
@@ -187,6 +188,7 @@ class City:
             OrganisationKind.MEDIATION_COMMITTEE.value,
             township.code,
             center,
+            None,
         )
         sink.row(
             "organisations.csv",
@@ -195,6 +197,7 @@ class City:
             OrganisationKind.DEPARTMENT.value,
             township.code,
             center,
+            None,
         )
 
 

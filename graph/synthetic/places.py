@@ -231,7 +231,7 @@ def lay_out_houseyards(site: Site) -> None:
         households -= size
     names = distinct_names(rng, len(sizes), lambda: village_name(rng))
     for number, (size, name) in enumerate(zip(sizes, names, strict=True), start=1):
-        grid = PlannedGrid(f"{place.code}-G{number:02d}", f"{name}红色院落", GridKind.HOUSEYARD)
+        grid = PlannedGrid(f"{place.code}-G{number:02d}", f"{name}红色屋场", GridKind.HOUSEYARD)
         site.grids.append(grid)
         while size > 0:
             house = len(grid.buildings) + 1
@@ -267,6 +267,13 @@ def write_places(site: Site) -> None:
 # ------------------------------------------------------------------ services
 
 
+# What red stations and canteens offer, and to whom first (stations.csv's own columns).
+STATION_SERVICES = "休息;饮水;充电;热饭;应急药箱"
+STATION_GROUPS = "快递员;外卖骑手;环卫工人"
+CANTEEN_SERVICES = "助餐;送餐上门"
+CANTEEN_GROUPS = "独居老人;高龄老人"
+
+
 def write_services(site: Site) -> None:
     rng, place, sink = site.rng, site.place, site.sink
     center = f"C-{place.code}"
@@ -281,6 +288,8 @@ def write_services(site: Site) -> None:
             place.code,
             grid.code if site.urban or rng.random() < 0.5 else None,
             f"{site.address}{grid.name}",
+            STATION_SERVICES,
+            STATION_GROUPS,
         )
     for number in range(1, site.city.canteens.take(place.households) + 1):
         sink.row(
@@ -291,6 +300,8 @@ def write_services(site: Site) -> None:
             place.code,
             None,
             f"{site.address}党群服务中心旁",
+            CANTEEN_SERVICES,
+            CANTEEN_GROUPS,
         )
     sink.row(
         "organisations.csv",
@@ -299,6 +310,7 @@ def write_services(site: Site) -> None:
         OrganisationKind.MEDIATION_COMMITTEE.value,
         place.code,
         center,
+        None,
     )
     if site.urban or rng.random() < 0.4:
         team = f"O-{place.code}-V"
@@ -310,6 +322,7 @@ def write_services(site: Site) -> None:
             OrganisationKind.VOLUNTEER_TEAM.value,
             place.code,
             center if site.urban else None,
+            None,
         )
         volunteers: set[str] = set()
         for _ in range(rng.randint(8, 30)):
