@@ -18,8 +18,16 @@ from graph.core.batch import Lookup, Walk
 from graph.core.clock import CITY_ZONE, city_time, now
 from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Conflict, NotFound
-from graph.core.model import CaseAction, CaseCategory, CaseSource, CaseState, GovernanceLevel
+from graph.core.model import (
+    CaseAction,
+    CaseCategory,
+    CaseSource,
+    CaseState,
+    GovernanceLevel,
+    Rating,
+)
 from graph.core.records import record
+from graph.evaluations import RATING_COUNTS
 from graph.people import PEOPLE
 from graph.security import scope
 from graph.services import CENTERS
@@ -245,6 +253,21 @@ class CaseStats:
     resolved_at: list[LevelCount]  # every level, lowest first
     resolved_locally_ratio: float  # GRID or COMMUNITY
     resolved_in_township_ratio: float  # at or below TOWNSHIP
+    # Residents' ratings of those cases (graph.evaluations), earlier closings' included.
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    not_satisfied: int = 0
+
+    @property
+    def evaluations(self) -> int:
+        return self.satisfied + self.basically_satisfied + self.not_satisfied
+
+    @property
+    def satisfaction_ratio(self) -> float:
+        """Satisfied or basically satisfied / evaluations (1.0 when none)."""
+        if not self.evaluations:
+            return 1.0
+        return (self.satisfied + self.basically_satisfied) / self.evaluations
 
 
 # The cases counted (`n`, from $within's grids, reported in [$from, $until)), and what
@@ -254,7 +277,15 @@ CASE_STATS_MATCH = f"""
     MATCH (n:Case)-[:IN]->(g)
     WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
       AND {scope.grid_in_scope("g")}"""
-CASE_STATS_ROWS = "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"
+CASE_STATS_ROWS = (
+    "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases, " + RATING_COUNTS
+)
+# Each row of the figures as a map, for a statement that collects them.
+CASE_STATS_FIGURES = (
+    "{closed: closed, level: level, cases: cases, "
+    + ", ".join(f"{rating.value.lower()}: {rating.value.lower()}" for rating in Rating)
+    + "}"
+)
 _CASE_STATS = f"{CASE_STATS_MATCH} RETURN {CASE_STATS_ROWS}"
 
 
@@ -295,6 +326,10 @@ def stats_of(rows: Sequence[Row]) -> CaseStats:
         resolved_at=[LevelCount(level, closed_at[level]) for level in levels],
         resolved_locally_ratio=share_up_to(GovernanceLevel.COMMUNITY),
         resolved_in_township_ratio=share_up_to(GovernanceLevel.TOWNSHIP),
+        **{
+            rating.value.lower(): sum(row.get(rating.value.lower(), 0) for row in rows)
+            for rating in Rating
+        },
     )
 
 

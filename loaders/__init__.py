@@ -2,6 +2,7 @@
 
 from graph.core.db import Database
 from loaders.cases import CasesLoaders
+from loaders.evaluations import EvaluationsLoaders
 from loaders.party import PartyLoaders
 from loaders.people import PeopleLoaders
 from loaders.places import PlacesLoaders
@@ -21,3 +22,4 @@ class Loaders:
         self.cases = CasesLoaders(db)
         self.search = SearchLoaders(db)
         self.visits = VisitsLoaders(db)
+        self.evaluations = EvaluationsLoaders(db)

@@ -4,11 +4,12 @@ from datetime import date
 
 import strawberry
 
-from resolvers import cases, party, visits
+from resolvers import cases, evaluations, party, visits
 from resolvers.access import ADMIN_ONLY, CASE_WORK, VISIT_WORK
 from schema.access import roles
 from schema.cases import AdvanceCaseInput, Case, ReportCaseInput, new_case, step
 from schema.context import Info
+from schema.evaluations import EvaluateCaseInput, Evaluation, new_evaluation
 from schema.party import AssignInput, Assignment
 from schema.visits import RecordVisitInput, Visit, new_visit
 
@@ -57,3 +58,12 @@ class Mutation:
     )
     async def record_visit(self, info: Info, input: RecordVisitInput) -> Visit:
         return await visits.record_visit(info.context, new_visit(input))
+
+    @strawberry.mutation(
+        description="Record a household's rating of a CLOSED case (效果共评): "
+        "INVALID_TRANSITION for a case that is not closed, CONFLICT when the household has "
+        "rated this closing already (a reopened case is rated anew once closed again).",
+        metadata=roles(CASE_WORK),
+    )
+    async def evaluate_case(self, info: Info, input: EvaluateCaseInput) -> Evaluation:
+        return await evaluations.evaluate_case(info.context, new_evaluation(input))

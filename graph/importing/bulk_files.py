@@ -18,7 +18,15 @@ from typing import IO, Any
 from graph.cases import event_row
 from graph.importing.checks import CasePlan, Checked
 from graph.importing.csv_files import FILES
-from graph.importing.online import BATCH, ROWS, Progress, Row, case_row, reread
+from graph.importing.online import (
+    BATCH,
+    ROWS,
+    Progress,
+    Row,
+    case_row,
+    evaluation_row,
+    reread,
+)
 from graph.security.sealing import PiiKeys
 
 # The column type of every property that is not a string (neo4j-admin's default).
@@ -105,6 +113,9 @@ DATED = {
 }
 CASES = NodeFile(
     "Case", "caseNo", (To("IN", "Grid", "grid"), To("REPORTED_BY", "Person", "reporter"))
+)
+EVALUATIONS = NodeFile(
+    "Evaluation", "id", (To("OF", "Case", "case"), To("BY", "Household", "household"))
 )
 EVENTS = NodeFile(
     "CaseEvent", None, (To("BY", "Person", "actor"), To("AT", "GovernanceCenter", "center"))
@@ -197,6 +208,12 @@ def write_input(
             if done % BATCH == 0 or done == total:
                 progress(spec.name, done, total)
     _write_cases(out, checked.cases, progress)
+    if total := checked.counts.get("evaluations.csv", 0):
+        write = _node_writer(out, EVALUATIONS)
+        for done, record in enumerate(reread(dataset, "evaluations.csv"), start=1):
+            write(evaluation_row(record, pii_keys))
+            if done % BATCH == 0 or done == total:
+                progress("evaluations.csv", done, total)
 
 
 def _node_writer(out: AdminInput, spec: NodeFile) -> Callable[[Row], None]:

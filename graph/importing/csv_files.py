@@ -28,6 +28,7 @@ from graph.core.model import (
     MembershipKind,
     OrganisationKind,
     PartyOrgLevel,
+    Rating,
     RegionLevel,
     Role,
     StationKind,
@@ -254,6 +255,11 @@ FILES: tuple[FileSpec, ...] = (
         Column("at", datetime_value, True),
         Column("purpose", enum_of(VisitPurpose, "visit purpose"), True),
         Column("visitor_id", text), Column("org_id", text), Column("outcome", text),
+    )),
+    FileSpec("evaluations.csv", (
+        Column("case_no", text, True), Column("household_id", text, True),
+        Column("at", datetime_value, True), Column("rating", enum_of(Rating, "rating"), True),
+        Column("comment", text),
     )),
 )  # fmt: skip
 SPECS = {spec.name: spec for spec in FILES}

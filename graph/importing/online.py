@@ -19,6 +19,7 @@ from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row
 from graph.core.db import Database, Row
 from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
+from graph.evaluations import evaluation_id
 from graph.importing.checks import CasePlan, Checked, assignment_id, validate
 from graph.importing.csv_files import FILES, SPECS, FileReading, Problems, Record
 from graph.kept import coverage
@@ -76,6 +77,12 @@ async def import_dataset(
             rows = (ROWS[spec.name](record, pii_keys) for record in reread(folder, spec.name))
             await writer.write(spec.name, NODE_WRITES[spec.name], rows, checked.counts[spec.name])
     await _write_cases(writer, checked)
+    # Ratings link to cases, which are written just above.
+    if checked.counts.get("evaluations.csv"):
+        rows = (evaluation_row(record, pii_keys) for record in reread(folder, "evaluations.csv"))
+        await writer.write(
+            "evaluations.csv", EVALUATION_WRITE, rows, checked.counts["evaluations.csv"]
+        )
     # Households, buildings and assignments moved, added or changed: coverage recomputed.
     await coverage.rebuild(db, progress)
     return ImportReport(dict(checked.counts))
@@ -223,6 +230,11 @@ NODE_WRITES = {
     ),
 }  # fmt: skip
 
+EVALUATION_WRITE = node_write(
+    "Evaluation", "id",
+    Link("OF", "Case", "caseNo", "case"), Link("BY", "Household", "id", "household"),
+)  # fmt: skip
+
 CASE_WRITE = node_write(
     "Case", "caseNo",
     Link("IN", "Grid", "code", "grid"), Link("REPORTED_BY", "Person", "id", "reporter"),
@@ -351,6 +363,17 @@ def visit_row(record: Record, pii_keys: PiiKeys) -> Row:
         "household": record["household_id"],
         "visitor": record["visitor_id"],
         "org": record["org_id"],
+    }
+
+
+def evaluation_row(record: Record, pii_keys: PiiKeys) -> Row:
+    case_no, household, at = record["case_no"], record["household_id"], record["at"]
+    props = {"at": at, "rating": _name(record["rating"]), "comment": record["comment"]}
+    return {
+        "key": evaluation_id(case_no, household, at),
+        "props": props,
+        "case": case_no,
+        "household": household,
     }
 
 

@@ -23,6 +23,7 @@ UNIQUE_KEYS = {
     "AccessLog": ("name",),  # the head of the access log: its last seq and hash
     "AccessRecord": ("seq",),
     "Visit": ("id",),
+    "Evaluation": ("id",),
 }
 
 # Properties that scoped questions filter on.

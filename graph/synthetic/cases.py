@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 
 from graph.case_machine import LEVELS, CaseFacts, advance, report
-from graph.core.model import CaseAction, CaseCategory, CaseSource
+from graph.core.model import CaseAction, CaseCategory, CaseSource, CaseState, Rating
 from graph.synthetic.figures import CUTOFF, REPORT_DAYS, YEAR_START
 from graph.synthetic.site import PlannedGrid, Site
 
@@ -179,6 +179,22 @@ def write_case(site: Site, case_no: str) -> None:
         if at >= CUTOFF:
             break
         facts = write_event(site, facts, action, at=at, grid=grid)
+    rated = facts.last_at + timedelta(days=2)
+    if facts.state is CaseState.CLOSED and rated < CUTOFF and (rating := rating_of(case_no)):
+        sink.row("evaluations.csv", case_no, home.id, rated.isoformat(), rating.value, None)
+
+
+def rating_of(case_no: str) -> Rating | None:
+    """Four in five closed cases are rated by the household: mostly satisfied. Drawn from
+    the case number, as the source is."""
+    draw = zlib.crc32(case_no.encode() + b"rating") % 100
+    if draw >= 80:
+        return None
+    return (
+        Rating.SATISFIED
+        if draw < 60
+        else (Rating.BASICALLY_SATISFIED if draw < 74 else Rating.NOT_SATISFIED)
+    )
 
 
 def write_event(

@@ -225,7 +225,9 @@ def lay_out_houseyards(site: Site) -> None:
     while households > 0:
         size = min(households, rng.randint(10, 30))
         if sizes and size < 10:
-            sizes[-1] += size
+            # The rest joins the last yard; past 30, the two share it out (15 to 20 each).
+            together = sizes.pop() + size
+            sizes += [together] if together <= 30 else [together // 2, together - together // 2]
         else:
             sizes.append(size)
         households -= size
@@ -272,6 +274,7 @@ STATION_SERVICES = "休息;饮水;充电;热饭;应急药箱"
 STATION_GROUPS = "快递员;外卖骑手;环卫工人"
 CANTEEN_SERVICES = "助餐;送餐上门"
 CANTEEN_GROUPS = "独居老人;高龄老人"
+SOCIAL_ORGANISATIONS = ("邻里互助会", "老年协会", "文体队", "心理咨询服务社", "乡贤理事会")
 
 
 def write_services(site: Site) -> None:
@@ -312,7 +315,9 @@ def write_services(site: Site) -> None:
         center,
         None,
     )
-    if site.urban or rng.random() < 0.4:
+    # Volunteers in a team of every place its share of the city's reaches (about a
+    # million at scale 1), and the place's social organisations (about 3,000).
+    if wanted := site.city.volunteers.take(place.households):
         team = f"O-{place.code}-V"
         name = "“红马甲”志愿服务队" if site.urban else "乡贤志愿服务队"
         sink.row(
@@ -325,10 +330,21 @@ def write_services(site: Site) -> None:
             None,
         )
         volunteers: set[str] = set()
-        for _ in range(rng.randint(8, 30)):
+        for _ in range(wanted):
             if volunteer := site.pick(site.homes, (18, 75), volunteers):
                 since = month_start(rng, 2018, 2025)
                 until = None
                 if rng.random() < 0.1:
                     until = day_between(rng, since + timedelta(days=30), TODAY)
                 sink.row("volunteers.csv", volunteer.id, team, since.isoformat(), text(until))
+    for number in range(1, site.city.social_organisations.take(place.households) + 1):
+        kind = SOCIAL_ORGANISATIONS[(number - 1) % len(SOCIAL_ORGANISATIONS)]
+        sink.row(
+            "organisations.csv",
+            f"O-{place.code}-S{number}",
+            f"{place.name}{kind}",
+            OrganisationKind.SOCIAL_ORG.value,
+            place.code,
+            None,
+            None,
+        )
