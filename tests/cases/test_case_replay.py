@@ -43,6 +43,7 @@ def test_replaying_the_demo_through_the_api_writes_what_the_import_wrote(
             "reportedBy": next(iter(case["reporter"]), None),
             "at": props["reportedAt"].isoformat(),
             "note": opening["props"].get("note"),
+            "source": props["source"],  # reported, or found by the proactive search
         }
         api.data(REPORT, {"input": new})
         for event in steps:
