@@ -38,10 +38,17 @@ caseStats               .      x       x        x           x          x
 personByIdNumber        .      .       .        x           .          x
 accessLog               .      .       x        .           .          x
 search                  x      x       x        x           x          x
+organisation            x      x       x        x           x          x
+organisations           x      x       x        x           x          x
+stations                x      x       x        x           x          x
+visits                  .      x       x        x           .          x
+unvisitedHouseholds     .      x       x        x           .          x
 reportCase              .      .       .        x           x          x
 advanceCase             .      .       .        x           x          x
 assign                  .      .       .        .           .          x
 endAssignment           .      .       .        .           .          x
+recordVisit             .      .       .        x           .          x
+evaluateCase            .      .       .        x           x          x
 """
 
 FIELD_MATRIX = """
@@ -103,6 +110,15 @@ ROOT_OPERATIONS = {
     "assign": 'mutation { assign(input: { role: GRID_WORKER, holder: "P0262", '
     'target: "420602001002-G02" }) { role } }',
     "endAssignment": 'mutation { endAssignment(id: "A-does-not-exist") { id } }',
+    "organisation": '{ organisation(id: "O001") { name } }',
+    "organisations": '{ organisations(within: "420602") { totalCount } }',
+    "stations": '{ stations(within: "420602") { totalCount } }',
+    "visits": '{ visits(within: "420602") { totalCount } }',
+    "unvisitedHouseholds": '{ unvisitedHouseholds(within: "420602", days: 30) { totalCount } }',
+    "recordVisit": 'mutation { recordVisit(input: { householdId: "H-does-not-exist", '
+    'purpose: CARE, visitorId: "P0262" }) { id } }',
+    "evaluateCase": 'mutation { evaluateCase(input: { caseNo: "XY-does-not-exist", '
+    'householdId: "H0001", rating: SATISFIED }) { rating } }',
 }
 
 # A field of a type reached through fields every role may select where possible.
