@@ -18,8 +18,16 @@ from graph.core.batch import Lookup, Walk
 from graph.core.clock import CITY_ZONE, city_time, now
 from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import Conflict, NotFound
-from graph.core.model import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from graph.core.model import (
+    CaseAction,
+    CaseCategory,
+    CaseSource,
+    CaseState,
+    GovernanceLevel,
+    Rating,
+)
 from graph.core.records import record
+from graph.evaluations import RATING_COUNTS
 from graph.kept import coverage
 from graph.people import PEOPLE
 from graph.security import scope
@@ -46,6 +54,7 @@ class Case:
     last_seq: int
     last_hash: str
     level_since: datetime
+    source: CaseSource = CaseSource.REPORTED
 
     def after(self, facts: CaseFacts) -> "Case":
         """This case once `facts` hold."""
@@ -101,6 +110,7 @@ class NewCase:
     at: datetime | None
     note: str | None
     request_id: str | None = None
+    source: CaseSource = CaseSource.REPORTED
 
     def same_report(self, case: "Case") -> bool:
         return (case.title, case.category, case.grid_code, case.reported_by_id) == (
@@ -161,7 +171,8 @@ CASE = (
     "closed_at: n.closedAt, resolved_level: n.resolvedLevel, last_seq: n.lastSeq, "
     "last_hash: n.lastHash, level_since: n.levelSince, "
     "grid_code: head([(n)-[:IN]->(g:Grid) | g.code]), "
-    "reported_by_id: head([(n)-[:REPORTED_BY]->(p:Person) | p.id])"
+    "reported_by_id: head([(n)-[:REPORTED_BY]->(p:Person) | p.id]), "
+    "source: coalesce(n.source, 'REPORTED')"
 )
 EVENT = (
     "case_no: n.caseNo, .seq, .at, .action, from_state: n.fromState, to_state: n.toState, "
@@ -250,6 +261,21 @@ class CaseStats:
     resolved_at: list[LevelCount]  # every level, lowest first
     resolved_locally_ratio: float  # GRID or COMMUNITY
     resolved_in_township_ratio: float  # at or below TOWNSHIP
+    # Residents' ratings of those cases (graph.evaluations), earlier closings' included.
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    not_satisfied: int = 0
+
+    @property
+    def evaluations(self) -> int:
+        return self.satisfied + self.basically_satisfied + self.not_satisfied
+
+    @property
+    def satisfaction_ratio(self) -> float:
+        """Satisfied or basically satisfied / evaluations (1.0 when none)."""
+        if not self.evaluations:
+            return 1.0
+        return (self.satisfied + self.basically_satisfied) / self.evaluations
 
 
 # The cases counted (`n`, from $within's grids, reported in [$from, $until)), and what
@@ -259,7 +285,15 @@ CASE_STATS_MATCH = f"""
     MATCH (n:Case)-[:IN]->(g)
     WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
       AND {scope.grid_in_scope("g")}"""
-CASE_STATS_ROWS = "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"
+CASE_STATS_ROWS = (
+    "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases, " + RATING_COUNTS
+)
+# Each row of the figures as a map, for a statement that collects them.
+CASE_STATS_FIGURES = (
+    "{closed: closed, level: level, cases: cases, "
+    + ", ".join(f"{rating.value.lower()}: {rating.value.lower()}" for rating in Rating)
+    + "}"
+)
 _CASE_STATS = f"{CASE_STATS_MATCH} RETURN {CASE_STATS_ROWS}"
 
 
@@ -300,6 +334,10 @@ def stats_of(rows: Sequence[Row]) -> CaseStats:
         resolved_at=[LevelCount(level, closed_at[level]) for level in levels],
         resolved_locally_ratio=share_up_to(GovernanceLevel.COMMUNITY),
         resolved_in_township_ratio=share_up_to(GovernanceLevel.TOWNSHIP),
+        **{
+            rating.value.lower(): sum(row.get(rating.value.lower(), 0) for row in rows)
+            for rating in Rating
+        },
     )
 
 
@@ -433,6 +471,7 @@ async def report(db: Database, new: NewCase, chain: CaseChain) -> Case:
             last_seq=facts.last_seq,
             last_hash=facts.last_hash,
             level_since=facts.level_since,
+            source=new.source,
         )
         props = {
             **facts_row(facts)["props"],
@@ -440,6 +479,7 @@ async def report(db: Database, new: NewCase, chain: CaseChain) -> Case:
             "category": case.category.value,
             "reportedAt": at,
             "requestId": new.request_id,
+            "source": new.source.value,
         }
         await tx.run(_NEW_CASE, {**params, "props": props})
         await tx.run(EVENTS_APPEND, {"rows": [event_row(opening)]})

@@ -244,6 +244,26 @@ PARTY_MEMBERS_WITHIN = Walk(
     partial(record, Person),
 )
 
+# The same, of one kind of membership ($kind): DUAL_REPORT lists the members who report to
+# the communities within the scope beside their workplace branch (双报到).
+PARTY_MEMBERS_OF_KIND = Walk(
+    "MATCH (:Region {code: parent})<-[:PART_OF*0..]-(r:Region)<-[:BELONGS_TO]-(:PartyOrganization)"
+    f"<-[m:MEMBER_OF {{kind: $kind}}]-(n:Person) WHERE {active('m')} AND {region_in_scope('r')}",
+    "id",
+    PERSON,
+    partial(record, Person),
+)
+# Which workplace branches (dual-reporting units) take charge of a grid, since when: the
+# GRID_BRANCH assignments of a grid whose holder is a WORKPLACE_BRANCH.
+GRID_DUAL_REPORT_UNITS = Walk(
+    "MATCH (:Grid {code: parent})<-[:TARGETS]-(n:Assignment {role: 'GRID_BRANCH'})"
+    "-[:HELD_BY]->(:PartyOrganization {level: 'WORKPLACE_BRANCH'}) "
+    f"WHERE ($history OR {active('n')})",
+    "id",
+    ASSIGNMENT,
+    partial(record, Assignment),
+)
+
 
 @dataclass(frozen=True)
 class Coverage:

@@ -24,6 +24,11 @@ class Stats:
     red_stations: int
     canteens: int
     cases: int
+    organisations: int
+    social_organisations: int
+    volunteer_teams: int
+    volunteers: int
+    dual_reporters: int
 
 
 # Whole graph: label counts come from Neo4j's count store.
@@ -47,15 +52,36 @@ _EVERYWHERE = f"""
     CALL () {{ MATCH (n:ServiceStation {{kind: 'RED_STATION'}}) RETURN count(n) AS red_stations }}
     CALL () {{ MATCH (n:ServiceStation {{kind: 'CANTEEN'}}) RETURN count(n) AS canteens }}
     CALL () {{ MATCH (n:Case) RETURN count(n) AS cases }}
+    CALL () {{
+      MATCH (n:Organisation)
+      RETURN count(n) AS organisations,
+             count(CASE n.kind WHEN 'SOCIAL_ORG' THEN 1 END) AS social_organisations,
+             count(CASE n.kind WHEN 'VOLUNTEER_TEAM' THEN 1 END) AS volunteer_teams
+    }}
+    CALL () {{
+      MATCH (p:Person)-[m:VOLUNTEERS_IN]->(:Organisation) WHERE {active("m")}
+      RETURN count(DISTINCT p) AS volunteers
+    }}
+    CALL () {{
+      MATCH (p:Person)-[m:MEMBER_OF {{kind: 'DUAL_REPORT'}}]->(:PartyOrganization)
+      WHERE {active("m")}
+      RETURN count(DISTINCT p) AS dual_reporters
+    }}
     RETURN *"""
 
 # Within regions or grids `tops` that do not overlap: the counts of places and people from
 # their kept timelines (graph.kept.coverage), and for one top its party members and
 # central households too; for several those are counted, since one person may count in
-# two of them. Cases and stations from their kept totals; regions, organisations and
-# centres walked from the regions down (none from the grids: thousands of buildings).
+# two of them. Cases and stations from their kept totals; regions, party organisations and
+# centres walked from the regions down, organisations (based in a region or a grid) down to
+# the grids, never to the buildings.
 _PLACES = ("grids", "buildings", "households", "people")
 _DISTINCT = ("partyMembers", "centralHouseholds")
+_GRIDS = """UNWIND tops AS top CALL (top) {
+      WITH top WHERE top:Grid RETURN top AS g
+      UNION
+      MATCH (top)<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
+    }"""
 _REGIONS = "UNWIND tops AS top MATCH (top)<-[:PART_OF*0..]-(r:Region)"
 _TOPS = f"""
     CALL (tops) {{
@@ -99,6 +125,27 @@ _TOPS = f"""
       RETURN sum(top.{COUNTS["cases"]}) AS cases,
              sum(top.{COUNTS["redStations"]}) AS red_stations,
              sum(top.{COUNTS["canteens"]}) AS canteens
+    }}
+    CALL (tops) {{
+      CALL (tops) {{
+        {_REGIONS} MATCH (r)<-[:BASED_IN]-(o:Organisation) RETURN o
+        UNION
+        {_GRIDS} MATCH (g)<-[:BASED_IN]-(o:Organisation) RETURN o
+      }}
+      WITH collect(o) AS orgs
+      CALL (orgs) {{
+        UNWIND orgs AS o MATCH (p:Person)-[m:VOLUNTEERS_IN]->(o) WHERE {active("m")}
+        RETURN count(DISTINCT p) AS volunteers
+      }}
+      RETURN size(orgs) AS organisations,
+             size([o IN orgs WHERE o.kind = 'SOCIAL_ORG']) AS social_organisations,
+             size([o IN orgs WHERE o.kind = 'VOLUNTEER_TEAM']) AS volunteer_teams, volunteers
+    }}
+    CALL (tops) {{
+      {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)
+            <-[m:MEMBER_OF {{kind: 'DUAL_REPORT'}}]-(p:Person)
+      WHERE {active("m")}
+      RETURN count(DISTINCT p) AS dual_reporters
     }}"""
 
 # One `within`, checked in the same statement (graph.security.scope.within_checked).

@@ -2,11 +2,13 @@
 
 from graph.core.db import Database
 from loaders.cases import CasesLoaders
+from loaders.evaluations import EvaluationsLoaders
 from loaders.party import PartyLoaders
 from loaders.people import PeopleLoaders
 from loaders.places import PlacesLoaders
 from loaders.search import SearchLoaders
 from loaders.services import ServicesLoaders
+from loaders.visits import VisitsLoaders
 
 
 class Loaders:
@@ -19,3 +21,5 @@ class Loaders:
         self.services = ServicesLoaders(db)
         self.cases = CasesLoaders(db)
         self.search = SearchLoaders(db)
+        self.visits = VisitsLoaders(db)
+        self.evaluations = EvaluationsLoaders(db)

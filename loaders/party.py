@@ -39,3 +39,5 @@ class PartyLoaders:
         self.household_covered_by_counts = counted(party.HOUSEHOLD_COVERED_BY)
         self.covered_households = paged(party.PERSON_COVERED_HOUSEHOLDS)
         self.party_members_within = paged(party.PARTY_MEMBERS_WITHIN)
+        self.party_members_of_kind = paged(party.PARTY_MEMBERS_OF_KIND)
+        self.grid_dual_report_units = listed(party.GRID_DUAL_REPORT_UNITS)

@@ -29,6 +29,10 @@ CASES = frozenset({AUDITOR, GRID_WORKER, CASE_HANDLER})
 CASE_FIGURES = frozenset({PLANNER, AUDITOR, GRID_WORKER, CASE_HANDLER})
 CASE_WORK = frozenset({GRID_WORKER, CASE_HANDLER})  # report and advance
 ACCESS_LOG = frozenset({AUDITOR})  # who read whose personal data in clear
+VISIT_WORK = frozenset({GRID_WORKER})  # record a visit to a household
+# Residents' ratings, one by one: the auditors and the community's own workers, not VIEWER
+# (the figures are in CaseStats, for CASE_FIGURES).
+RATINGS = frozenset({AUDITOR, GRID_WORKER, CASE_HANDLER})
 
 
 def seen(ctx: Context, key: str, found: T | None) -> T | None:

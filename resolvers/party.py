@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from graph import party
-from graph.core.model import HolderKind, TargetKind
+from graph.core.model import HolderKind, MembershipKind, TargetKind
 from graph.party import Assignment, Coverage, Membership, NewAssignment, PartyOrganization
 from graph.people import Person
 from graph.places import Building, Grid, Household, Region
@@ -164,12 +164,29 @@ async def target_household(ctx: Context, assignment: Assignment) -> Household | 
 
 
 async def party_members(
-    ctx: Context, within: str, as_of: date | None, *, first: int | None, after: str | None
+    ctx: Context,
+    within: str,
+    as_of: date | None,
+    *,
+    first: int | None,
+    after: str | None,
+    kind: MembershipKind | None = None,
 ) -> Page[Person]:
-    lists = ctx.loaders.party.party_members_within
-    return await _within(
-        ctx, lists, within, as_of=as_of, first=first, after=after, key_of=lambda p: p.id
-    )
+    if kind is None:
+        lists = ctx.loaders.party.party_members_within
+        return await _within(
+            ctx, lists, within, as_of=as_of, first=first, after=after, key_of=lambda p: p.id
+        )
+    await scope.require(ctx.db, within)
+    walk = ctx.loaders.party.party_members_of_kind.on(asOf=as_of or ctx.today(), kind=kind.value)
+    return await walk_page(walk, within, first, after=after, key_of=lambda p: p.id)
+
+
+async def grid_dual_report_units(
+    ctx: Context, grid: Grid, as_of: date | None, history: bool
+) -> list[Assignment]:
+    loader = ctx.loaders.party.grid_dual_report_units.on(asOf=as_of or ctx.today(), history=history)
+    return await loader.load(grid.code)
 
 
 async def uncovered_buildings(

@@ -8,17 +8,20 @@ import strawberry
 from graph import cases as graph_cases
 from graph.core.records import from_input
 from resolvers import cases as resolve
-from resolvers.access import CASE_FIGURES, CASES
-from schema.access import type_roles
+from resolvers import evaluations as resolve_evaluations
+from resolvers.access import CASE_FIGURES, CASES, RATINGS
+from schema.access import roles, type_roles
 from schema.context import Info
-from schema.enums import CaseAction, CaseCategory, CaseState, GovernanceLevel
+from schema.enums import CaseAction, CaseCategory, CaseSource, CaseState, GovernanceLevel
 
 if TYPE_CHECKING:
+    from schema.evaluations import Evaluation
     from schema.people import Person
     from schema.places import Grid
     from schema.services import GovernanceCenter
 
 PersonType = Annotated["Person", strawberry.lazy("schema.people")]
+EvaluationType = Annotated["Evaluation", strawberry.lazy("schema.evaluations")]
 GridType = Annotated["Grid", strawberry.lazy("schema.places")]
 CenterType = Annotated["GovernanceCenter", strawberry.lazy("schema.services")]
 
@@ -58,6 +61,9 @@ class Case:
     resolved_level: GovernanceLevel | None = strawberry.field(
         description="Level of the RESOLVE that the last CLOSE confirmed."
     )
+    source: CaseSource = strawberry.field(
+        description="Reported, or found by the proactive search (排查)."
+    )
 
     @strawberry.field
     async def grid(self, info: Info) -> GridType:
@@ -78,6 +84,14 @@ class Case:
     )
     async def history_intact(self, info: Info) -> bool:
         return await resolve.history_intact(info.context, self)
+
+    @strawberry.field(
+        description="Residents' ratings of its closings, ordered by id; AUDITOR and the "
+        "community's workers (GRID_WORKER, CASE_HANDLER), not VIEWER.",
+        metadata=roles(RATINGS),
+    )
+    async def evaluations(self, info: Info) -> list[EvaluationType]:
+        return await resolve_evaluations.case_evaluations(info.context, self)
 
     @strawberry.field(description="How many times the case was escalated (ESCALATE events).")
     async def escalations(self, info: Info) -> int:
@@ -106,6 +120,16 @@ class CaseStats:
     )
     resolved_in_township_ratio: float = strawberry.field(
         description="Closed with resolvedLevel at or below TOWNSHIP / closed (1.0 when none)."
+    )
+    evaluations: int = strawberry.field(
+        description="Residents' ratings of those cases (效果共评), a reopened case's earlier "
+        "ratings included."
+    )
+    satisfied: int
+    basically_satisfied: int
+    not_satisfied: int
+    satisfaction_ratio: float = strawberry.field(
+        description="Satisfied or basically satisfied / evaluations (1.0 when none)."
     )
 
 
@@ -142,6 +166,10 @@ class ReportCaseInput:
         "again with the same report (after an UNAVAILABLE, say), it returns the case the first "
         "one made instead of making a second; with another report, CONFLICT.",
     )
+    source: CaseSource | None = strawberry.field(
+        default=None,
+        description="REPORTED when absent; PROACTIVE_SEARCH for a matter found by 排查.",
+    )
 
 
 @strawberry.input
@@ -167,7 +195,7 @@ def case_filter(given: CaseFilter | None) -> graph_cases.CaseFilter:
 
 
 def new_case(given: ReportCaseInput) -> graph_cases.NewCase:
-    return from_input(graph_cases.NewCase, given)
+    return from_input(graph_cases.NewCase, given, source=given.source or CaseSource.REPORTED)
 
 
 def step(given: AdvanceCaseInput) -> graph_cases.Step:

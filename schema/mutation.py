@@ -4,12 +4,14 @@ from datetime import date
 
 import strawberry
 
-from resolvers import cases, party
-from resolvers.access import ADMIN_ONLY, CASE_WORK
+from resolvers import cases, evaluations, party, visits
+from resolvers.access import ADMIN_ONLY, CASE_WORK, VISIT_WORK
 from schema.access import roles
 from schema.cases import AdvanceCaseInput, Case, ReportCaseInput, new_case, step
 from schema.context import Info
+from schema.evaluations import EvaluateCaseInput, Evaluation, new_evaluation
 from schema.party import AssignInput, Assignment, new_assignment
+from schema.visits import RecordVisitInput, Visit, new_visit
 
 
 @strawberry.type
@@ -47,3 +49,21 @@ class Mutation:
         self, info: Info, id: strawberry.ID, until: date | None = None
     ) -> Assignment:
         return await party.end_assignment(info.context, id, until)
+
+    @strawberry.mutation(
+        description="Record a visit to a household once it has taken place (入户走访). "
+        "NOT_FOUND for an unknown household, visitor or branch (FORBIDDEN outside the "
+        "reader's scope).",
+        metadata=roles(VISIT_WORK),
+    )
+    async def record_visit(self, info: Info, input: RecordVisitInput) -> Visit:
+        return await visits.record_visit(info.context, new_visit(input))
+
+    @strawberry.mutation(
+        description="Record a household's rating of a CLOSED case (效果共评): "
+        "INVALID_TRANSITION for a case that is not closed, CONFLICT when the household has "
+        "rated this closing already (a reopened case is rated anew once closed again).",
+        metadata=roles(CASE_WORK),
+    )
+    async def evaluate_case(self, info: Info, input: EvaluateCaseInput) -> Evaluation:
+        return await evaluations.evaluate_case(info.context, new_evaluation(input))

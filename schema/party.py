@@ -8,6 +8,7 @@ import strawberry
 from graph import party as graph_party
 from graph.core.records import from_input
 from resolvers import party as resolve
+from resolvers import visits as resolve_visits
 from resolvers.access import EVERYONE, HISTORY, HOUSEHOLDS, PEOPLE, PLANNING
 from schema.access import roles, type_roles
 from schema.context import Info
@@ -17,12 +18,14 @@ from schema.paging import Connection
 if TYPE_CHECKING:
     from schema.people import Person
     from schema.places import Building, Grid, Household, Region
+    from schema.visits import Visit
 
 PersonType = Annotated["Person", strawberry.lazy("schema.people")]
 RegionType = Annotated["Region", strawberry.lazy("schema.places")]
 GridType = Annotated["Grid", strawberry.lazy("schema.places")]
 BuildingType = Annotated["Building", strawberry.lazy("schema.places")]
 HouseholdType = Annotated["Household", strawberry.lazy("schema.places")]
+VisitType = Annotated["Visit", strawberry.lazy("schema.visits")]
 
 
 @type_roles(EVERYONE)
@@ -59,6 +62,21 @@ class PartyOrganization:
         return await resolve.organization_members(
             info.context, self, as_of, first=first, after=after
         )
+
+    @strawberry.field(
+        description="Visits made for the branch on the days from..to (Asia/Shanghai, either open); "
+        "ordered by id (by time).",
+        metadata=roles(HOUSEHOLDS),
+    )
+    async def visits(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[VisitType]:
+        return await resolve_visits.organization_visits(info.context, self, from_, to, first, after)
 
     @strawberry.field(
         description="Active at asOf; with history, every one ever held.", metadata=roles(HISTORY)

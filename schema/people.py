@@ -8,6 +8,8 @@ import strawberry
 from graph.people import Person as PersonRecord
 from resolvers import party as resolve_party
 from resolvers import people as resolve
+from resolvers import services as resolve_services
+from resolvers import visits as resolve_visits
 from resolvers.access import EVERYONE, HISTORY, HOUSEHOLDS, PEOPLE, PERSON_IDS
 from schema.access import roles, type_roles
 from schema.context import Info
@@ -16,10 +18,14 @@ from schema.paging import Connection
 if TYPE_CHECKING:
     from schema.party import Assignment, PartyMembership
     from schema.places import Household
+    from schema.services import Volunteering
+    from schema.visits import Visit
 
 HouseholdType = Annotated["Household", strawberry.lazy("schema.places")]
+VisitType = Annotated["Visit", strawberry.lazy("schema.visits")]
 MembershipType = Annotated["PartyMembership", strawberry.lazy("schema.party")]
 AssignmentType = Annotated["Assignment", strawberry.lazy("schema.party")]
+VolunteeringType = Annotated["Volunteering", strawberry.lazy("schema.services")]
 
 
 @type_roles(PEOPLE)
@@ -59,6 +65,12 @@ class Person:
     ) -> list[MembershipType]:
         return await resolve_party.person_memberships(info.context, self, as_of, history=history)
 
+    @strawberry.field(description="Volunteer teams and organisations at asOf; with history, all.")
+    async def volunteering(
+        self, info: Info, as_of: date | None = None, history: bool = False
+    ) -> list[VolunteeringType]:
+        return await resolve_services.person_volunteering(info.context, self, as_of, history)
+
     @strawberry.field(
         description="Active at asOf; with history, every one ever held.", metadata=roles(HISTORY)
     )
@@ -66,6 +78,21 @@ class Person:
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list[AssignmentType]:
         return await resolve_party.person_assignments(info.context, self, as_of, history=history)
+
+    @strawberry.field(
+        description="Visits made by the person on the days from..to (Asia/Shanghai, either open); "
+        "ordered by id (by time).",
+        metadata=roles(HOUSEHOLDS),
+    )
+    async def visits(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[VisitType]:
+        return await resolve_visits.person_visits(info.context, self, from_, to, first, after)
 
     @strawberry.field(
         description="Households this person covers at asOf (DESIGN §3), ordered by id.",

@@ -8,7 +8,8 @@ import strawberry
 from resolvers import party as resolve_party
 from resolvers import places as resolve
 from resolvers import services as resolve_services
-from resolvers.access import EVERYONE, HOUSEHOLDS, PEOPLE
+from resolvers import visits as resolve_visits
+from resolvers.access import EVERYONE, HISTORY, HOUSEHOLDS, PEOPLE
 from resolvers.people import household_members
 from schema.access import roles, type_roles
 from schema.context import Info
@@ -16,14 +17,18 @@ from schema.enums import GridKind, HouseholdKind, RegionLevel
 from schema.paging import Connection
 
 if TYPE_CHECKING:
-    from schema.party import PartyOrganization
+    from schema.party import Assignment, PartyOrganization
     from schema.people import Person
-    from schema.services import GovernanceCenter, ServiceStation
+    from schema.services import GovernanceCenter, Organisation, ServiceStation
+    from schema.visits import Visit
 
 PersonType = Annotated["Person", strawberry.lazy("schema.people")]
 OrganizationType = Annotated["PartyOrganization", strawberry.lazy("schema.party")]
+AssignmentType = Annotated["Assignment", strawberry.lazy("schema.party")]
 CenterType = Annotated["GovernanceCenter", strawberry.lazy("schema.services")]
 StationType = Annotated["ServiceStation", strawberry.lazy("schema.services")]
+OrganisationType = Annotated["Organisation", strawberry.lazy("schema.services")]
+VisitType = Annotated["Visit", strawberry.lazy("schema.visits")]
 
 
 @type_roles(EVERYONE)
@@ -56,6 +61,13 @@ class Region:
     @strawberry.field(description="Service stations in the region itself (not below), by id.")
     async def stations(self, info: Info) -> list[StationType]:
         return await resolve_services.region_stations(info.context, self)
+
+    @strawberry.field(
+        description="Organisations based in the region itself (not below; with those placed "
+        "at its grids), by id; `organisations(within:)` lists all below."
+    )
+    async def organisations(self, info: Info) -> list[OrganisationType]:
+        return await resolve_services.region_organisations(info.context, self)
 
     @strawberry.field(description="Party organisations that belong to the region, by id.")
     async def party_organizations(self, info: Info) -> list[OrganizationType]:
@@ -90,6 +102,20 @@ class Grid:
     @strawberry.field
     async def stations(self, info: Info) -> list[StationType]:
         return await resolve_services.grid_stations(info.context, self)
+
+    @strawberry.field(
+        description="The GRID_BRANCH assignments of workplace branches (dual-reporting units) "
+        "that take charge of the grid at asOf, with since; with history, every one ever.",
+        metadata=roles(HISTORY),
+    )
+    async def dual_report_units(
+        self, info: Info, as_of: date | None = None, history: bool = False
+    ) -> list[AssignmentType]:
+        return await resolve_party.grid_dual_report_units(info.context, self, as_of, history)
+
+    @strawberry.field(description="Organisations (volunteer teams …) placed at the grid, by id.")
+    async def organisations(self, info: Info) -> list[OrganisationType]:
+        return await resolve_services.grid_organisations(info.context, self)
 
 
 @type_roles(EVERYONE)
@@ -149,3 +175,7 @@ class Household:
     @strawberry.field(description="DESIGN §3.")
     async def covered(self, info: Info, as_of: date | None = None) -> bool:
         return await resolve_party.household_covered(info.context, self, as_of)
+
+    @strawberry.field(description="Every visit to the household, ordered by id (by time).")
+    async def visits(self, info: Info) -> list[VisitType]:
+        return await resolve_visits.household_visits(info.context, self)

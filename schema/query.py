@@ -5,7 +5,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import access_log, cases, party, people, places, search
+from resolvers import access_log, cases, party, people, places, search, services, visits
 from resolvers.access import (
     ACCESS_LOG,
     CASE_FIGURES,
@@ -21,13 +21,16 @@ from schema.access import roles
 from schema.access_log import AccessLogEntry
 from schema.cases import Case, CaseFilter, CaseStats, case_filter
 from schema.context import Info
+from schema.enums import MembershipKind, OrganisationKind, StationKind
 from schema.paging import Connection
 from schema.party import CoverageReport, PartyOrganization
 from schema.people import Person
 from schema.places import Building, Grid, Household, Region
 from schema.search import SearchHit, SearchKind
+from schema.services import Organisation, ServiceStation
 from schema.shape import nesting
 from schema.stats import Stats
+from schema.visits import Visit
 
 
 @strawberry.type
@@ -72,6 +75,72 @@ class Query:
     async def party_organization(self, info: Info, id: strawberry.ID) -> PartyOrganization | None:
         return await party.organization(info.context, id)
 
+    @strawberry.field(metadata=roles(EVERYONE))
+    async def organisation(self, info: Info, id: strawberry.ID) -> Organisation | None:
+        return await services.organisation(info.context, id)
+
+    @strawberry.field(
+        description="Organisations based in a region or grid or anywhere below it, of one "
+        "kind or all; ordered by id.",
+        metadata=roles(EVERYONE),
+    )
+    async def organisations(
+        self,
+        info: Info,
+        within: str,
+        kind: OrganisationKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Organisation]:
+        return await services.organisations(info.context, within, kind, first, after)
+
+    @strawberry.field(
+        description="Service stations in a region or grid or anywhere below it, with or "
+        "without a grid of their own, of one kind or all; ordered by id.",
+        metadata=roles(EVERYONE),
+    )
+    async def stations(
+        self,
+        info: Info,
+        within: str,
+        kind: StationKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ServiceStation]:
+        return await services.stations(info.context, within, kind, first, after)
+
+    @strawberry.field(
+        description="Visits to households within a region or grid on the days from..to "
+        "(Asia/Shanghai, either open); ordered by id (by time).",
+        metadata=roles(HOUSEHOLDS),
+    )
+    async def visits(
+        self,
+        info: Info,
+        within: str,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Visit]:
+        return await visits.visits_within(info.context, within, from_, to, first, after)
+
+    @strawberry.field(
+        description="Households within a region or grid that no visit reached in the `days` "
+        "days ending with asOf (today by default); ordered by id.",
+        metadata=roles(HOUSEHOLDS),
+    )
+    async def unvisited_households(
+        self,
+        info: Info,
+        within: str,
+        days: int,
+        as_of: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Household]:
+        return await visits.unvisited_households(info.context, within, days, as_of, first, after)
+
     @strawberry.field(metadata=roles(CASES))
     async def case(self, info: Info, case_no: str) -> Case | None:
         return await cases.case(info.context, case_no)
@@ -89,8 +158,17 @@ class Query:
         *,
         first: int | None = None,
         after: str | None = None,
+        kind: Annotated[
+            MembershipKind | None,
+            strawberry.argument(
+                description="Only memberships of this kind: DUAL_REPORT lists the members who "
+                "report to the communities within the scope (双报到)."
+            ),
+        ] = None,
     ) -> Connection[Person]:
-        return await party.party_members(info.context, within, as_of, first=first, after=after)
+        return await party.party_members(
+            info.context, within, as_of, first=first, after=after, kind=kind
+        )
 
     @strawberry.field(
         description="Buildings within the scope that are not covered at asOf (DESIGN §3); "

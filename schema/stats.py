@@ -19,3 +19,16 @@ class Stats:
     red_stations: int
     canteens: int
     cases: int
+    organisations: int = strawberry.field(
+        description="Organisations of every kind (social and mass organisations, volunteer "
+        "teams, mediation committees, stationed departments, firms)."
+    )
+    social_organisations: int
+    volunteer_teams: int
+    volunteers: int = strawberry.field(
+        description="Distinct people volunteering in an organisation at asOf."
+    )
+    dual_reporters: int = strawberry.field(
+        description="Distinct party members with an active DUAL_REPORT membership at asOf "
+        "(双报到: reporting to their home community beside their workplace branch)."
+    )

@@ -148,3 +148,30 @@ class CaseAction(Enum):
     REOPEN = "REOPEN"
     REFER = "REFER"
     NOTE = "NOTE"
+
+
+class CaseSource(Enum):
+    """How a case came in: reported by a resident or a worker, or found by the proactive
+    search of disputes and hazards (排查) that grid workers and centres run."""
+
+    REPORTED = "REPORTED"
+    PROACTIVE_SEARCH = "PROACTIVE_SEARCH"
+
+
+class VisitPurpose(Enum):
+    """Why a household was visited (入户走访)."""
+
+    CONSENT = "CONSENT"  # residents' consent for a project
+    DISPUTE = "DISPUTE"
+    CARE = "CARE"  # the elderly living alone, the sick, families in need
+    SURVEY = "SURVEY"  # hearing what residents want (a residents' list)
+    FOLLOW_UP = "FOLLOW_UP"  # after a case or a project
+    OTHER = "OTHER"
+
+
+class Rating(Enum):
+    """A resident household's judgement of a closed case or a finished project (效果共评)."""
+
+    SATISFIED = "SATISFIED"
+    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"
+    NOT_SATISFIED = "NOT_SATISFIED"

@@ -18,7 +18,15 @@ from typing import IO, Any
 from graph.cases import event_row
 from graph.importing.checks import CasePlan, Checked
 from graph.importing.csv_files import FILES
-from graph.importing.online import BATCH, ROWS, Progress, Row, case_row, reread
+from graph.importing.online import (
+    BATCH,
+    ROWS,
+    Progress,
+    Row,
+    case_row,
+    evaluation_row,
+    reread,
+)
 from graph.security.sealing import PiiKeys
 
 # The column type of every property that is not a string (neo4j-admin's default).
@@ -32,8 +40,17 @@ TYPES = {
     "reportedAt": "datetime",
     "closedAt": "datetime",
     "levelSince": "datetime",
+    "services": "string[]",
+    "targetGroups": "string[]",
 }
-PYTHON_TYPES: dict[str, type] = {"string": str, "long": int, "date": date, "datetime": datetime}
+PYTHON_TYPES: dict[str, type] = {
+    "string": str,
+    "long": int,
+    "date": date,
+    "datetime": datetime,
+    "string[]": list,
+}
+ARRAY_DELIMITER = ";"  # neo4j-admin's default; the import splits list cells on it
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,12 @@ NODES = {
         To("IN", "Region", "region"), To("IN", "Grid", "grid"),
     )),
     "organisations.csv": NodeFile("Organisation", "id", (
-        To("BASED_IN", "Region", "region"), To("STATIONED_AT", "GovernanceCenter", "center"),
+        To("BASED_IN", "Region", "region"), To("BASED_IN", "Grid", "grid"),
+        To("STATIONED_AT", "GovernanceCenter", "center"),
+    )),
+    "visits.csv": NodeFile("Visit", "id", (
+        To("TO", "Household", "household"), To("BY", "Person", "visitor"),
+        To("FOR", "PartyOrganization", "org"),
     )),
 }  # fmt: skip
 DATED = {
@@ -91,6 +113,9 @@ DATED = {
 }
 CASES = NodeFile(
     "Case", "caseNo", (To("IN", "Grid", "grid"), To("REPORTED_BY", "Person", "reporter"))
+)
+EVALUATIONS = NodeFile(
+    "Evaluation", "id", (To("OF", "Case", "case"), To("BY", "Household", "household"))
 )
 EVENTS = NodeFile(
     "CaseEvent", None, (To("BY", "Person", "actor"), To("AT", "GovernanceCenter", "center"))
@@ -155,6 +180,8 @@ class AdminInput:
         kind = TYPES.get(name, "string")
         if type(value) is not PYTHON_TYPES[kind]:
             raise TypeError(f"property {name} holds a {type(value).__name__}; add it to TYPES")
+        if kind == "string[]":
+            return self._text(ARRAY_DELIMITER.join(value))
         return value.isoformat() if kind in ("date", "datetime") else self._text(str(value))
 
     def _text(self, value: str) -> str:
@@ -181,6 +208,12 @@ def write_input(
             if done % BATCH == 0 or done == total:
                 progress(spec.name, done, total)
     _write_cases(out, checked.cases, progress)
+    if total := checked.counts.get("evaluations.csv", 0):
+        write = _node_writer(out, EVALUATIONS)
+        for done, record in enumerate(reread(dataset, "evaluations.csv"), start=1):
+            write(evaluation_row(record, pii_keys))
+            if done % BATCH == 0 or done == total:
+                progress("evaluations.csv", done, total)
 
 
 def _node_writer(out: AdminInput, spec: NodeFile) -> Callable[[Row], None]:

@@ -23,6 +23,7 @@ from graph.core.model import (
     ROLE_RULES,
     CaseAction,
     CaseCategory,
+    CaseSource,
     CaseState,
     GovernanceLevel,
     GridKind,
@@ -112,6 +113,7 @@ class CaseRow:
     reported_at: datetime
     reported_by: str | None
     note: str | None
+    source: CaseSource | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,14 @@ class EventRow:
     actor_id: str | None
     center_id: str | None
     note: str | None
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    line: int
+    case_no: str
+    household_id: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,8 @@ class Validation:
         self.case_rows: dict[str, CaseRow] = {}
         self.events: dict[str, list[EventRow]] = {}
         self.unfoldable: set[str] = set()  # cases with a bad time or action: no fold
+        self.evaluations: list[EvaluationRow] = []
+        self.yard_of_building: dict[str, str] = {}  # buildings of the dataset's house-yards
 
     async def run(self, db: Database) -> Checked:
         for spec, path in self._files():
@@ -189,6 +201,7 @@ class Validation:
         self._resolve_pending()
         self._check_org_cycles()
         plans = self._fold_cases()
+        self._check_evaluations(plans)
         return Checked(self.problems.messages(), self.counts, plans)
 
     def _files(self) -> Iterator[tuple[FileSpec, Path]]:
@@ -305,6 +318,38 @@ class Validation:
                 "until",
                 text=f"{until} is not after since {since}; a period ends after it begins",
             )
+
+    def _check_evaluations(self, plans: list[CasePlan]) -> None:
+        """A rating judges a closing: the case's last event (NOTEs aside) at or before the
+        rating is a CLOSE; a household rates one closing once."""
+        stored: dict[str, StoredCase] = self.found.get("Case", {})
+        histories: dict[str, list[tuple[CaseAction, datetime]]] = {}
+        for plan in plans:
+            old = stored.get(plan.case_no)
+            # The stored events, then those this import adds after them.
+            before = old.history if old else []
+            histories[plan.case_no] = [*before, *((e.action, e.at) for e in plan.new_events)]
+        rated: dict[tuple[str, str | None, int], int] = {}
+        for row in self.evaluations:
+            history = histories.get(row.case_no)
+            if history is None and row.case_no in stored:
+                history = stored[row.case_no].history
+            if history is None:
+                continue  # the case is missing or could not be folded: reported already
+            steps = [
+                (seq, action)
+                for seq, (action, at) in enumerate(history, start=1)
+                if at <= row.at and action is not CaseAction.NOTE
+            ]
+            where = Where("evaluations.csv", row.line, "at")
+            if not steps or steps[-1][1] is not CaseAction.CLOSE:
+                text = (
+                    f"case {row.case_no} is not CLOSED at this time; residents rate a closed case"
+                )
+                self.problems.add(where.file, where.line, where.column, text=text)
+                continue
+            what = "household_id and closing of the case (one rating of each closing)"
+            self.unique(rated, (row.case_no, row.household_id, steps[-1][0]), where, what=what)
 
     # ---------------------------------------------------------- parents and cycles
 
@@ -537,9 +582,18 @@ def check_buildings(v: Validation, records: Records) -> None:
     for record in records:
         v.define("Building", record["code"], Where("buildings.csv", record.line, "code"))
         v.refer("Grid", record["grid_code"], Where("buildings.csv", record.line, "grid_code"))
+        grid = record["grid_code"]
+        if v.info["Grid"].get(grid) is GridKind.HOUSEYARD:
+            v.yard_of_building[record["code"]] = grid
+
+
+# A red house-yard (红色屋场) groups 10 to 30 households. Fewer is allowed (a small
+# village's only yard); more is an error, counted over the dataset's households.
+HOUSEYARD_MOST = 30
 
 
 def check_households(v: Validation, records: Records) -> None:
+    in_yard: dict[str, int] = {}
     for record in records:
         v.define("Household", record["id"], Where("households.csv", record.line, "id"))
         v.refer(
@@ -547,6 +601,16 @@ def check_households(v: Validation, records: Records) -> None:
             record["building_code"],
             Where("households.csv", record.line, "building_code"),
         )
+        if (yard := v.yard_of_building.get(record["building_code"])) is not None:
+            in_yard[yard] = in_yard.get(yard, 0) + 1
+            if in_yard[yard] == HOUSEYARD_MOST + 1:
+                v.problems.add(
+                    "households.csv",
+                    record.line,
+                    "building_code",
+                    text=f"house-yard {yard} gets its {HOUSEYARD_MOST + 1}st household here; a red "
+                    f"house-yard (红色屋场) holds 10 to {HOUSEYARD_MOST} households: split it",
+                )
 
 
 def check_people(v: Validation, records: Records) -> None:
@@ -631,6 +695,7 @@ def check_organisations(v: Validation, records: Records) -> None:
         v.define("Organisation", record["id"], Where(file, line, "id"))
         v.refer("Region", record["region_code"], Where(file, line, "region_code"))
         v.refer("GovernanceCenter", record["center_id"], Where(file, line, "center_id"))
+        v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
 
 
 def check_volunteers(v: Validation, records: Records) -> None:
@@ -661,6 +726,7 @@ def check_cases(v: Validation, records: Records) -> None:
                     record["reported_at"],
                     record["reported_by"],
                     record["note"],
+                    record["source"],
                 )
         v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
         v.refer("Person", record["reported_by"], Where(file, line, "reported_by"))
@@ -691,6 +757,33 @@ def check_case_events(v: Validation, records: Records) -> None:
         v.events.setdefault(case_no, []).append(event)
 
 
+def check_visits(v: Validation, records: Records) -> None:
+    lines: dict[str, int] = {}
+    for record in records:
+        file, line = "visits.csv", record.line
+        v.unique(lines, record["id"], Where(file, line, "id"), what="id")
+        v.refer("Household", record["household_id"], Where(file, line, "household_id"))
+        v.refer("Person", record["visitor_id"], Where(file, line, "visitor_id"))
+        v.refer("PartyOrganization", record["org_id"], Where(file, line, "org_id"))
+        if record["visitor_id"] is None and record["org_id"] is None:
+            v.problems.add(
+                file,
+                line,
+                "visitor_id",
+                text="a visit is made by someone: give visitor_id, org_id or both",
+            )
+
+
+def check_evaluations(v: Validation, records: Records) -> None:
+    for record in records:
+        file, line = "evaluations.csv", record.line
+        v.refer("Case", record["case_no"], Where(file, line, "case_no"))
+        v.refer("Household", record["household_id"], Where(file, line, "household_id"))
+        if record["case_no"] is not None and record["at"] is not None:
+            row = EvaluationRow(line, record["case_no"], record["household_id"], record["at"])
+            v.evaluations.append(row)
+
+
 CHECKS: dict[str, Callable[[Validation, Records], None]] = {
     "regions.csv": check_regions,
     "grids.csv": check_grids,
@@ -706,4 +799,6 @@ CHECKS: dict[str, Callable[[Validation, Records], None]] = {
     "volunteers.csv": check_volunteers,
     "cases.csv": check_cases,
     "case_events.csv": check_case_events,
+    "visits.csv": check_visits,
+    "evaluations.csv": check_evaluations,
 }

@@ -21,15 +21,18 @@ from graph.core import clock
 from graph.core.model import (
     CaseAction,
     CaseCategory,
+    CaseSource,
     GovernanceLevel,
     GridKind,
     HouseholdKind,
     MembershipKind,
     OrganisationKind,
     PartyOrgLevel,
+    Rating,
     RegionLevel,
     Role,
     StationKind,
+    VisitPurpose,
 )
 from graph.security import personal_data
 
@@ -140,6 +143,14 @@ def datetime_value(value: str) -> datetime:
     return clock.city_time(moment)
 
 
+LIST_SEPARATORS = re.compile(r"[;；、]")
+
+
+def text_list(value: str) -> list[str]:
+    """Items separated by `;` (or the Chinese `；` and `、` that spreadsheets hold)."""
+    return [item.strip() for item in LIST_SEPARATORS.split(value) if item.strip()]
+
+
 def birth_year(value: str) -> int:
     this_year = date.today().year
     if re.fullmatch(r"[0-9]{4}", value) and 1900 <= int(value) <= this_year:
@@ -213,11 +224,14 @@ FILES: tuple[FileSpec, ...] = (
         Column("id", text, True), Column("name", text, True),
         Column("kind", enum_of(StationKind, "station kind"), True),
         Column("region_code", text, True), Column("grid_code", text), Column("address", text),
+        # The project's own columns (docs/import.md), beyond ../shared/contract/import.md.
+        Column("services", text_list), Column("target_groups", text_list),
     )),
     FileSpec("organisations.csv", (
         Column("id", text, True), Column("name", text, True),
         Column("kind", enum_of(OrganisationKind, "organisation kind"), True),
         Column("region_code", text, True), Column("center_id", text),
+        Column("grid_code", text),  # docs/import.md: placed at a compound or house-yard
     )),
     FileSpec("volunteers.csv", (
         Column("person_id", text, True), Column("org_id", text, True),
@@ -228,11 +242,24 @@ FILES: tuple[FileSpec, ...] = (
         Column("category", enum_of(CaseCategory, "case category"), True),
         Column("grid_code", text, True), Column("reported_at", datetime_value, True),
         Column("reported_by", text), Column("note", text),
+        Column("source", enum_of(CaseSource, "case source")),  # docs/import.md
     )),
     FileSpec("case_events.csv", (
         Column("case_no", text, True), Column("at", datetime_value, True),
         Column("action", enum_of(CaseAction, "case action"), True),
         Column("actor_id", text), Column("center_id", text), Column("note", text),
+    )),
+    # The project's own files (docs/import.md), beyond ../shared/contract/import.md.
+    FileSpec("visits.csv", (
+        Column("id", text, True), Column("household_id", text, True),
+        Column("at", datetime_value, True),
+        Column("purpose", enum_of(VisitPurpose, "visit purpose"), True),
+        Column("visitor_id", text), Column("org_id", text), Column("outcome", text),
+    )),
+    FileSpec("evaluations.csv", (
+        Column("case_no", text, True), Column("household_id", text, True),
+        Column("at", datetime_value, True), Column("rating", enum_of(Rating, "rating"), True),
+        Column("comment", text),
     )),
 )  # fmt: skip
 SPECS = {spec.name: spec for spec in FILES}

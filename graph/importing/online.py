@@ -27,6 +27,7 @@ from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row, record
 from graph.core.db import Database, Row, Transaction
 from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
+from graph.evaluations import evaluation_id
 from graph.importing import runs
 from graph.importing.checks import CasePlan, Checked, assignment_id, validate
 from graph.importing.csv_files import FILES, SPECS, FileReading, Problems, Record
@@ -95,7 +96,7 @@ async def import_dataset(
         await runs.abandon(db)
     run, staged = await runs.begin(db, folder, dataset, replace=replace)
     for spec in FILES:
-        if spec.name in NODE_WRITES and spec.name in checked.counts:
+        if spec.name in STAGED and spec.name in checked.counts:
             await _stage(
                 db,
                 run,
@@ -157,12 +158,12 @@ async def _switch(
 ) -> None:
     """Every staged batch written, what a replace no longer holds removed, cases written
     and the run ended: one transaction, so readers see the graph before or after."""
-    numbers = {file: await runs.batch_numbers(tx, run, file) for file in NODE_WRITES}
+    numbers = {file: await runs.batch_numbers(tx, run, file) for file in STAGED}
     total, done = sum(map(len, numbers.values())), 0
     kept: dict[str, set[str]] = {file: set() for file in KEYED}
-    for file, cypher in NODE_WRITES.items():
-        if run.replace and file in DATED:  # the dataset's links are all there is
-            await tx.run(f"MATCH ()-[m:{DATED[file]}]->() DELETE m")
+
+    async def write(file: str, cypher: str) -> None:
+        nonlocal done
         for seq in numbers[file]:
             rows = await runs.staged_rows(tx, run, file, seq=seq)
             await tx.run(cypher, {"rows": rows})
@@ -170,6 +171,11 @@ async def _switch(
                 kept[file].update(row["key"] for row in rows)
             done += 1
             progress(SWITCH, done, total)
+
+    for file, cypher in NODE_WRITES.items():
+        if run.replace and file in DATED:  # the dataset's links are all there is
+            await tx.run(f"MATCH ()-[m:{DATED[file]}]->() DELETE m")
+        await write(file, cypher)
     if run.replace:
         for file, (label, key) in KEYED.items():
             await tx.run(
@@ -177,6 +183,8 @@ async def _switch(
                 {"keys": list(kept[file])},
             )
     await _write_cases(tx, checked, progress)
+    for file, cypher in AFTER_CASES.items():
+        await write(file, cypher)
     if checked.cases:
         await record_keyed(tx, chain)
     await tx.run(coverage.MARK_STALE)  # recomputed next; by the next start if killed first
@@ -288,9 +296,15 @@ NODE_WRITES = {
     "organisations.csv": node_write(
         "Organisation", "id",
         Link("BASED_IN", "Region", "code", "region"),
+        Link("BASED_IN", "Grid", "code", "grid"),
         Link("STATIONED_AT", "GovernanceCenter", "id", "center"),
     ),
     "volunteers.csv": dated_link("VOLUNTEERS_IN", "Organisation"),
+    "visits.csv": node_write(
+        "Visit", "id",
+        Link("TO", "Household", "id", "household"), Link("BY", "Person", "id", "visitor"),
+        Link("FOR", "PartyOrganization", "id", "org"),
+    ),
 }  # fmt: skip
 
 # What a --replace keeps only as far as the dataset holds it: each file's label and key.
@@ -305,8 +319,18 @@ KEYED = {
     "centers.csv": ("GovernanceCenter", "id"),
     "stations.csv": ("ServiceStation", "id"),
     "organisations.csv": ("Organisation", "id"),
+    "visits.csv": ("Visit", "id"),
 }
 DATED = {"memberships.csv": "MEMBER_OF", "volunteers.csv": "VOLUNTEERS_IN"}
+
+# Residents' ratings name cases, which the switch writes after every file above.
+AFTER_CASES = {
+    "evaluations.csv": node_write(
+        "Evaluation", "id",
+        Link("OF", "Case", "caseNo", "case"), Link("BY", "Household", "id", "household"),
+    ),
+}  # fmt: skip
+STAGED = {**NODE_WRITES, **AFTER_CASES}
 
 CASE_WRITE = node_write(
     "Case", "caseNo",
@@ -395,7 +419,13 @@ def center_row(record: Record, pii_keys: PiiKeys) -> Row:
 
 
 def station_row(record: Record, pii_keys: PiiKeys) -> Row:
-    props = {"name": record["name"], "kind": _name(record["kind"]), "address": record["address"]}
+    props = {
+        "name": record["name"],
+        "kind": _name(record["kind"]),
+        "address": record["address"],
+        "services": record["services"] or None,
+        "targetGroups": record["target_groups"] or None,
+    }
     return {
         "key": record["id"],
         "props": props,
@@ -410,6 +440,7 @@ def organisation_row(record: Record, pii_keys: PiiKeys) -> Row:
         "key": record["id"],
         "props": props,
         "region": record["region_code"],
+        "grid": record["grid_code"],
         "center": record["center_id"],
     }
 
@@ -420,6 +451,28 @@ def volunteer_row(record: Record, pii_keys: PiiKeys) -> Row:
         "org": record["org_id"],
         "since": record["since"],
         "until": record["until"],
+    }
+
+
+def visit_row(record: Record, pii_keys: PiiKeys) -> Row:
+    props = {"at": record["at"], "purpose": _name(record["purpose"]), "outcome": record["outcome"]}
+    return {
+        "key": record["id"],
+        "props": props,
+        "household": record["household_id"],
+        "visitor": record["visitor_id"],
+        "org": record["org_id"],
+    }
+
+
+def evaluation_row(record: Record, pii_keys: PiiKeys) -> Row:
+    case_no, household, at = record["case_no"], record["household_id"], record["at"]
+    props = {"at": at, "rating": _name(record["rating"]), "comment": record["comment"]}
+    return {
+        "key": evaluation_id(case_no, household, at),
+        "props": props,
+        "case": case_no,
+        "household": household,
     }
 
 
@@ -436,6 +489,8 @@ ROWS: dict[str, Callable[[Record, PiiKeys], Row]] = {
     "stations.csv": station_row,
     "organisations.csv": organisation_row,
     "volunteers.csv": volunteer_row,
+    "visits.csv": visit_row,
+    "evaluations.csv": evaluation_row,
 }
 
 
@@ -467,7 +522,10 @@ def case_row(plan: CasePlan) -> Row:
     if plan.row:
         case = plan.row
         row["props"].update(
-            title=case.title, category=_name(case.category), reportedAt=case.reported_at
+            title=case.title,
+            category=_name(case.category),
+            reportedAt=case.reported_at,
+            source=_name(case.source) or "REPORTED",
         )
         row.update(grid=case.grid_code, reporter=case.reported_by)
     return row

@@ -173,6 +173,31 @@ _WITHIN = f"""
              count(CASE s.kind WHEN 'CANTEEN' THEN 1 END) AS canteens
     }}
     CALL () {{ {_GRIDS} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}
+    CALL () {{
+      CALL () {{
+        {_REGIONS} MATCH (r)<-[:BASED_IN]-(o:Organisation) RETURN o
+        UNION
+        {_GRIDS} MATCH (g)<-[:BASED_IN]-(o:Organisation) RETURN o
+      }}
+      RETURN count(o) AS organisations,
+             count(CASE o.kind WHEN 'SOCIAL_ORG' THEN 1 END) AS social_organisations,
+             count(CASE o.kind WHEN 'VOLUNTEER_TEAM' THEN 1 END) AS volunteer_teams
+    }}
+    CALL () {{
+      CALL () {{
+        {_REGIONS} MATCH (r)<-[:BASED_IN]-(o:Organisation) RETURN o
+        UNION
+        {_GRIDS} MATCH (g)<-[:BASED_IN]-(o:Organisation) RETURN o
+      }}
+      MATCH (o)<-[m:VOLUNTEERS_IN]-(p:Person) WHERE {active("m")}
+      RETURN count(DISTINCT p) AS volunteers
+    }}
+    CALL () {{
+      {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)
+            <-[m:MEMBER_OF {{kind: 'DUAL_REPORT'}}]-(p:Person)
+      WHERE {active("m")}
+      RETURN count(DISTINCT p) AS dual_reporters
+    }}
     RETURN *"""
 
 

@@ -172,7 +172,11 @@ KINDS: dict[str, Kind] = {
     "ServiceStation": Kind(
         "ServiceStation",
         "id",
-        _props("id", "name", "kind", "address"),
+        {
+            **_props("id", "name", "kind", "address"),
+            "services": "coalesce({}.services, [])",
+            "targetGroups": "coalesce({}.targetGroups, [])",
+        },
         {
             "region": _to("IN", "Region", places.REGIONS),
             "grid": _to("IN", "Grid", places.GRIDS),
@@ -185,6 +189,7 @@ KINDS: dict[str, Kind] = {
             **_props("caseNo", "title", "category", "state", "level", "resolvedLevel"),
             "reportedAt": "{}.reportedAt",
             "closedAt": "{}.closedAt",
+            "source": "coalesce({}.source, 'REPORTED')",
             "escalations": (
                 "COUNT { MATCH ({})-[:HAS_EVENT]->(e:CaseEvent) WHERE e.action = 'ESCALATE' }"
             ),

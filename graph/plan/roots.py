@@ -72,6 +72,11 @@ FIGURES: dict[str, Callable[[Any], Any]] = {
     "closed": lambda figures: figures.closed,
     "resolvedLocallyRatio": lambda figures: figures.resolved_locally_ratio,
     "resolvedInTownshipRatio": lambda figures: figures.resolved_in_township_ratio,
+    "evaluations": lambda figures: figures.evaluations,
+    "satisfied": lambda figures: figures.satisfied,
+    "basicallySatisfied": lambda figures: figures.basically_satisfied,
+    "notSatisfied": lambda figures: figures.not_satisfied,
+    "satisfactionRatio": lambda figures: figures.satisfaction_ratio,
 }
 LEVEL_COUNT: dict[str, Callable[[Any], Any]] = {
     "level": lambda count: count.level.value,
@@ -134,7 +139,7 @@ CALL (open) {{
   WITH open WHERE open
   {cases.CASE_STATS_MATCH}
   WITH {cases.CASE_STATS_ROWS}
-  RETURN collect({{closed: closed, level: level, cases: cases}}) AS figures
+  RETURN collect({cases.CASE_STATS_FIGURES}) AS figures
 }}
 RETURN found, allowed, figures"""
     else:

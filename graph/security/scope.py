@@ -123,6 +123,17 @@ def station_visible(station: str) -> str:
     )
 
 
+def organisation_visible(organisation: str) -> str:
+    """The organisation (a team, a social organisation, a stationed department) is based in
+    a region the reader may see, as its centres are, or placed at a grid within the scope."""
+    return (
+        f"($scope IS NULL OR EXISTS {{ MATCH ({organisation})-[:BASED_IN]->(scopeBase:Region) "
+        f"WHERE {region_visible('scopeBase')} }} "
+        f"OR EXISTS {{ MATCH ({organisation})-[:BASED_IN]->(scopeBaseGrid:Grid) "
+        f"WHERE {_grid('scopeBaseGrid')} }})"
+    )
+
+
 def grids_within(scope: str) -> str:
     """Cypher binding `g` to every grid within `scope` (a variable holding a code): the
     grid itself, or the grids of the region and of every region below it; and, whatever

@@ -33,6 +33,8 @@ UNIQUE_KEYS = {
     "ImportRun": ("id",),
     "ImportBatch": ("run", "file", "seq"),  # rows staged by a run, until its switch
     "PersistedOperation": ("sha256",),  # registered GraphQL operations
+    "Visit": ("id",),
+    "Evaluation": ("id",),
 }
 
 # Unique where set: the client's idempotency key of reportCase (graph.cases.report).
@@ -46,6 +48,7 @@ INDEXES = {
     "Person": "idNumberHash",
     "Case": "reportedAt",
     "AccessRecord": "gridCode",
+    "Visit": "at",
 }
 
 

@@ -1,13 +1,14 @@
 """Cases: a year of reports, each with its history folded through the state machine."""
 
 import random
+import zlib
 from bisect import bisect
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import accumulate
 
 from graph.case_machine import LEVELS, CaseChain, CaseFacts, advance, report
-from graph.core.model import CaseAction, CaseCategory
+from graph.core.model import CaseAction, CaseCategory, CaseSource, CaseState, Rating
 from graph.synthetic.figures import CUTOFF, REPORT_DAYS, YEAR_START
 from graph.synthetic.site import PlannedGrid, Site
 
@@ -77,7 +78,7 @@ RURAL_TOPICS: Topics = {
     ),
 }
 EVENT_NOTES: dict[CaseAction, tuple[str, ...]] = {
-    CaseAction.ACCEPT: ("网格员受理", "登记受理", "院落长登记情况"),
+    CaseAction.ACCEPT: ("网格员受理", "登记受理", "屋场长登记情况"),
     CaseAction.START: ("上门了解情况", "组织双方协商", "联系物业和住户", "现场查看"),
     CaseAction.ESCALATE: ("涉及人数多，上报", "双方分歧大，提请上级调解", "需相关部门协调"),
     CaseAction.NOTE: ("双报到党员参与调解", "法律顾问提供意见", "回访当事人"),
@@ -130,6 +131,21 @@ def case_steps(rng: random.Random) -> Iterator[tuple[CaseAction, float]]:
         yield a.CLOSE, rng.uniform(4, 72)
 
 
+# The percentage of each category found by the proactive search (排查) rather than reported.
+PROACTIVE = {
+    CaseCategory.DISPUTE: 30,
+    CaseCategory.HAZARD: 50,
+    CaseCategory.SERVICE_REQUEST: 0,
+    CaseCategory.PROPOSAL: 0,
+}
+
+
+def source(case_no: str, category: CaseCategory) -> CaseSource:
+    """Drawn from the case number, not the generator's stream, which stays as it was."""
+    found = zlib.crc32(case_no.encode()) % 100 < PROACTIVE[category]
+    return CaseSource.PROACTIVE_SEARCH if found else CaseSource.REPORTED
+
+
 def write_cases(site: Site) -> None:
     for _ in range(site.city.cases.take(site.place.people)):
         site.city.case_count += 1
@@ -158,6 +174,7 @@ def write_case(site: Site, case_no: str) -> None:
         reported.isoformat(),
         reporter,
         note,
+        source(case_no, category).value,
     )
     facts, _ = report(case_no, reported, actor_id=reporter, note=note, chain=UNKEPT_SEALS)
     for action, hours in case_steps(rng):
@@ -165,6 +182,22 @@ def write_case(site: Site, case_no: str) -> None:
         if at >= CUTOFF:
             break
         facts = write_event(site, facts, action, at=at, grid=grid)
+    rated = facts.last_at + timedelta(days=2)
+    if facts.state is CaseState.CLOSED and rated < CUTOFF and (rating := rating_of(case_no)):
+        sink.row("evaluations.csv", case_no, home.id, rated.isoformat(), rating.value, None)
+
+
+def rating_of(case_no: str) -> Rating | None:
+    """Four in five closed cases are rated by the household: mostly satisfied. Drawn from
+    the case number, as the source is."""
+    draw = zlib.crc32(case_no.encode() + b"rating") % 100
+    if draw >= 80:
+        return None
+    return (
+        Rating.SATISFIED
+        if draw < 60
+        else (Rating.BASICALLY_SATISFIED if draw < 74 else Rating.NOT_SATISFIED)
+    )
 
 
 def write_event(

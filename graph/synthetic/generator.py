@@ -47,6 +47,7 @@ from graph.synthetic.places import (
     write_services,
 )
 from graph.synthetic.site import PlaceContext, Site
+from graph.synthetic.visits import write_visits
 
 Progress = Callable[[int, int], None]  # households written, households in all
 
@@ -70,6 +71,8 @@ def generate(
         red_stations=Quota(scaled("red_stations", scale), households),
         canteens=Quota(scaled("canteens", scale), households),
         cases=Quota(scaled("cases", scale), people),
+        volunteers=Quota(scaled("volunteers", scale), households),
+        social_organisations=Quota(scaled("social_organisations", scale), households),
         households_total=households,
         progress=progress or (lambda done, total: None),
     )
@@ -94,6 +97,8 @@ class City:
     red_stations: Quota
     canteens: Quota
     cases: Quota
+    volunteers: Quota
+    social_organisations: Quota
     households_total: int
     progress: Progress
     households_done: int = 0
@@ -144,6 +149,7 @@ class City:
                 organisation_kind.value,
                 county.code,
                 at,
+                None,
             )
         # Dual reporters belong to the party branches of the county's workplaces.
         workplaces = 4 * share.communities
@@ -187,6 +193,7 @@ class City:
             OrganisationKind.MEDIATION_COMMITTEE.value,
             township.code,
             center,
+            None,
         )
         sink.row(
             "organisations.csv",
@@ -195,6 +202,7 @@ class City:
             OrganisationKind.DEPARTMENT.value,
             township.code,
             center,
+            None,
         )
 
 
@@ -223,6 +231,7 @@ def write_place(site: Site) -> None:
     write_memberships(site)
     write_services(site)
     write_cases(site)
+    write_visits(site)
     release(site)
 
 

@@ -157,14 +157,14 @@ def write_central_households(site: Site, grid: PlannedGrid, building: PlannedBui
             holders, holders[-1:] + holders[:-1], strict=True
         ):
             assign(site, Role.CENTRAL_HOUSEHOLD, holder.id, target=neighbour.home.id, since=since)
-    if building.group_since and holders:
+    # A building leader is another party member than its central households (in Zhakou
+    # community 68 building leaders beside 58 central households).
+    homes = [home for stairwell in building.stairwells for home in stairwell]
+    if building.group_since and (leader := site.pick(homes, (25, 80), site.taken)):
         assign(
-            site,
-            Role.BUILDING_LEADER,
-            holders[0][0].id,
-            target=building.code,
-            since=building.group_since,
+            site, Role.BUILDING_LEADER, leader.id, target=building.code, since=building.group_since
         )
+        join(site, leader)
 
 
 def write_dual_reporters(site: Site) -> None:

@@ -225,13 +225,15 @@ def lay_out_houseyards(site: Site) -> None:
     while households > 0:
         size = min(households, rng.randint(10, 30))
         if sizes and size < 10:
-            sizes[-1] += size
+            # The rest joins the last yard; past 30, the two share it out (15 to 20 each).
+            together = sizes.pop() + size
+            sizes += [together] if together <= 30 else [together // 2, together - together // 2]
         else:
             sizes.append(size)
         households -= size
     names = distinct_names(rng, len(sizes), lambda: village_name(rng))
     for number, (size, name) in enumerate(zip(sizes, names, strict=True), start=1):
-        grid = PlannedGrid(f"{place.code}-G{number:02d}", f"{name}红色院落", GridKind.HOUSEYARD)
+        grid = PlannedGrid(f"{place.code}-G{number:02d}", f"{name}红色屋场", GridKind.HOUSEYARD)
         site.grids.append(grid)
         while size > 0:
             house = len(grid.buildings) + 1
@@ -267,6 +269,14 @@ def write_places(site: Site) -> None:
 # ------------------------------------------------------------------ services
 
 
+# What red stations and canteens offer, and to whom first (stations.csv's own columns).
+STATION_SERVICES = "休息;饮水;充电;热饭;应急药箱"
+STATION_GROUPS = "快递员;外卖骑手;环卫工人"
+CANTEEN_SERVICES = "助餐;送餐上门"
+CANTEEN_GROUPS = "独居老人;高龄老人"
+SOCIAL_ORGANISATIONS = ("邻里互助会", "老年协会", "文体队", "心理咨询服务社", "乡贤理事会")
+
+
 def write_services(site: Site) -> None:
     rng, place, sink = site.rng, site.place, site.sink
     center = f"C-{place.code}"
@@ -281,6 +291,8 @@ def write_services(site: Site) -> None:
             place.code,
             grid.code if site.urban or rng.random() < 0.5 else None,
             f"{site.address}{grid.name}",
+            STATION_SERVICES,
+            STATION_GROUPS,
         )
     for number in range(1, site.city.canteens.take(place.households) + 1):
         sink.row(
@@ -291,6 +303,8 @@ def write_services(site: Site) -> None:
             place.code,
             None,
             f"{site.address}党群服务中心旁",
+            CANTEEN_SERVICES,
+            CANTEEN_GROUPS,
         )
     sink.row(
         "organisations.csv",
@@ -299,8 +313,11 @@ def write_services(site: Site) -> None:
         OrganisationKind.MEDIATION_COMMITTEE.value,
         place.code,
         center,
+        None,
     )
-    if site.urban or rng.random() < 0.4:
+    # Volunteers in a team of every place its share of the city's reaches (about a
+    # million at scale 1), and the place's social organisations (about 3,000).
+    if wanted := site.city.volunteers.take(place.households):
         team = f"O-{place.code}-V"
         name = "“红马甲”志愿服务队" if site.urban else "乡贤志愿服务队"
         sink.row(
@@ -310,12 +327,24 @@ def write_services(site: Site) -> None:
             OrganisationKind.VOLUNTEER_TEAM.value,
             place.code,
             center if site.urban else None,
+            None,
         )
         volunteers: set[str] = set()
-        for _ in range(rng.randint(8, 30)):
+        for _ in range(wanted):
             if volunteer := site.pick(site.homes, (18, 75), volunteers):
                 since = month_start(rng, 2018, 2025)
                 until = None
                 if rng.random() < 0.1:
                     until = day_between(rng, since + timedelta(days=30), TODAY)
                 sink.row("volunteers.csv", volunteer.id, team, since.isoformat(), text(until))
+    for number in range(1, site.city.social_organisations.take(place.households) + 1):
+        kind = SOCIAL_ORGANISATIONS[(number - 1) % len(SOCIAL_ORGANISATIONS)]
+        sink.row(
+            "organisations.csv",
+            f"O-{place.code}-S{number}",
+            f"{place.name}{kind}",
+            OrganisationKind.SOCIAL_ORG.value,
+            place.code,
+            None,
+            None,
+        )

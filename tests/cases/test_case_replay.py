@@ -13,7 +13,8 @@ def everything_of_cases(graph: Graph) -> dict[str, list[dict[str, Any]]]:
     cases = graph.cypher(
         "MATCH (c:Case) RETURN c.caseNo AS caseNo, properties(c) AS props, "
         "[(c)-[:IN]->(g) | g.code] AS grid, [(c)-[:REPORTED_BY]->(p) | p.id] AS reporter, "
-        "COUNT { (c)--() } AS links ORDER BY caseNo"
+        # Residents' ratings (OF) are not part of the case machine's writes replayed here.
+        "COUNT { (c)-[r]-() WHERE type(r) <> 'OF' } AS links ORDER BY caseNo"
     )
     events = graph.cypher(
         "MATCH (e:CaseEvent) RETURN e.caseNo AS caseNo, e.seq AS seq, properties(e) AS props, "
@@ -43,6 +44,7 @@ def test_replaying_the_demo_through_the_api_writes_what_the_import_wrote(
             "reportedBy": next(iter(case["reporter"]), None),
             "at": props["reportedAt"].isoformat(),
             "note": opening["props"].get("note"),
+            "source": props["source"],  # reported, or found by the proactive search
         }
         api.data(REPORT, {"input": new})
         for event in steps:

@@ -15,7 +15,9 @@ import pytest
 
 import schema
 import schema.cases
+import schema.evaluations
 import schema.party
+import schema.visits
 from graph.core.records import from_input
 
 # Each input that becomes a graph record, with the function that makes it.
@@ -24,6 +26,8 @@ PAIRS: list[tuple[type, Callable[[Any], Any]]] = [
     (schema.cases.ReportCaseInput, schema.cases.new_case),
     (schema.cases.AdvanceCaseInput, schema.cases.step),
     (schema.party.AssignInput, schema.party.new_assignment),
+    (schema.evaluations.EvaluateCaseInput, schema.evaluations.new_evaluation),
+    (schema.visits.RecordVisitInput, schema.visits.new_visit),
 ]
 
 

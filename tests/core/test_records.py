@@ -65,6 +65,7 @@ def test_a_graph_record_from_its_projection_keys() -> None:
         "last_seq": 5,
         "last_hash": "h",
         "level_since": None,
+        "source": "REPORTED",
     }
     case = record(Case, row)
     assert (case.state, case.resolved_level) == (CaseState.CLOSED, GovernanceLevel.GRID)

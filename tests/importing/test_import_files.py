@@ -23,7 +23,7 @@ def test_an_unknown_column_names_the_allowed_ones(empty_graph: Graph, tmp_path: 
     errors = errors_of(empty_graph, tmp_path, stations=edited("stations", "address", "adress"))
     assert errors == [
         "stations.csv:1: column adress: unknown column; the columns of stations.csv are: "
-        "id, name, kind, region_code, grid_code, address"
+        "id, name, kind, region_code, grid_code, address, services, target_groups"
     ]
 
 

@@ -54,7 +54,7 @@ def test_every_kind_is_found_by_name_and_buildings_and_stations_by_address(api: 
     by_address = hits(api, "凤鸣路18号")
     assert ("BUILDING", "420602001001-G01-B01", "凤鸣小区1栋") in by_address
     assert ("STATION", "S001", "凤鸣小区红色驿站") in by_address
-    assert ("GRID", "420624100201-G02", "河口红色院落") in hits(api, "河口")
+    assert ("GRID", "420624100201-G02", "河口红色屋场") in hits(api, "河口")
 
 
 def test_each_hit_carries_its_object(api: Api) -> None:

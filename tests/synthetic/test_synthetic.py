@@ -152,3 +152,38 @@ def test_the_command_writes_the_files_and_prints_their_rows(tmp_path: Path) -> N
     assert done.exit_code == 0, done.output
     assert "people.csv" in done.output and "5,261" in done.output
     assert (tmp_path / "case_events.csv").is_file()
+
+
+def test_the_rest_of_the_network_has_the_reference_citys_figures(
+    city: tuple[Path, dict[str, int]],
+) -> None:
+    """Issue #12 item 7: red house-yards of at most 30 households, building leaders beside
+    the central households, about a million volunteers and 3,000 social organisations at
+    scale 1, 38,000 disputes among the cases, visits and ratings."""
+    folder, counts = city
+    scale = 0.01
+    grids = {row["code"]: row["kind"] for row in rows(folder, "grids.csv")}
+    yard_of = {
+        row["code"]: row["grid_code"]
+        for row in rows(folder, "buildings.csv")
+        if grids[row["grid_code"]] == "HOUSEYARD"
+    }
+    yards = Counter(
+        yard_of[row["building_code"]]
+        for row in rows(folder, "households.csv")
+        if row["building_code"] in yard_of
+    )
+    assert yards and max(yards.values()) <= 30
+    assert sum(size >= 10 for size in yards.values()) / len(yards) > 0.95
+    assignments = list(rows(folder, "assignments.csv"))
+    leaders = {row["holder"] for row in assignments if row["role"] == "BUILDING_LEADER"}
+    central = {row["holder"] for row in assignments if row["role"] == "CENTRAL_HOUSEHOLD"}
+    assert leaders and not leaders & central
+    volunteers = {row["person_id"] for row in rows(folder, "volunteers.csv") if active(row)}
+    assert len(volunteers) == pytest.approx(XIANGYANG["volunteers"] * scale, rel=0.15)
+    social = [row for row in rows(folder, "organisations.csv") if row["kind"] == "SOCIAL_ORG"]
+    assert len(social) == pytest.approx(XIANGYANG["social_organisations"] * scale, rel=0.05)
+    disputes = [row for row in rows(folder, "cases.csv") if row["category"] == "DISPUTE"]
+    assert len(disputes) == pytest.approx(38_000 * scale, rel=0.1)
+    assert {row["source"] for row in disputes} == {"REPORTED", "PROACTIVE_SEARCH"}
+    assert counts["visits.csv"] > 0 and counts["evaluations.csv"] > 0

@@ -1,0 +1,127 @@
+"""Residents' evaluations (效果共评): a household's rating of a closed case, with a comment.
+
+An evaluation judges one closing of a case: the CLOSE event at or before its time (its
+`round`, that event's seq). A case reopened after "not satisfied" keeps that rating, and
+its next closing is judged anew; nothing is edited or deleted. A household rates one
+closing once."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from graph.core.batch import Walk
+from graph.core.db import Database, Transaction, write_lock
+from graph.core.errors import BadUserInput, Conflict, InvalidTransition, NotFound
+from graph.core.model import Rating
+from graph.core.records import record
+from graph.security import scope
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    id: str
+    at: datetime
+    rating: Rating
+    comment: str | None
+    household_id: str
+    case_no: str
+    round: int | None  # the seq of the CLOSE event it judged
+
+
+# The closing an evaluation judged: the last CLOSE of its case at or before its time.
+ROUND = (
+    "head(COLLECT { MATCH (n)-[:OF]->(:Case)-[:HAS_EVENT]->(closing:CaseEvent {action: 'CLOSE'}) "
+    "WHERE closing.at <= n.at RETURN closing.seq ORDER BY closing.seq DESC LIMIT 1 })"
+)
+EVALUATION = (
+    ".id, .at, .rating, .comment, household_id: head([(n)-[:BY]->(h:Household) | h.id]), "
+    f"case_no: head([(n)-[:OF]->(c:Case) | c.caseNo]), round: {ROUND}"
+)
+CASE_EVALUATIONS = Walk(
+    "MATCH (:Case {caseNo: parent})<-[:OF]-(n:Evaluation)",
+    "id",
+    EVALUATION,
+    partial(record, Evaluation),
+)
+
+# Counted beside each group of caseStats' cases (graph.cases.CASE_STATS_ROWS): every rating
+# given to them, those of earlier closings included.
+RATING_COUNTS = ", ".join(
+    f"sum(COUNT {{ MATCH (n)<-[:OF]-(:Evaluation {{rating: '{rating.value}'}}) }}) "
+    f"AS {rating.value.lower()}"
+    for rating in Rating
+)
+
+
+def evaluation_id(case_no: str, household_id: str, at: datetime) -> str:
+    """The same evaluation gets the same id on every import."""
+    return f"E-{case_no}-{household_id}-{at.isoformat()}"
+
+
+@dataclass(frozen=True)
+class NewEvaluation:
+    case_no: str
+    household_id: str
+    rating: Rating
+    comment: str | None
+    at: datetime
+
+
+_LOCK_AND_READ = f"""
+    MATCH (c:Case {{caseNo: $caseNo}}) WHERE {scope.placed_in_scope("c")}
+    {write_lock("c")}
+    WITH c, head(COLLECT {{
+      MATCH (c)-[:HAS_EVENT]->(e:CaseEvent {{action: 'CLOSE'}}) RETURN e ORDER BY e.seq DESC LIMIT 1
+    }}) AS closing
+    OPTIONAL MATCH (h:Household {{id: $household}}) WHERE {scope.placed_in_scope("h")}
+    RETURN c.state AS state, closing.seq AS round, closing.at AS closedAt, h IS NOT NULL AS found,
+           EXISTS {{
+             MATCH (c)<-[:OF]-(e:Evaluation)-[:BY]->(h) WHERE e.at >= closing.at
+           }} AS rated"""
+_CREATE = f"""
+    MATCH (c:Case {{caseNo: $caseNo}}), (h:Household {{id: $household}})
+    CREATE (n:Evaluation {{id: $id, at: $at, rating: $rating, comment: $comment}})
+    CREATE (n)-[:OF]->(c), (n)-[:BY]->(h)
+    RETURN n {{{EVALUATION}}} AS row"""
+
+
+async def evaluate_case(db: Database, new: NewEvaluation) -> Evaluation:
+    """The rating stored, in one transaction, with the case locked (two ratings of one
+    household cannot both win): INVALID_TRANSITION unless the case is CLOSED, CONFLICT when
+    the household has rated this closing already."""
+    params = {"caseNo": new.case_no, "household": new.household_id}
+
+    async def work(tx: Transaction) -> Evaluation:
+        found = await tx.run(_LOCK_AND_READ, params)
+        if not found:
+            missing = NotFound(f"No case has the number {new.case_no!r}.")
+            raise scope.unseen(tx, new.case_no, missing)
+        (row,) = found
+        if not row["found"]:
+            missing = NotFound(f"No household has the id {new.household_id!r}.")
+            raise scope.unseen(tx, new.household_id, missing)
+        if row["state"] != "CLOSED":
+            raise InvalidTransition(
+                f"Case {new.case_no} is {row['state']}: residents rate a case once it is CLOSED."
+            )
+        if new.at < row["closedAt"]:
+            raise BadUserInput(
+                f"`at` ({new.at.isoformat()}) is before the case was closed "
+                f"({row['closedAt'].isoformat()})."
+            )
+        if row["rated"]:
+            raise Conflict(
+                f"Household {new.household_id} has rated this closing of case {new.case_no} "
+                "already; a new rating follows a new closing."
+            )
+        values = {
+            **params,
+            "id": evaluation_id(new.case_no, new.household_id, new.at),
+            "at": new.at,
+            "rating": new.rating.value,
+            "comment": new.comment,
+        }
+        (created,) = await tx.run(_CREATE, values)
+        return record(Evaluation, created["row"])
+
+    return await db.write_transaction(work)
