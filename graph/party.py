@@ -338,7 +338,9 @@ async def coverage_tree(db: Database, within: str, as_of: date, *, depth: int) -
                 for part in below.get(code, ())
             )
         # A region written behind the import's back keeps nothing: nothing stands in it.
-        return coverage_from(code, name, as_of, figures or dict.fromkeys(FIGURES, 0), children)
+        return coverage_from(
+            code, name, as_of, counts=figures or dict.fromkeys(FIGURES, 0), children=children
+        )
 
     return report(row["within"], row["name"], row["figures"], level=0)
 
@@ -347,6 +349,7 @@ def coverage_from(
     within: str,
     name: str,
     as_of: date,
+    *,
     counts: Mapping[str, int],
     children: tuple[Coverage, ...] | None = None,
 ) -> Coverage:

@@ -30,7 +30,7 @@ def list_loader(
     db: Database, walk: Walk[R], params: Mapping[str, Any] | None = None
 ) -> DataLoader[Hashable, list[R]]:
     async def load(parents: Sequence[Hashable]) -> list[list[R]]:
-        found = await batch.lists(db, walk, parents, params)
+        found = await batch.lists(db, walk, parents, params=params)
         return [found.get(parent, []) for parent in parents]
 
     return DataLoader(load_fn=load)

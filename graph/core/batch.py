@@ -74,6 +74,7 @@ async def lists(
     db: Database,
     walk: Walk[R],
     parents: Sequence[Any],
+    *,
     params: Mapping[str, Any] | None = None,
 ) -> dict[Any, list[R]]:
     """Every child of each parent, in order."""

@@ -132,7 +132,9 @@ def _add(into: dict[date, list[int]], deltas: Mapping[date, Sequence[int]], sign
             row[i] += sign * value
 
 
-def _count(into: dict[date, list[int]], spans: Iterable[Span], figure: int, sign: int = 1) -> None:
+def _count(
+    into: dict[date, list[int]], spans: Iterable[Span], figure: int, *, sign: int = 1
+) -> None:
     """Add to `figure` one from each span's start and take one off from its end."""
     for since, until in spans:
         into.setdefault(since, [0] * len(FIGURES))[figure] += sign
@@ -232,7 +234,7 @@ class Change:
     timelines: dict[str, dict[date, list[int]]] = field(default_factory=dict)
 
 
-def _intervals(rows: Sequence[Row], extra: list[Span], figure: int, into: Change) -> Deltas:
+def _intervals(rows: Sequence[Row], extra: list[Span], figure: int, *, into: Change) -> Deltas:
     """New covered intervals of buildings or households, and the change they make."""
     changes: dict[date, list[int]] = {}
     for row in rows:
@@ -240,7 +242,7 @@ def _intervals(rows: Sequence[Row], extra: list[Span], figure: int, into: Change
         stored = _stored(row["since"], row["until"]) or []
         if spans != stored:
             _count(changes, spans, figure)
-            _count(changes, stored, figure, -1)
+            _count(changes, stored, figure, sign=-1)
             rows_into = into.buildings if figure == COVERED_BUILDINGS else into.households
             rows_into.append(
                 {"key": row["key"], "since": [s for s, _ in spans], "until": [u for _, u in spans]}
@@ -255,10 +257,10 @@ def change(role: Role, found: Row, *, assignment: str, before: Span | None) -> C
     into = Change()
     everywhere: dict[date, list[int]] = {}  # the same change for the grid and each region
     if role is Role.BUILDING_GROUP:
-        _add(everywhere, _intervals(found["buildings"], [], COVERED_BUILDINGS, into))
+        _add(everywhere, _intervals(found["buildings"], [], COVERED_BUILDINGS, into=into))
     elif role in (Role.CENTRAL_HOUSEHOLD, Role.HOUSEYARD_LEADER):
         leaders = union(found["leaders"])
-        _add(everywhere, _intervals(found["households"], leaders, COVERED_HOUSEHOLDS, into))
+        _add(everywhere, _intervals(found["households"], leaders, COVERED_HOUSEHOLDS, into=into))
     elif role is Role.GRID_WORKER:
         timeline = found["timeline"]
         stored = stored_deltas(
@@ -279,7 +281,7 @@ def change(role: Role, found: Row, *, assignment: str, before: Span | None) -> C
                 if node in a["nodes"] and a["id"] != assignment
             ] + ([before] if before else [])
             _count(into.timelines[node], union(now), CENTRAL)
-            _count(into.timelines[node], union(then), CENTRAL, -1)
+            _count(into.timelines[node], union(then), CENTRAL, sign=-1)
     return into
 
 
@@ -537,13 +539,13 @@ async def _recount(
 
             await db.write_transaction(work)
         report("grids", min(start + GRID_BATCH, len(codes)), len(codes))
-    await _count_people(db, grids, recount, report)
+    await _count_people(db, grids, recount, report=report)
     await _count_places(db, grids, recount)
     return recount, codes, regions
 
 
 async def _count_people(
-    db: Database, grids: Mapping[str, list[str]], recount: _Recount, report: Progress
+    db: Database, grids: Mapping[str, list[str]], recount: _Recount, *, report: Progress
 ) -> None:
     """The DISTINCT figures, person by person: in each grid or region within, the union of
     the intervals of a person's assignments (memberships) there counts once."""

@@ -50,13 +50,13 @@ UNCOVERED_HOUSEHOLDS_WITHIN = Walk(
 
 async def uncovered_buildings(db: Database, within: str, as_of: date) -> list[str]:
     """The codes of every building within `within` not covered at `as_of`, in order."""
-    found = await batch.lists(db, UNCOVERED_BUILDINGS_WITHIN, [within], {"asOf": as_of})
+    found = await batch.lists(db, UNCOVERED_BUILDINGS_WITHIN, [within], params={"asOf": as_of})
     return [building.code for building in found.get(within, [])]
 
 
 async def uncovered_households(db: Database, within: str, as_of: date) -> list[str]:
     """The ids of every household within `within` not covered at `as_of`, in order."""
-    found = await batch.lists(db, UNCOVERED_HOUSEHOLDS_WITHIN, [within], {"asOf": as_of})
+    found = await batch.lists(db, UNCOVERED_HOUSEHOLDS_WITHIN, [within], params={"asOf": as_of})
     return [household.id for household in found.get(within, [])]
 
 
@@ -117,10 +117,12 @@ async def coverage_of(db: Database, scopes: Sequence[str], as_of: date) -> dict[
     found = {}
     for code, parts in by_scope.items():
         children = tuple(
-            coverage_from(row["part"], row["partName"], as_of, row) for row in parts if row["part"]
+            coverage_from(row["part"], row["partName"], as_of, counts=row)
+            for row in parts
+            if row["part"]
         )
         totals = {key: sum(row[key] for row in parts) for key in _FIGURES}
-        found[code] = coverage_from(code, parts[0]["name"], as_of, totals, children)
+        found[code] = coverage_from(code, parts[0]["name"], as_of, counts=totals, children=children)
     return found
 
 
