@@ -183,7 +183,7 @@ async def party_members(
 
 
 async def grid_dual_report_units(
-    ctx: Context, grid: Grid, as_of: date | None, history: bool
+    ctx: Context, grid: Grid, as_of: date | None, *, history: bool
 ) -> list[Assignment]:
     loader = ctx.loaders.party.grid_dual_report_units.on(asOf=as_of or ctx.today(), history=history)
     return await loader.load(grid.code)

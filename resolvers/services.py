@@ -37,7 +37,7 @@ async def station_grid(ctx: Context, station: ServiceStation | Organisation) -> 
 
 
 async def stations(
-    ctx: Context, within: str, kind: StationKind | None, first: int | None, after: str | None
+    ctx: Context, within: str, kind: StationKind | None, *, first: int | None, after: str | None
 ) -> Page[ServiceStation]:
     """The stations of a region or grid and of all below it (DESIGN §5), with or without
     a grid of their own."""
@@ -54,6 +54,7 @@ async def organisations(
     ctx: Context,
     within: str,
     kind: OrganisationKind | None,
+    *,
     first: int | None,
     after: str | None,
 ) -> Page[Organisation]:
@@ -84,6 +85,7 @@ async def organisation_volunteers(
     ctx: Context,
     organisation: Organisation,
     as_of: date | None,
+    *,
     history: bool,
     first: int | None,
     after: str | None,
@@ -95,7 +97,7 @@ async def organisation_volunteers(
 
 
 async def person_volunteering(
-    ctx: Context, person: Person, as_of: date | None, history: bool
+    ctx: Context, person: Person, as_of: date | None, *, history: bool
 ) -> list[Volunteering]:
     loader = ctx.loaders.services.person_volunteering.on(asOf=as_of or ctx.today(), history=history)
     return await loader.load(person.id)

@@ -73,10 +73,13 @@ class PartyOrganization:
         info: Info,
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,
+        *,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[VisitType]:
-        return await resolve_visits.organization_visits(info.context, self, from_, to, first, after)
+        return await resolve_visits.organization_visits(
+            info.context, self, from_, last_day=to, first=first, after=after
+        )
 
     @strawberry.field(
         description="Active at asOf; with history, every one ever held.", metadata=roles(HISTORY)

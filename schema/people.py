@@ -69,7 +69,9 @@ class Person:
     async def volunteering(
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list[VolunteeringType]:
-        return await resolve_services.person_volunteering(info.context, self, as_of, history)
+        return await resolve_services.person_volunteering(
+            info.context, self, as_of, history=history
+        )
 
     @strawberry.field(
         description="Active at asOf; with history, every one ever held.", metadata=roles(HISTORY)
@@ -89,10 +91,13 @@ class Person:
         info: Info,
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,
+        *,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[VisitType]:
-        return await resolve_visits.person_visits(info.context, self, from_, to, first, after)
+        return await resolve_visits.person_visits(
+            info.context, self, from_, last_day=to, first=first, after=after
+        )
 
     @strawberry.field(
         description="Households this person covers at asOf (DESIGN §3), ordered by id.",

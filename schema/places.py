@@ -111,7 +111,9 @@ class Grid:
     async def dual_report_units(
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list[AssignmentType]:
-        return await resolve_party.grid_dual_report_units(info.context, self, as_of, history)
+        return await resolve_party.grid_dual_report_units(
+            info.context, self, as_of, history=history
+        )
 
     @strawberry.field(description="Organisations (volunteer teams …) placed at the grid, by id.")
     async def organisations(self, info: Info) -> list[OrganisationType]:

@@ -89,10 +89,11 @@ class Query:
         info: Info,
         within: str,
         kind: OrganisationKind | None = None,
+        *,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Organisation]:
-        return await services.organisations(info.context, within, kind, first, after)
+        return await services.organisations(info.context, within, kind, first=first, after=after)
 
     @strawberry.field(
         description="Service stations in a region or grid or anywhere below it, with or "
@@ -104,10 +105,11 @@ class Query:
         info: Info,
         within: str,
         kind: StationKind | None = None,
+        *,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ServiceStation]:
-        return await services.stations(info.context, within, kind, first, after)
+        return await services.stations(info.context, within, kind, first=first, after=after)
 
     @strawberry.field(
         description="Visits to households within a region or grid on the days from..to "
@@ -119,11 +121,14 @@ class Query:
         info: Info,
         within: str,
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        *,
         to: date | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Visit]:
-        return await visits.visits_within(info.context, within, from_, to, first, after)
+        return await visits.visits_within(
+            info.context, within, from_, last_day=to, first=first, after=after
+        )
 
     @strawberry.field(
         description="Households within a region or grid that no visit reached in the `days` "
@@ -135,11 +140,14 @@ class Query:
         info: Info,
         within: str,
         days: int,
+        *,
         as_of: date | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Household]:
-        return await visits.unvisited_households(info.context, within, days, as_of, first, after)
+        return await visits.unvisited_households(
+            info.context, within, days, as_of=as_of, first=first, after=after
+        )
 
     @strawberry.field(metadata=roles(CASES))
     async def case(self, info: Info, case_no: str) -> Case | None:

@@ -97,11 +97,12 @@ class Organisation:
         info: Info,
         as_of: date | None = None,
         history: bool = False,
+        *,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[PersonType]:
         return await resolve.organisation_volunteers(
-            info.context, self, as_of, history, first, after
+            info.context, self, as_of, history=history, first=first, after=after
         )
 
 
