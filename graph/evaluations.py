@@ -28,14 +28,19 @@ class Evaluation:
     round: int | None  # the seq of the CLOSE event it judged
 
 
-# The closing an evaluation judged: the last CLOSE of its case at or before its time.
-ROUND = (
-    "head(COLLECT { MATCH (n)-[:OF]->(:Case)-[:HAS_EVENT]->(closing:CaseEvent {action: 'CLOSE'}) "
-    "WHERE closing.at <= n.at RETURN closing.seq ORDER BY closing.seq DESC LIMIT 1 })"
-)
+def closing_round(node: str) -> str:
+    """Cypher: the closing the evaluation `node` judged, the seq of the last CLOSE of its
+    case at or before its time."""
+    return (
+        f"head(COLLECT {{ MATCH ({node})-[:OF]->(:Case)-[:HAS_EVENT]->"
+        f"(closing:CaseEvent {{action: 'CLOSE'}}) WHERE closing.at <= {node}.at "
+        "RETURN closing.seq ORDER BY closing.seq DESC LIMIT 1 })"
+    )
+
+
 EVALUATION = (
     ".id, .at, .rating, .comment, household_id: head([(n)-[:BY]->(h:Household) | h.id]), "
-    f"case_no: head([(n)-[:OF]->(c:Case) | c.caseNo]), round: {ROUND}"
+    f"case_no: head([(n)-[:OF]->(c:Case) | c.caseNo]), round: {closing_round('n')}"
 )
 CASE_EVALUATIONS = Walk(
     "MATCH (:Case {caseNo: parent})<-[:OF]-(n:Evaluation)",

@@ -44,7 +44,7 @@ from resolvers.paging import encode_cursor, window
 
 FieldDetailsList = list[FieldDetails]
 # Arguments passed on as they are; `first`/`after` and `asOf` are checked or defaulted.
-PLAIN = {"code", "id", "caseNo", "within", "history"}
+PLAIN = {"code", "id", "caseNo", "within", "history", "kind", "days"}
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ class _Describer:
                 args[name] = value
             elif name == "asOf":
                 args[name] = value or self.ctx.today()
-            elif name in ("from", "to"):  # caseStats' days
+            elif name in ("from", "to"):  # caseStats' and visits' days
                 args[name] = value
             elif name == "filter":
                 args["filter"], args["overdue"] = self.case_filter(value)

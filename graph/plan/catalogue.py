@@ -6,15 +6,28 @@ A link's source binds `n`, the linked objects, which the look-up's or the walk's
 visibility predicate (graph.security.scope) then filters.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from graph import cases, party, people, places, services
+from graph import cases, evaluations, party, people, places, services, visits
 from graph.core.batch import Lookup, Walk
 from graph.core.model import CaseAction, CaseState, GovernanceLevel
 
 Shape = Literal["one", "list", "page", "flag"]
+# A walk's parameters from the field's checked arguments, as its resolver makes them.
+Params = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+
+
+def dated(args: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`asOf` and `history`, which dated walks read, as the field gives them."""
+    return {name: args[name] for name in ("asOf", "history") if name in args}
+
+
+def period(args: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The days `from`..`to` as graph.visits' IN_PERIOD reads them."""
+    return visits.period(args.get("from"), args.get("to"))
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,7 @@ class Link:
     # For a list: what every item (`{}`) must satisfy for the planner to answer it; else
     # the resolvers answer the whole request, as they answer what was edited in the graph.
     guard: str = ""
+    params: Params = dated  # the walk's parameters
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,9 @@ KINDS: dict[str, Kind] = {
             "children": Link("Region", "page", places.REGION_CHILDREN),
             "grids": Link("Grid", "page", places.REGION_GRIDS),
             "centers": Link("GovernanceCenter", "list", services.REGION_CENTERS),
+            "stations": Link("ServiceStation", "list", services.REGION_STATIONS),
+            "organisations": Link("Organisation", "list", services.REGION_ORGANISATIONS),
+            "partyOrganizations": Link("PartyOrganization", "list", party.REGION_ORGANIZATIONS),
         },
     ),
     "Grid": Kind(
@@ -89,6 +106,8 @@ KINDS: dict[str, Kind] = {
             "workers": Link("Person", "list", party.GRID_WORKERS),
             "branches": Link("PartyOrganization", "list", party.GRID_BRANCHES),
             "stations": Link("ServiceStation", "list", services.GRID_STATIONS),
+            "dualReportUnits": Link("Assignment", "list", party.GRID_DUAL_REPORT_UNITS),
+            "organisations": Link("Organisation", "list", services.GRID_ORGANISATIONS),
         },
     ),
     "Building": Kind(
@@ -112,6 +131,7 @@ KINDS: dict[str, Kind] = {
             "members": Link("Person", "list", people.HOUSEHOLD_MEMBERS),
             "coveredBy": Link("Person", "list", party.HOUSEHOLD_COVERED_BY),
             "covered": Link("Boolean", "flag", party.HOUSEHOLD_COVERED_BY),
+            "visits": Link("Visit", "list", visits.HOUSEHOLD_VISITS),
         },
     ),
     "Person": Kind(
@@ -128,6 +148,8 @@ KINDS: dict[str, Kind] = {
             "partyMemberships": Link("PartyMembership", "list", party.PERSON_MEMBERSHIPS),
             "assignments": Link("Assignment", "list", party.PERSON_ASSIGNMENTS),
             "coveredHouseholds": Link("Household", "page", party.PERSON_COVERED_HOUSEHOLDS),
+            "volunteering": Link("Volunteering", "list", services.PERSON_VOLUNTEERING),
+            "visits": Link("Visit", "page", visits.PERSON_VISITS, params=period),
         },
     ),
     "PartyOrganization": Kind(
@@ -140,6 +162,7 @@ KINDS: dict[str, Kind] = {
             "region": _to("BELONGS_TO", "Region", places.REGIONS),
             "members": Link("Person", "page", party.ORGANIZATION_MEMBERS),
             "assignments": Link("Assignment", "list", party.ORGANIZATION_ASSIGNMENTS),
+            "visits": Link("Visit", "page", visits.ORGANIZATION_VISITS, params=period),
         },
     ),
     "PartyMembership": Kind(
@@ -167,7 +190,10 @@ KINDS: dict[str, Kind] = {
         "GovernanceCenter",
         "id",
         _props("id", "name", "level"),
-        {"region": _to("SERVES", "Region", places.REGIONS)},
+        {
+            "region": _to("SERVES", "Region", places.REGIONS),
+            "stationed": Link("Organisation", "list", services.CENTER_ORGANISATIONS),
+        },
     ),
     "ServiceStation": Kind(
         "ServiceStation",
@@ -198,6 +224,7 @@ KINDS: dict[str, Kind] = {
             "grid": _to("IN", "Grid", places.GRIDS),
             "reportedBy": _to("REPORTED_BY", "Person", people.PEOPLE),
             "events": Link("CaseEvent", "list", cases.CASE_EVENTS, guard=READABLE_EVENT),
+            "evaluations": Link("Evaluation", "list", evaluations.CASE_EVALUATIONS),
         },
         times=frozenset({"reportedAt", "closedAt"}),
     ),
@@ -211,6 +238,44 @@ KINDS: dict[str, Kind] = {
         {
             "actor": _to("BY", "Person", people.PEOPLE),
             "center": _to("AT", "GovernanceCenter", services.CENTERS),
+        },
+        times=frozenset({"at"}),
+    ),
+    "Evaluation": Kind(
+        "Evaluation",
+        "id",
+        {**_props("id", "at", "rating", "comment"), "round": evaluations.closing_round("{}")},
+        {"household": _to("BY", "Household", places.HOUSEHOLDS)},
+        times=frozenset({"at"}),
+    ),
+    "Organisation": Kind(
+        "Organisation",
+        "id",
+        _props("id", "name", "kind"),
+        {
+            "region": _to("BASED_IN", "Region", places.REGIONS),
+            "grid": _to("BASED_IN", "Grid", places.GRIDS),
+            "center": _to("STATIONED_AT", "GovernanceCenter", services.CENTERS),
+            "volunteers": Link("Person", "page", services.ORGANISATION_VOLUNTEERS),
+        },
+    ),
+    "Volunteering": Kind(
+        "VOLUNTEERS_IN",
+        "since",
+        _dates("since", "until"),
+        {
+            "person": one("Person", "WITH startNode({}) AS n", people.PEOPLE),
+            "organisation": one("Organisation", "WITH endNode({}) AS n", services.ORGANISATIONS),
+        },
+    ),
+    "Visit": Kind(
+        "Visit",
+        "id",
+        _props("id", "at", "purpose", "outcome"),
+        {
+            "household": _to("TO", "Household", places.HOUSEHOLDS),
+            "visitor": _to("BY", "Person", people.PEOPLE),
+            "branch": _to("FOR", "PartyOrganization", party.ORGANIZATIONS),
         },
         times=frozenset({"at"}),
     ),

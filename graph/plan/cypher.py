@@ -70,19 +70,25 @@ class Built:
     shape: Obj
 
 
-def _dated(text: str, args: Mapping[str, Any], statement: Statement) -> str:
-    """The walk's `$asOf` and `$history` as this field's own parameters."""
+# What every statement is given by Database.read: the reader's scope and id.
+_READER = frozenset({"scope", "me"})
+
+
+def _bound(text: str, params: Mapping[str, Any], statement: Statement) -> str:
+    """The walk's parameters (`$asOf`, `$kind`, `$from` …) as this field's own."""
     names: dict[str, str] = {}
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in args:
-            raise NotCompiled(f"the walk reads ${name}, which the field does not give")
-        if name not in names:
-            names[name] = statement.param(args[name])
-        return names[name]
+        if name in params:
+            if name not in names:
+                names[name] = statement.param(params[name])
+            return names[name]
+        if name in _READER or name in statement.params:  # the root's own, by their names
+            return match.group(0)
+        raise NotCompiled(f"the walk reads ${name}, which the field does not give")
 
-    return re.sub(r"\$(asOf|history)\b", value, text)
+    return re.sub(r"\$(\w+)\b", value, text)
 
 
 def build(statement: Statement, kind_name: str, var: str, *, selects: tuple[Select, ...]) -> Built:
@@ -131,9 +137,8 @@ def _link(
         return result, [call], built.shape
     assert link.walk is not None
     start, walk_match = from_node(var, link.walk.match)
-    match = _dated(
-        f"{walk_match} WITH DISTINCT n WHERE {link.walk.visible}", select.args, statement
-    )
+    params = link.params(select.args)
+    match = _bound(f"{walk_match} WITH DISTINCT n WHERE {link.walk.visible}", params, statement)
     if link.shape == "flag":
         call = f"""CALL ({var}) {{
   {start} {match} WITH n LIMIT 1
@@ -165,6 +170,7 @@ def _link(
         walk=link.walk,
         kind=link.kind,
         select=select,
+        params=params,
     )
 
 
@@ -191,12 +197,13 @@ def page(
     walk: Walk,
     kind: str,
     select: Select,
+    params: Mapping[str, Any],
 ) -> tuple[str, list[str], Shape]:
     """A connection: one subquery for its page (`first` + 1 nodes after `after`, ordered
     by the walk's key, of which the first `first` are shown and walked further; the one
     more tells `hasNextPage`), and one for `totalCount` when it is selected. `start`
-    binds what `match` (the walk) begins at. Each row of the page is a list: the order
-    key, then the node once per field that shows it."""
+    binds what `match` (the walk, with `params`) begins at. Each row of the page is a
+    list: the order key, then the node once per field that shows it."""
     rows = statement.name("r")
     more = statement.name("m")
     item = statement.name("v")
@@ -204,8 +211,8 @@ def page(
     after = statement.param(select.args["after"])
     limit = statement.param(select.args["first"] + 1)
     key = walk.order_key
-    match = _dated(match, select.args, statement)
-    visible = _dated(walk.visible, select.args, statement)
+    match = _bound(match, params, statement)
+    visible = _bound(walk.visible, params, statement)
     slots = [f"{item}.{key}"]  # the row of one node of the page
     slot_calls: list[str] = []
     values: list[str] = []

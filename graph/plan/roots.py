@@ -1,15 +1,16 @@
 """The root fields the planner takes: look-ups by key and lists over a scope, each one
 statement, with the answers of today's resolvers for what is missing or forbidden."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from graph import cases, party, people, places
+from graph import cases, party, people, places, services, visits
 from graph.core.batch import Lookup, Walk
 from graph.core.db import Database
 from graph.core.records import record
+from graph.plan.catalogue import Params, dated, period
 from graph.plan.cypher import (
     UNREADABLE,
     Many,
@@ -47,6 +48,21 @@ class Within:
 
     kind: str
     walk: Walk
+    params: Params = dated  # the walk's parameters from the field's arguments
+    of_kind: Walk | None = None  # the walk instead when the field's `kind` is given
+
+    def walk_for(self, args: Mapping[str, Any]) -> Walk:
+        return self.of_kind if self.of_kind and args.get("kind") else self.walk
+
+
+def _kind(args: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`kind` (an enum's name, or null for all) beside what dated walks read."""
+    kind = args.get("kind")
+    return {**dated(args), "kind": getattr(kind, "value", kind)}
+
+
+def _unvisited(args: Mapping[str, Any]) -> Mapping[str, Any]:
+    return visits.unvisited_period(args["asOf"], args["days"])  # BAD_USER_INPUT: resolvers
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,14 @@ ROOTS: dict[str, Root] = {
     "person": ByKey("Person", people.PEOPLE, "id"),
     "partyOrganization": ByKey("PartyOrganization", party.ORGANIZATIONS, "id"),
     "case": ByKey("Case", cases.CASES, "caseNo"),
-    "partyMembers": Within("Person", party.PARTY_MEMBERS_WITHIN),
+    "organisation": ByKey("Organisation", services.ORGANISATIONS, "id"),
+    "partyMembers": Within(
+        "Person", party.PARTY_MEMBERS_WITHIN, params=_kind, of_kind=party.PARTY_MEMBERS_OF_KIND
+    ),
+    "organisations": Within("Organisation", services.ORGANISATIONS_WITHIN, params=_kind),
+    "stations": Within("ServiceStation", services.STATIONS_WITHIN, params=_kind),
+    "visits": Within("Visit", visits.VISITS_WITHIN, params=period),
+    "unvisitedHouseholds": Within("Household", visits.UNVISITED_WITHIN, params=_unvisited),
     "cases": CaseList(),
     "caseStats": CaseFigures(),
 }
@@ -145,7 +168,8 @@ RETURN found, allowed, figures"""
     else:
         if isinstance(root, Within):
             within = statement.param(select.args["within"])
-            walk, check = root.walk, scope.within_checked(within)
+            walk, check = root.walk_for(select.args), scope.within_checked(within)
+            params = root.params(select.args)
         else:
             case_filter = select.args["filter"]
             # The list's own parameters, by their names in graph.cases (no $p… among them).
@@ -159,6 +183,7 @@ RETURN found, allowed, figures"""
                 if case_filter.within is not None
                 else "WITH true AS found, true AS allowed"
             )
+            params = {}
         value, calls, shape = page(
             statement,
             imports="open",
@@ -167,6 +192,7 @@ RETURN found, allowed, figures"""
             walk=walk,
             kind=root.kind,
             select=select,
+            params=params,
         )
         statement.cypher = f"""{check}
 WITH found, allowed, found AND allowed AS open

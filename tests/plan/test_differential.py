@@ -119,6 +119,39 @@ SCOPED = [
     '{ building(code: "420602001001-G01-B01") { covered leaders { name } partyGroups { name } '
     "households(first: 2) { nodes { covered coveredBy { name } } } } }",
 ]
+# The rest of the network (issue #12): visits, ratings, organisations, stations; as ADMIN
+# each root field is compiled, one statement.
+NETWORK = [
+    '{ household(id: "H0003") { visits { id at purpose outcome visitor { name } '
+    "branch { name } household { id } } } }",
+    '{ person(id: "P0156") { visits(from: "2026-03-01", to: "2026-03-31", first: 2) '
+    "{ totalCount edges { cursor node { id household { door } } } pageInfo { hasNextPage } } "
+    "volunteering(history: true) { since until organisation { name kind } person { id } } } }",
+    '{ partyOrganization(id: "PO-420602001001-G01") { visits { totalCount nodes { id } } } }',
+    '{ case(caseNo: "XY-2026-0001") { evaluations { id at rating comment round '
+    "household { id } } } }",
+    '{ region(code: "420602001001") { stations { id services targetGroups grid { code } } '
+    "organisations { id kind center { name } grid { code } volunteers(first: 3) "
+    "{ totalCount nodes { id } } } partyOrganizations { id } centers { stationed { name } } } }",
+    '{ grid(code: "420602001001-G01") { organisations { id region { code } } '
+    "dualReportUnits(history: true) { id since holderOrganization { name } } } }",
+    '{ visits(within: "420602001001", from: "2026-01-01", first: 3) { totalCount '
+    "edges { cursor node { id visitor { id } } } pageInfo { hasNextPage endCursor } } }",
+    '{ unvisitedHouseholds(within: "420602001001", days: 30, asOf: "2026-03-15", first: 4) '
+    "{ totalCount nodes { id door } } }",
+    '{ stations(within: "420602", kind: RED_STATION) { totalCount nodes { id region { code } } } '
+    'organisations(within: "420600", first: 5) { totalCount nodes { id name } } '
+    'organisation(id: "O001") { name volunteers(asOf: "2024-01-01") { nodes { id } } } }',
+    '{ partyMembers(within: "420602001001", kind: DUAL_REPORT) { totalCount nodes { id } } }',
+]
+SCOPED += NETWORK
+
+
+@pytest.mark.parametrize("query", NETWORK, ids=lambda q: q.split("(")[0][2:])
+def test_the_network_is_compiled(paths: Paths, query: str) -> None:
+    answer = paths.both(query)
+    assert (answer.plan, answer.statements) == ("compiled", len(roots_of(query)))
+    assert '"errors": []' in answer.body and "null" not in answer.body.split('"data"')[1][:8]
 
 
 @pytest.mark.parametrize("name", list(READERS))
