@@ -174,12 +174,13 @@ def test_dual_reporters_and_the_units_that_take_charge_of_grids(api: Api) -> Non
     assert all(unit["holderOrganization"]["level"] == "WORKPLACE_BRANCH" for unit in units)
 
 
+# Compiled by the read planner: one statement per root field, count and scope included.
 NEW_ROOTS = {
-    '{ stations(within: "420602") { nodes { id } } }': 2,
-    '{ stations(within: "420602") { totalCount } }': 3,
-    '{ organisations(within: "420602") { nodes { id name } } }': 2,
-    '{ organisation(id: "O001") { name } }': 1,
-    '{ partyMembers(within: "420602", kind: DUAL_REPORT) { nodes { id } } }': 2,
+    '{ stations(within: "420602") { nodes { id } } }': 1,
+    '{ stations(within: "420602") { totalCount } }': 1,
+    '{ organisations(within: "420602") { nodes { id name } } }': 1,
+    '{ organisation(id: "O001") { name volunteers { totalCount } center { name } } }': 1,
+    '{ partyMembers(within: "420602", kind: DUAL_REPORT) { nodes { id } } }': 1,
     "{ stats { volunteers dualReporters } }": 1,
 }
 
