@@ -290,7 +290,7 @@ class Coverage:
         return self.covered_households / self.households if self.households else 1.0
 
 
-FIGURES = coverage.FIGURES[:6]  # those of a report; the timelines keep stats' figures too
+FIGURES = coverage.COVERAGE_FIGURES  # those of a report, all in the coverage timeline
 
 # Depth of nested `children` a statement answers at most: the city's divisions are four
 # levels above its grids, so deeper selections find nothing more.

@@ -31,6 +31,16 @@ class Stats:
     dual_reporters: int
 
 
+# The field of Stats each of the kept COUNTS answers.
+_SNAKE = {
+    "cases": "cases",
+    "redStations": "red_stations",
+    "canteens": "canteens",
+    "organisations": "organisations",
+    "socialOrganisations": "social_organisations",
+    "volunteerTeams": "volunteer_teams",
+}
+
 # Whole graph: label counts come from Neo4j's count store.
 _EVERYWHERE = f"""
     CALL () {{ MATCH (n:Region) RETURN count(n) AS regions }}
@@ -69,33 +79,41 @@ _EVERYWHERE = f"""
     }}
     RETURN *"""
 
-# Within regions or grids `tops` that do not overlap: the counts of places and people from
-# their kept timelines (graph.kept.coverage), and for one top its party members and
-# central households too; for several those are counted, since one person may count in
-# two of them. Cases and stations from their kept totals; regions, party organisations and
-# centres walked from the regions down, organisations (based in a region or a grid) down to
-# the grids, never to the buildings.
-_PLACES = ("grids", "buildings", "households", "people")
-_DISTINCT = ("partyMembers", "centralHouseholds")
+# Within regions or grids `tops` that do not overlap: grids, buildings and households from
+# their kept coverage timelines (graph.kept.coverage), people and, for one top, its
+# distinct people (party members, central households, volunteers, dual reporters) from
+# their kept stats timelines; for several tops those are counted, since one person may
+# count in two of them. Cases, stations and organisations from their kept totals;
+# regions, party organisations and centres walked from the regions down, never to the
+# grids.
+_PLACES = ("grids", "buildings", "households")
+_PEOPLE = ("people", "partyMembers", "centralHouseholds", "volunteers", "dualReporters")
+_REGIONS = "UNWIND tops AS top MATCH (top)<-[:PART_OF*0..]-(r:Region)"
 _GRIDS = """UNWIND tops AS top CALL (top) {
       WITH top WHERE top:Grid RETURN top AS g
       UNION
       MATCH (top)<-[:PART_OF*0..]-(:Region)<-[:IN]-(g:Grid) RETURN g
     }"""
-_REGIONS = "UNWIND tops AS top MATCH (top)<-[:PART_OF*0..]-(r:Region)"
 _TOPS = f"""
     CALL (tops) {{
       UNWIND tops AS top {figures_at("top", "kept", _PLACES)}
       RETURN sum(kept.grids) AS grids, sum(kept.buildings) AS buildings,
-             sum(kept.households) AS households, sum(kept.people) AS people
+             sum(kept.households) AS households
     }}
     CALL (tops) {{
       WITH tops WHERE size(tops) = 1
-      WITH tops[0] AS top {figures_at("top", "kept", _DISTINCT)}
-      RETURN coalesce(kept.partyMembers, 0) AS party_members,
-             coalesce(kept.centralHouseholds, 0) AS central_households
+      WITH tops[0] AS top {figures_at("top", "kept", _PEOPLE)}
+      RETURN coalesce(kept.people, 0) AS people,
+             coalesce(kept.partyMembers, 0) AS party_members,
+             coalesce(kept.centralHouseholds, 0) AS central_households,
+             coalesce(kept.volunteers, 0) AS volunteers,
+             coalesce(kept.dualReporters, 0) AS dual_reporters
       UNION
       WITH tops WHERE size(tops) <> 1
+      CALL (tops) {{
+        UNWIND tops AS top {figures_at("top", "kept", ("people",))}
+        RETURN sum(kept.people) AS people
+      }}
       CALL (tops) {{
         {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)<-[m:MEMBER_OF]-(p:Person)
         WHERE {active("m")}
@@ -109,7 +127,22 @@ _TOPS = f"""
             MATCH (g)-[:IN]->(:Region)-[:PART_OF*0..]->(above) WHERE above IN tops }} }}
         RETURN count(DISTINCT p) AS central_households
       }}
-      RETURN party_members, central_households
+      CALL (tops) {{
+        CALL (tops) {{
+          {_REGIONS} MATCH (r)<-[:BASED_IN]-(o:Organisation) RETURN o
+          UNION
+          {_GRIDS} MATCH (g)<-[:BASED_IN]-(o:Organisation) RETURN o
+        }}
+        MATCH (o)<-[m:VOLUNTEERS_IN]-(p:Person) WHERE {active("m")}
+        RETURN count(DISTINCT p) AS volunteers
+      }}
+      CALL (tops) {{
+        {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)
+              <-[m:MEMBER_OF {{kind: 'DUAL_REPORT'}}]-(p:Person)
+        WHERE {active("m")}
+        RETURN count(DISTINCT p) AS dual_reporters
+      }}
+      RETURN people, party_members, central_households, volunteers, dual_reporters
     }}
     CALL (tops) {{ {_REGIONS} RETURN count(r) AS regions }}
     CALL (tops) {{
@@ -122,30 +155,7 @@ _TOPS = f"""
     }}
     CALL (tops) {{
       UNWIND tops AS top
-      RETURN sum(top.{COUNTS["cases"]}) AS cases,
-             sum(top.{COUNTS["redStations"]}) AS red_stations,
-             sum(top.{COUNTS["canteens"]}) AS canteens
-    }}
-    CALL (tops) {{
-      CALL (tops) {{
-        {_REGIONS} MATCH (r)<-[:BASED_IN]-(o:Organisation) RETURN o
-        UNION
-        {_GRIDS} MATCH (g)<-[:BASED_IN]-(o:Organisation) RETURN o
-      }}
-      WITH collect(o) AS orgs
-      CALL (orgs) {{
-        UNWIND orgs AS o MATCH (p:Person)-[m:VOLUNTEERS_IN]->(o) WHERE {active("m")}
-        RETURN count(DISTINCT p) AS volunteers
-      }}
-      RETURN size(orgs) AS organisations,
-             size([o IN orgs WHERE o.kind = 'SOCIAL_ORG']) AS social_organisations,
-             size([o IN orgs WHERE o.kind = 'VOLUNTEER_TEAM']) AS volunteer_teams, volunteers
-    }}
-    CALL (tops) {{
-      {_REGIONS} MATCH (r)<-[:BELONGS_TO]-(:PartyOrganization)
-            <-[m:MEMBER_OF {{kind: 'DUAL_REPORT'}}]-(p:Person)
-      WHERE {active("m")}
-      RETURN count(DISTINCT p) AS dual_reporters
+      RETURN {", ".join(f"sum(top.{name}) AS {_SNAKE[figure]}" for figure, name in COUNTS.items())}
     }}"""
 
 # One `within`, checked in the same statement (graph.security.scope.within_checked).

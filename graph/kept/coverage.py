@@ -6,14 +6,18 @@
   BUILDING_GROUP assignments; a household: its CENTRAL_HOUSEHOLD assignments and, in a
   HOUSEYARD grid, the grid's HOUSEYARD_LEADER assignments. An open start is stored as
   OPEN_SINCE, an open end as OPEN_UNTIL (Neo4j lists hold no nulls).
-- A grid's and a region's timeline: the days on which its figures change
-  (`coverageDays`, ascending, the first OPEN_SINCE) and, in one list per figure
-  (PROPERTIES), the figures from each of those days on. The figures at t are those of
-  the last day ≤ t: a short list, read in one statement. The additive figures of a region
-  are the sum of those of the grids below it; the DISTINCT ones (people holding an active
-  CENTRAL_HOUSEHOLD assignment of a household within, people with an active membership of
-  an organisation within) are counted per person, so that one counted in two grids of a
-  region counts once in it.
+- A grid's and a region's two timelines (TIMELINES), the coverage one and the stats one:
+  each the days on which its figures change (`coverageDays`, `statsDays`; ascending, the
+  first OPEN_SINCE) and, in one list per figure (PROPERTIES), the figures from each of
+  those days on. The figures at t are those of the last day ≤ t: a short list, read in
+  one statement. Two, because memberships and volunteering change on ten times as many
+  days as coverage does: a coverage read scans only the days of coverage. The additive
+  figures of a region are the sum of those of the grids below it; the DISTINCT ones
+  (people holding an active CENTRAL_HOUSEHOLD assignment of a household within; people
+  with an active membership, or dual-reporting membership, of an organisation within;
+  people volunteering in an organisation based within) are counted per person, so that
+  one counted in two grids of a region counts once in it.
+- COUNTS: what stands within a grid or region on no date (cases, stations, organisations).
 
 A write (`assign`, `endAssignment`) reads the facts of its target after taking the locks
 of its grid and the regions above (LOCK), works out which days change by how much
@@ -37,23 +41,40 @@ from graph.security.scope import unknown
 
 OPEN_SINCE = date.min
 OPEN_UNTIL = date.max
-FIGURES = (
+COVERAGE_FIGURES = (
     "buildings",
     "coveredBuildings",
     "households",
     "coveredHouseholds",
     "grids",
     "gridsWithWorker",
-    # Not coverage, but kept the same way for stats: imports alone change `people` and the
-    # memberships; `centralHouseholds` changes with every CENTRAL_HOUSEHOLD assignment.
-    "people",
-    "centralHouseholds",
-    "partyMembers",
 )
+# Not coverage, but kept the same way for stats: imports alone change `people`, the
+# memberships and the volunteers; `centralHouseholds` changes with every CENTRAL_HOUSEHOLD
+# assignment.
+STATS_FIGURES = ("people", "centralHouseholds", "partyMembers", "volunteers", "dualReporters")
+# Worked out as one vector per day (FIGURES' order), stored as two timelines.
+FIGURES = COVERAGE_FIGURES + STATS_FIGURES
 DAYS = "coverageDays"
+STATS_DAYS = "statsDays"
+TIMELINES = {DAYS: COVERAGE_FIGURES, STATS_DAYS: STATS_FIGURES}
+DAYS_OF = {figure: days for days, figures in TIMELINES.items() for figure in figures}
+PROPERTIES = {
+    figure: f"{days.removesuffix('Days')}{figure[0].upper()}{figure[1:]}"
+    for days, figures in TIMELINES.items()
+    for figure in figures
+}
+# Where a version before the split kept the stats figures: removed by the rebuild.
+OBSOLETE = ("coveragePeople", "coverageCentralHouseholds", "coveragePartyMembers")
 # Counts of what stands within a grid or region, on no date: plain totals, for stats.
-COUNTS = {"cases": "keptCases", "redStations": "keptRedStations", "canteens": "keptCanteens"}
-PROPERTIES = {figure: f"coverage{figure[0].upper()}{figure[1:]}" for figure in FIGURES}
+COUNTS = {
+    "cases": "keptCases",
+    "redStations": "keptRedStations",
+    "canteens": "keptCanteens",
+    "organisations": "keptOrganisations",
+    "socialOrganisations": "keptSocialOrganisations",
+    "volunteerTeams": "keptVolunteerTeams",
+}
 (
     BUILDINGS,
     COVERED_BUILDINGS,
@@ -64,8 +85,9 @@ PROPERTIES = {figure: f"coverage{figure[0].upper()}{figure[1:]}" for figure in F
     PEOPLE,
     CENTRAL,
     MEMBERS,
+    VOLUNTEERS,
+    DUAL_REPORTERS,
 ) = range(len(FIGURES))
-DISTINCT = (CENTRAL, MEMBERS)  # counted per person, not summed from the grids
 
 Span = tuple[date, date]
 # A timeline as changes: per day, how much each figure (in FIGURES' order) changes.
@@ -76,12 +98,13 @@ PERSON_BATCH = 5000
 WRITE_BATCH = 1000
 
 
-def figures_at(node: str, into: str, figures: Sequence[str] = FIGURES) -> str:
-    """Cypher binding `into` to a map of `figures` of the grid or region `node` at $asOf:
-    those of the last day of its timeline that is not after $asOf (only those asked for
-    are read: each is a list as long as the timeline)."""
-    days = f"coalesce(size({node}.{DAYS}), 0)"  # none for a null node: null figures
-    last = f"last([i IN range(0, {days} - 1) WHERE {node}.{DAYS}[i] <= $asOf])"
+def figures_at(node: str, into: str, figures: Sequence[str] = COVERAGE_FIGURES) -> str:
+    """Cypher binding `into` to a map of `figures` (of one timeline) of the grid or region
+    `node` at $asOf: those of the last day of its timeline that is not after $asOf (only
+    those asked for are read: each is a list as long as the timeline)."""
+    (timeline,) = {DAYS_OF[figure] for figure in figures}
+    days = f"coalesce(size({node}.{timeline}), 0)"  # none for a null node: null figures
+    last = f"last([i IN range(0, {days} - 1) WHERE {node}.{timeline}[i] <= $asOf])"
     read = ", ".join(f"{figure}: {node}.{PROPERTIES[figure]}[at]" for figure in figures)
     return (
         f"OPTIONAL CALL ({node}) {{ WITH {node}, {last} AS at WHERE at IS NOT NULL "
@@ -142,31 +165,51 @@ def _count(
             into.setdefault(until, [0] * len(FIGURES))[figure] -= sign
 
 
+def _indices(figures: Sequence[str]) -> list[int]:
+    return [FIGURES.index(figure) for figure in figures]
+
+
 def timeline_properties(deltas: Deltas) -> dict[str, list[Any]]:
-    """The stored form: the days, and the running figures from each day on."""
-    running = [0] * len(FIGURES)
-    stored: dict[str, list[Any]] = {DAYS: [], **{name: [] for name in PROPERTIES.values()}}
-    for day, change in sorted(deltas.items()):
-        running = [total + value for total, value in zip(running, change, strict=True)]
-        stored[DAYS].append(day)
-        for figure, total in zip(FIGURES, running, strict=True):
-            stored[PROPERTIES[figure]].append(total)
+    """The stored form of both timelines: each its days (OPEN_SINCE and those on which one
+    of its figures changes) and its running figures from each day on."""
+    stored: dict[str, list[Any]] = {}
+    for days, figures in TIMELINES.items():
+        at = _indices(figures)
+        running = [0] * len(at)
+        stored[days] = []
+        stored.update({PROPERTIES[figure]: [] for figure in figures})
+        for day, change in sorted(deltas.items()):
+            if day != OPEN_SINCE and not any(change[i] for i in at):
+                continue
+            running = [total + change[i] for total, i in zip(running, at, strict=True)]
+            stored[days].append(day)
+            for figure, total in zip(figures, running, strict=True):
+                stored[PROPERTIES[figure]].append(total)
     return stored
 
 
-def stored_deltas(row: Mapping[str, Any]) -> Deltas | None:
-    """A timeline read back (a map of the stored properties), as changes; None if not kept."""
-    days = row.get(DAYS)
-    if days is None:
-        return None
-    columns = [row.get(PROPERTIES[figure]) or [] for figure in FIGURES]
-    previous = (0,) * len(FIGURES)
-    deltas: Deltas = {}
+def _column_deltas(days: Sequence[date], values: Sequence[int] | None) -> dict[date, int]:
+    """One stored figure as its change on each of its timeline's days."""
+    values = values or []
+    previous, deltas = 0, {}
     for i, day in enumerate(days):
-        current = tuple(column[i] if i < len(column) else 0 for column in columns)
-        deltas[day] = tuple(now - then for now, then in zip(current, previous, strict=True))
-        previous = current
+        current = values[i] if i < len(values) else 0
+        deltas[day], previous = current - previous, current
     return deltas
+
+
+def stored_deltas(row: Mapping[str, Any]) -> Deltas | None:
+    """Both timelines read back (a map of the stored properties), as changes; None if
+    either is not kept."""
+    changes: dict[date, list[int]] = {}
+    for days_name, figures in TIMELINES.items():
+        days = row.get(days_name)
+        if days is None:
+            return None
+        for figure in figures:
+            for day, delta in _column_deltas(days, row.get(PROPERTIES[figure])).items():
+                changes.setdefault(day, [0] * len(FIGURES))[FIGURES.index(figure)] += delta
+    return _normal(changes)
 
 
 # --- One write: its target's facts, the change they make, applied in Cypher -------------
@@ -216,7 +259,8 @@ def facts(role: Role) -> str:
           leaders: {leaders}""",
         Role.BUILDING_GROUP: f"buildings: [b IN [t] | {_covered('b', 'code', 'BUILDING_GROUP')}]",
         Role.GRID_WORKER: f"""workers: {_spans("GRID_WORKER", "g")},
-          timeline: {{days: g.{DAYS}, values: g.{PROPERTIES["gridsWithWorker"]}}}""",
+          timeline: {{days: g.{DAYS_OF["gridsWithWorker"]},
+                      values: g.{PROPERTIES["gridsWithWorker"]}}}""",
     }
     return f"""WITH n, t OPTIONAL CALL (n, t) {{
   MATCH (t)-[:IN*0..2]->(g:Grid)
@@ -263,11 +307,8 @@ def change(role: Role, found: Row, *, assignment: str, before: Span | None) -> C
         _add(everywhere, _intervals(found["households"], leaders, COVERED_HOUSEHOLDS, into=into))
     elif role is Role.GRID_WORKER:
         timeline = found["timeline"]
-        stored = stored_deltas(
-            {DAYS: timeline["days"], PROPERTIES["gridsWithWorker"]: timeline["values"]}
-        )
-        for day, delta in (stored or {}).items():
-            everywhere.setdefault(day, [0] * len(FIGURES))[WITH_WORKER] -= delta[WITH_WORKER]
+        for day, delta in _column_deltas(timeline["days"] or [], timeline["values"]).items():
+            everywhere.setdefault(day, [0] * len(FIGURES))[WITH_WORKER] -= delta
         _count(everywhere, union(found["workers"]), WITH_WORKER)
     for node in found["chain"]:
         into.timelines[node] = {day: list(delta) for day, delta in everywhere.items()}
@@ -294,27 +335,25 @@ _FIGURE_TAIL = (
     "+ CASE x[1] WHEN 0 THEN 0 ELSE tl.prefix[x[1] - 1][{i}] END] AS f{i}"
 )
 _DIFFERS = "f{i}[j] <> CASE j WHEN 0 THEN coalesce(n.{name}[p0 - 1], 0) ELSE f{i}[j - 1] END"
-# Only the lists that change are written: a write's commit costs what it writes.
-_SET_CHANGED = "\n  ".join(
-    f"FOREACH (_ IN CASE WHEN f{i} <> coalesce(n.{name}, [])[p0..] THEN [1] ELSE [] END | "
-    f"SET n.{name} = coalesce(n.{name}, [])[..p0] + f{i})"
-    for i, name in enumerate(PROPERTIES.values())
-)
-_APPLY = f"""
-CALL () {{
-  UNWIND $buildings AS row MATCH (n:Building {{code: row.key}})
-  SET n.coveredSince = row.since, n.coveredUntil = row.until
-}}
-CALL () {{
-  UNWIND $households AS row MATCH (n:Household {{id: row.key}})
-  SET n.coveredSince = row.since, n.coveredUntil = row.until
-}}
-CALL () {{
-  UNWIND $timelines AS tl
+
+
+def _add_to_timeline(days: str) -> str:
+    """Cypher adding the rows of the parameter named `days` (_timeline_rows) to the
+    timeline whose days are kept in `days`."""
+    names = [PROPERTIES[figure] for figure in TIMELINES[days]]
+    each = range(len(names))
+    # Only the lists that change are written: a write's commit costs what it writes.
+    set_changed = "\n  ".join(
+        f"FOREACH (_ IN CASE WHEN f{i} <> coalesce(n.{name}, [])[p0..] THEN [1] ELSE [] END | "
+        f"SET n.{name} = coalesce(n.{name}, [])[..p0] + f{i})"
+        for i, name in enumerate(names)
+    )
+    return f"""CALL () {{
+  UNWIND ${days} AS tl
   OPTIONAL MATCH (grid:Grid {{code: tl.code}})
   OPTIONAL MATCH (region:Region {{code: tl.code}})
   WITH tl, coalesce(grid, region) AS n WHERE n IS NOT NULL
-  WITH tl, n, coalesce(n.{DAYS}, [$openSince]) AS old
+  WITH tl, n, coalesce(n.{days}, [$openSince]) AS old
   WITH tl, n, old, size([d IN old WHERE d < tl.days[0]]) AS p0
   WITH tl, n, old, p0, [d IN tl.days WHERE NOT d IN old[p0..]] AS inserted
   WITH tl, n, old, p0, inserted,
@@ -324,17 +363,29 @@ CALL () {{
          [p0 + j - size([d IN inserted WHERE d <= tail[j]]),
           size([d IN tl.days WHERE d <= tail[j]])]] AS at
   WITH tl, n, old, p0, tail,
-       {", ".join(_FIGURE_TAIL.format(name=PROPERTIES[f], i=i) for i, f in enumerate(FIGURES))}
-  WITH n, old, p0, tail, {", ".join(f"f{i}" for i in range(len(FIGURES)))},
+       {", ".join(_FIGURE_TAIL.format(name=name, i=i) for i, name in enumerate(names))}
+  WITH n, old, p0, tail, {", ".join(f"f{i}" for i in each)},
        [j IN range(0, size(tail) - 1) WHERE (p0 = 0 AND j = 0)
-         OR {" OR ".join(_DIFFERS.format(name=PROPERTIES[f], i=i) for i, f in enumerate(FIGURES))}
+         OR {" OR ".join(_DIFFERS.format(name=name, i=i) for i, name in enumerate(names))}
        ] AS keep
   WITH n, old, p0, [j IN keep | tail[j]] AS days,
-       {", ".join(f"[j IN keep | f{i}[j]] AS f{i}" for i in range(len(FIGURES)))}
+       {", ".join(f"[j IN keep | f{i}[j]] AS f{i}" for i in each)}
   FOREACH (_ IN CASE WHEN days <> old[p0..] THEN [1] ELSE [] END |
-    SET n.{DAYS} = old[..p0] + days)
-  {_SET_CHANGED}
+    SET n.{days} = old[..p0] + days)
+  {set_changed}
 }}"""
+
+
+_APPLY = f"""
+CALL () {{
+  UNWIND $buildings AS row MATCH (n:Building {{code: row.key}})
+  SET n.coveredSince = row.since, n.coveredUntil = row.until
+}}
+CALL () {{
+  UNWIND $households AS row MATCH (n:Household {{id: row.key}})
+  SET n.coveredSince = row.since, n.coveredUntil = row.until
+}}
+{chr(10).join(_add_to_timeline(days) for days in TIMELINES)}"""
 
 
 def case_added(grid: str) -> str:
@@ -349,16 +400,19 @@ def case_added(grid: str) -> str:
     }}"""
 
 
-def _timeline_rows(timelines: Mapping[str, Mapping[date, Sequence[int]]]) -> list[dict[str, Any]]:
-    """Each grid's or region's change as its days and the running sum of the changes up
-    to each: what _APPLY adds."""
+def _timeline_rows(
+    timelines: Mapping[str, Mapping[date, Sequence[int]]], figures: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Each grid's or region's change of `figures` (one timeline's) as the days on which
+    they change and the running sum of their changes up to each: what _APPLY adds."""
+    at = _indices(figures)
     rows = []
     for code, changes in timelines.items():
-        days = sorted(day for day, delta in changes.items() if any(delta))
-        running = [0] * len(FIGURES)
+        days = sorted(day for day, delta in changes.items() if any(delta[i] for i in at))
+        running = [0] * len(at)
         prefix = []
         for day in days:
-            running = [total + value for total, value in zip(running, changes[day], strict=True)]
+            running = [total + changes[day][i] for total, i in zip(running, at, strict=True)]
             prefix.append(running)
         if days:
             rows.append({"code": code, "days": days, "prefix": prefix})
@@ -372,7 +426,10 @@ async def apply(tx: Transaction, update: Change) -> None:
         {
             "buildings": update.buildings,
             "households": update.households,
-            "timelines": _timeline_rows(update.timelines),
+            **{
+                days: _timeline_rows(update.timelines, figures)
+                for days, figures in TIMELINES.items()
+            },
             "openSince": OPEN_SINCE,
         },
     )
@@ -382,7 +439,12 @@ async def prepare(db: Database) -> None:
     """Plan the statements a write runs, on no rows, so that the first assignment after
     start-up does not wait for Neo4j to plan them (seconds each on a busy machine). Only a
     warm-up: one that times out is planned again when first used."""
-    empty = {"buildings": [], "households": [], "timelines": [], "openSince": OPEN_SINCE}
+    empty = {
+        "buildings": [],
+        "households": [],
+        **{days: [] for days in TIMELINES},
+        "openSince": OPEN_SINCE,
+    }
     with contextlib.suppress(Unavailable):
         await db.write(_APPLY, empty)
 
@@ -409,7 +471,7 @@ def _grid_deltas(row: Row) -> tuple[dict[str, list[Span]], dict[str, list[Span]]
 
 
 def _timeline(node: str) -> str:
-    names = [DAYS, *PROPERTIES.values()]
+    names = [*TIMELINES, *PROPERTIES.values()]
     return "{" + ", ".join(f"{name}: {node}.{name}" for name in names) + "}"
 
 
@@ -433,19 +495,25 @@ RETURN g.code AS code, g.kind AS kind,
   }} AS households,
   {_timeline("g")} AS timeline"""
 
-# People who hold a CENTRAL_HOUSEHOLD assignment or a membership, a batch at a time in
-# order of id, with where each of those stands (a grid; an organisation's region).
+# People who hold a CENTRAL_HOUSEHOLD assignment, a membership or a volunteer's place, a
+# batch at a time in order of id, with where each of those stands (a grid; an
+# organisation's region; a volunteer organisation's region or grid).
 _PERSON_FACTS = """
 MATCH (p:Person) WHERE p.id > $after AND (
   EXISTS { (p)<-[:HELD_BY]-(:Assignment {role: 'CENTRAL_HOUSEHOLD'}) }
-  OR EXISTS { (p)-[:MEMBER_OF]->(:PartyOrganization) })
+  OR EXISTS { (p)-[:MEMBER_OF]->(:PartyOrganization) }
+  OR EXISTS { (p)-[:VOLUNTEERS_IN]->(:Organisation) })
 WITH p ORDER BY p.id LIMIT $limit
 RETURN p.id AS id,
   [(p)<-[:HELD_BY]-(a:Assignment {role: 'CENTRAL_HOUSEHOLD'})
      -[:TARGETS]->(:Household)-[:IN]->(:Building)-[:IN]->(g:Grid) |
    [a.since, a.until, g.code]] AS central,
   [(p)-[m:MEMBER_OF]->(:PartyOrganization)-[:BELONGS_TO]->(r:Region) |
-   [m.since, m.until, r.code]] AS member"""
+   [m.since, m.until, r.code]] AS member,
+  [(p)-[m:MEMBER_OF {kind: 'DUAL_REPORT'}]->(:PartyOrganization)-[:BELONGS_TO]->(r:Region) |
+   [m.since, m.until, r.code]] AS dual,
+  [(p)-[v:VOLUNTEERS_IN]->(:Organisation)-[:BASED_IN]->(x) WHERE x:Region OR x:Grid |
+   [v.since, v.until, x.code]] AS volunteer"""
 
 _SPANS = (("Building", "code"), ("Household", "id"))
 _SET_SPANS = """
@@ -455,9 +523,10 @@ SET n.coveredSince = row.since, n.coveredUntil = row.until"""
 
 
 def _set_timelines(label: str) -> str:
-    names = [DAYS, *PROPERTIES.values(), *COUNTS.values()]
+    names = [*TIMELINES, *PROPERTIES.values(), *COUNTS.values()]
     sets = ", ".join(f"n.{name} = row.{name}" for name in names)
-    return f"UNWIND $rows AS row MATCH (n:{label} {{code: row.key}}) SET {sets}"
+    removed = ", ".join(f"n.{name}" for name in OBSOLETE)
+    return f"UNWIND $rows AS row MATCH (n:{label} {{code: row.key}}) SET {sets} REMOVE {removed}"
 
 
 def _span_rows(kept: Mapping[str, list[Span]], stored: Mapping[str, list[Span] | None]) -> list:
@@ -548,7 +617,7 @@ async def _count_people(
     db: Database, grids: Mapping[str, list[str]], recount: _Recount, *, report: Progress
 ) -> None:
     """The DISTINCT figures, person by person: in each grid or region within, the union of
-    the intervals of a person's assignments (memberships) there counts once."""
+    the intervals of a person's assignments (memberships, volunteering) there counts once."""
     above = {
         row["code"]: row["nodes"]
         for row in await db.read(
@@ -556,6 +625,7 @@ async def _count_people(
             "[(r)-[:PART_OF*0..]->(a:Region) | a.code] AS nodes"
         )
     }
+    places = {**above, **grids}  # an organisation is based in a region or a grid
     after, done = "", 0
     while True:
         rows = await db.read(_PERSON_FACTS, {"after": after, "limit": PERSON_BATCH})
@@ -563,6 +633,8 @@ async def _count_people(
             for figure, facts_of, nodes_of in (
                 (CENTRAL, row["central"], grids),
                 (MEMBERS, row["member"], above),
+                (DUAL_REPORTERS, row["dual"], above),
+                (VOLUNTEERS, row["volunteer"], places),
             ):
                 spans: dict[str, list[tuple[date | None, date | None]]] = defaultdict(list)
                 for since, until, code in facts_of:
@@ -592,11 +664,17 @@ CALL () {
   RETURN x, CASE x.kind WHEN 'RED_STATION' THEN 'redStations' ELSE 'canteens' END AS figure
 }
 RETURN figure, [(x)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
+# Each organisation counts in `organisations` and in the figure of its kind, if any.
+_ORGANISATIONS = """
+MATCH (x:Organisation)
+RETURN ['organisations'] + CASE x.kind WHEN 'SOCIAL_ORG' THEN ['socialOrganisations']
+         WHEN 'VOLUNTEER_TEAM' THEN ['volunteerTeams'] ELSE [] END AS figures,
+       [(x)-[:BASED_IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
 
 
 async def _count_places(db: Database, grids: Mapping[str, list[str]], recount: _Recount) -> None:
-    """The COUNTS of each grid and region within: each case or station once in every
-    place it stands in or below."""
+    """The COUNTS of each grid and region within: each case, station or organisation once
+    in every place it stands in or below."""
     rows = await db.read(_PLACES)
     parents = {row["code"]: row["parent"] for row in rows}
 
@@ -610,10 +688,13 @@ async def _count_places(db: Database, grids: Mapping[str, list[str]], recount: _
 
     recount.counts = {code: dict.fromkeys(COUNTS, 0) for code in recount.timelines}
     recount.stored_counts = {row["code"]: row["kept"] for row in rows}
-    for thing in await db.read(_THINGS):
-        for node in {node for place in thing["places"] for node in above(place)}:
+    things = [(row["places"], [row["figure"]]) for row in await db.read(_THINGS)]
+    things += [(row["places"], row["figures"]) for row in await db.read(_ORGANISATIONS)]
+    for places, figures in things:
+        for node in {node for place in places for node in above(place)}:
             if node in recount.counts:
-                recount.counts[node][thing["figure"]] += 1
+                for figure in figures:
+                    recount.counts[node][figure] += 1
 
 
 async def rebuild(db: Database, progress: Progress | None = None) -> None:
@@ -649,10 +730,13 @@ async def _exists(db: Database, code: str) -> bool:
 
 
 async def missing(db: Database) -> bool:
-    """Whether a grid or region lacks a kept figure: a graph written by an older version,
-    or by the bulk importer."""
-    names = [DAYS, *PROPERTIES.values(), *COUNTS.values()]
-    absent = " OR ".join(f"n.{name} IS NULL" for name in names)
+    """Whether a grid or region lacks a kept figure, or keeps one where an older version
+    did: a graph written by an older version, or by the bulk importer."""
+    names = [*TIMELINES, *PROPERTIES.values(), *COUNTS.values()]
+    # A version before the split of the stats figures from coverage's timeline: rebuilt.
+    absent = " OR ".join(
+        [*(f"n.{name} IS NULL" for name in names), *(f"n.{name} IS NOT NULL" for name in OBSOLETE)]
+    )
     rows = await db.read(
         f"RETURN EXISTS {{ MATCH (n:Grid) WHERE {absent} }} "
         f"OR EXISTS {{ MATCH (n:Region) WHERE {absent} OR n.{STALE} }} AS missing"
@@ -689,7 +773,7 @@ def _first_difference(kept: Deltas | None, recounted: Deltas) -> str | None:
     if kept == recounted:
         return None
     kept_at, recounted_at = timeline_properties(kept), timeline_properties(recounted)
-    days = sorted(set(kept_at[DAYS]) | set(recounted_at[DAYS]))
+    days = sorted({day for name in TIMELINES for day in [*kept_at[name], *recounted_at[name]]})
     for day in days:
         for figure in FIGURES:
             have = _figure_on(kept_at, figure, day)
@@ -701,7 +785,7 @@ def _first_difference(kept: Deltas | None, recounted: Deltas) -> str | None:
 
 
 def _figure_on(stored: Mapping[str, list[Any]], figure: str, day: date) -> int:
-    at = [i for i, since in enumerate(stored[DAYS]) if since <= day]
+    at = [i for i, since in enumerate(stored[DAYS_OF[figure]]) if since <= day]
     return stored[PROPERTIES[figure]][at[-1]] if at else 0
 
 

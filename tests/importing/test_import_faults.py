@@ -52,7 +52,7 @@ UNCOMPARED = (
     "phoneSealed",
     "coveredSince",
     "coveredUntil",
-    coverage.DAYS,
+    *coverage.TIMELINES,
     coverage.STALE,
     *coverage.PROPERTIES.values(),
     *coverage.COUNTS.values(),

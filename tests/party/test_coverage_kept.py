@@ -24,7 +24,8 @@ LISTS = """query($w: String!, $asOf: Date) {
   uncoveredHouseholds(within: $w, asOf: $asOf, first: 500) { totalCount nodes { id } }
   stats(within: $w, asOf: $asOf) { regions grids buildings households people
     partyOrganizations partyMembers centralHouseholds governanceCenters redStations
-    canteens cases } }"""
+    canteens cases organisations socialOrganisations volunteerTeams volunteers
+    dualReporters } }"""
 DAYS = [date(2020, 1, 1), date(2025, 10, 1), date(2026, 7, 1), date(2026, 11, 30), date(2027, 6, 1)]
 
 
@@ -77,6 +78,11 @@ def check_everything(graph: Graph, api: Api, within: str, as_of: date) -> None:
         "redStations": stats.red_stations,
         "canteens": stats.canteens,
         "cases": stats.cases,
+        "organisations": stats.organisations,
+        "socialOrganisations": stats.social_organisations,
+        "volunteerTeams": stats.volunteer_teams,
+        "volunteers": stats.volunteers,
+        "dualReporters": stats.dual_reporters,
     }
 
 
@@ -159,6 +165,17 @@ def test_the_audit_names_a_grid_whose_kept_figures_were_changed(graph: Graph) ->
     done = audit(graph)
     assert done.returncode == 1
     assert YARD in done.stdout and "coveredHouseholds" in done.stdout
+    # The stats timeline and the kept totals are audited as well.
+    graph.cypher(
+        "MATCH (r:Region {code: $r}) SET r.statsVolunteers = [x IN r.statsVolunteers | x + 1]",
+        r=COUNTY,
+    )
+    graph.cypher(
+        "MATCH (r:Region {code: $r}) SET r.keptOrganisations = r.keptOrganisations + 1", r=CITY
+    )
+    done = audit(graph)
+    assert done.returncode == 1
+    assert "volunteers" in done.stdout and "organisations" in done.stdout, done.stdout
     assert "420602001001-G01" in done.stdout
     assert "--repair" in done.stderr
     # Only what lies within: the house-yard is in 南漳县 (420624), not in 襄城区.
@@ -184,3 +201,30 @@ def test_a_graph_written_before_coverage_was_kept_gets_it_at_start_up(
     assert not graph.run(coverage.missing)
     assert audit(graph).returncode == 0
     check_everything(graph, api, CITY, DAYS[2])
+
+
+def test_a_graph_keeping_stats_in_the_coverage_timeline_gets_them_apart_at_start_up(
+    graph: Graph, api: Api
+) -> None:
+    """The version before the split kept people, central households and party members in
+    the coverage timeline, and no volunteers, dual reporters or organisations."""
+    stats = [coverage.STATS_DAYS, *(coverage.PROPERTIES[f] for f in coverage.STATS_FIGURES)]
+    counts = [
+        coverage.COUNTS[f] for f in ("organisations", "socialOrganisations", "volunteerTeams")
+    ]
+    graph.cypher(
+        "MATCH (n) WHERE n:Grid OR n:Region "
+        "SET n.coveragePeople = [x IN n.coverageGrids | 0], "
+        "n.coverageCentralHouseholds = [x IN n.coverageGrids | 0], "
+        "n.coveragePartyMembers = [x IN n.coverageGrids | 0] "
+        "REMOVE " + ", ".join(f"n.{name}" for name in [*stats, *counts])
+    )
+    assert graph.run(coverage.missing)
+    graph.migrate()
+    assert not graph.run(coverage.missing)
+    (left,) = graph.cypher(
+        "MATCH (n) WHERE n:Grid OR n:Region RETURN count(n.coveragePartyMembers) AS n"
+    )
+    assert left["n"] == 0
+    assert audit(graph).returncode == 0
+    check_everything(graph, api, COUNTY, DAYS[3])

@@ -35,6 +35,8 @@ class City:
     orgs: list[dict[str, Any]] = field(default_factory=list)
     memberships: list[dict[str, Any]] = field(default_factory=list)
     assignments: list[dict[str, Any]] = field(default_factory=list)
+    organisations: list[dict[str, Any]] = field(default_factory=list)
+    volunteers: list[dict[str, Any]] = field(default_factory=list)
 
     def write(self, folder: Path) -> None:
         files = {
@@ -46,6 +48,8 @@ class City:
             "party_orgs.csv": self.orgs,
             "memberships.csv": self.memberships,
             "assignments.csv": self.assignments,
+            "organisations.csv": self.organisations,
+            "volunteers.csv": self.volunteers,
         }
         for name, rows in files.items():
             if rows:
@@ -123,6 +127,25 @@ def cities(draw: Callable[[Any], Any]) -> City:
                     "since": since or "",
                     "until": until or "",
                 }
+            )
+    for o in range(draw(st.integers(0, 3))):
+        place = draw(st.sampled_from(city.regions + city.grids))
+        region = place.get("region_code", place["code"])  # a grid's region
+        city.organisations.append(
+            {
+                "id": f"S{o}",
+                "name": f"社会组织{o}",
+                "kind": draw(st.sampled_from(["SOCIAL_ORG", "VOLUNTEER_TEAM", "OTHER"])),
+                "region_code": region,
+                "grid_code": place["code"] if "kind" in place else "",
+            }
+        )
+    organisations = [o["id"] for o in city.organisations]
+    for person in people if organisations else []:
+        for org in draw(st.lists(st.sampled_from(organisations), max_size=2, unique=True)):
+            since, until = interval(draw)
+            city.volunteers.append(
+                {"person_id": person, "org_id": org, "since": since or "", "until": until or ""}
             )
     grids = [g["code"] for g in city.grids]
     yards = [g["code"] for g in city.grids if g["kind"] == "HOUSEYARD"]
@@ -235,20 +258,52 @@ class Oracle:
             if self.grid_of_building[h["building_code"]] in grids and not self.covered_by(h)
         )
 
-    def party_members(self, code: str) -> list[str]:
+    def party_members(self, code: str, kind: str | None = None) -> list[str]:
         regions = self.regions_within(code) if code not in self.grid_kind else set()
         orgs = {o["id"] for o in self.city.orgs if o["region_code"] in regions}
         return sorted(
             {
                 m["person_id"]
                 for m in self.city.memberships
-                if m["org_id"] in orgs and self._is_active(m)
+                if m["org_id"] in orgs and self._is_active(m) and kind in (None, m["kind"])
             }
         )
 
+    def organisations(self, code: str) -> list[dict[str, Any]]:
+        """Those based in a region or grid within (one based in a grid is also based in
+        its region)."""
+        regions = self.regions_within(code) if code not in self.grid_kind else set()
+        grids = self.grids_within(code)
+        return [
+            o
+            for o in self.city.organisations
+            if o["region_code"] in regions or o["grid_code"] in grids
+        ]
+
+    def volunteers(self, code: str) -> set[str]:
+        orgs = {o["id"] for o in self.organisations(code)}
+        return {
+            v["person_id"]
+            for v in self.city.volunteers
+            if v["org_id"] in orgs and self._is_active(v)
+        }
+
+    def stats(self, code: str) -> dict[str, int]:
+        """The figures of `stats` that the generated rows hold."""
+        organisations = self.organisations(code)
+        return {
+            "partyMembers": len(self.party_members(code)),
+            "dualReporters": len(self.party_members(code, "DUAL_REPORT")),
+            "organisations": len(organisations),
+            "socialOrganisations": sum(o["kind"] == "SOCIAL_ORG" for o in organisations),
+            "volunteerTeams": sum(o["kind"] == "VOLUNTEER_TEAM" for o in organisations),
+            "volunteers": len(self.volunteers(code)),
+        }
+
 
 STATS = """regions grids buildings households people partyOrganizations partyMembers
-  centralHouseholds governanceCenters redStations canteens cases"""
+  centralHouseholds governanceCenters redStations canteens cases organisations
+  socialOrganisations volunteerTeams volunteers dualReporters"""
 
 
 def recounted_stats(graph: Graph, scope: str, as_of: date) -> dict[str, int]:
@@ -267,6 +322,11 @@ def recounted_stats(graph: Graph, scope: str, as_of: date) -> dict[str, int]:
         "redStations": recount.red_stations,
         "canteens": recount.canteens,
         "cases": recount.cases,
+        "organisations": recount.organisations,
+        "socialOrganisations": recount.social_organisations,
+        "volunteerTeams": recount.volunteer_teams,
+        "volunteers": recount.volunteers,
+        "dualReporters": recount.dual_reporters,
     }
 
 
@@ -341,7 +401,8 @@ def test_coverage_equals_the_brute_force_reading(
             h["id"] for h in answer["uncoveredHouseholds"]["nodes"]
         ] == oracle.uncovered_households(scope)
         assert [p["id"] for p in answer["partyMembers"]["nodes"]] == oracle.party_members(scope)
-        assert answer["stats"]["partyMembers"] == len(oracle.party_members(scope))
+        expected = oracle.stats(scope)
+        assert {key: answer["stats"][key] for key in expected} == expected
         assert answer["stats"] == recounted_stats(graph, scope, as_of)
         for listed in ("uncoveredBuildings", "uncoveredHouseholds", "partyMembers"):
             assert answer[listed]["totalCount"] == len(answer[listed]["nodes"])
@@ -442,6 +503,8 @@ def test_kept_coverage_follows_assignments_made_through_the_api(
         assert [h["id"] for h in answer["uncoveredHouseholds"]["nodes"]] == households
         assert answer["uncoveredHouseholds"]["totalCount"] == len(households)
         assert answer["stats"] == recounted_stats(graph, scope, as_of)
+        expected = oracle.stats(scope)
+        assert {key: answer["stats"][key] for key in expected} == expected
         full = graph.run(lambda db, s=scope, d=as_of: kept_oracle.coverage_of(db, [s], d))[scope]
         assert answer["coverage"]["coveredHouseholds"] == full.covered_households
         assert answer["coverage"]["coveredBuildings"] == full.covered_buildings
