@@ -29,6 +29,8 @@ class Stats:
     volunteer_teams: int
     volunteers: int
     dual_reporters: int
+    projects: int  # of joint creation (graph.projects)
+    meetings: int
 
 
 # Whole graph: label counts come from Neo4j's count store.
@@ -67,6 +69,8 @@ _EVERYWHERE = f"""
       WHERE {active("m")}
       RETURN count(DISTINCT p) AS dual_reporters
     }}
+    CALL () {{ MATCH (n:Project) RETURN count(n) AS projects }}
+    CALL () {{ MATCH (n:Meeting) RETURN count(n) AS meetings }}
     RETURN *"""
 
 # Within regions or grids `tops` that do not overlap: the counts of places and people from
@@ -146,6 +150,11 @@ _TOPS = f"""
             <-[m:MEMBER_OF {{kind: 'DUAL_REPORT'}}]-(p:Person)
       WHERE {active("m")}
       RETURN count(DISTINCT p) AS dual_reporters
+    }}
+    CALL (tops) {{
+      {_GRIDS}
+      RETURN sum(COUNT {{ (g)<-[:IN]-(:Project) }}) AS projects,
+             sum(COUNT {{ (g)<-[:IN]-(:Meeting) }}) AS meetings
     }}"""
 
 # One `within`, checked in the same statement (graph.security.scope.within_checked).

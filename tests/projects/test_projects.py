@@ -225,3 +225,18 @@ COSTS = {
 @pytest.mark.parametrize(("query", "count"), COSTS.items(), ids=list(COSTS))
 def test_projects_cost_few_exact_statements(api: Api, query: str, count: int) -> None:
     assert api.statements(query) == count
+
+
+@pytest.mark.parametrize("within", [None, "420602", "420624100201-G01"])
+def test_stats_count_projects_and_meetings(api: Api, within: str | None) -> None:
+    query = "query($w: String) { stats(within: $w) { projects meetings } }"
+    found = api.data(query, {"w": within})["stats"]
+    places = {g["code"]: g["region_code"] for g in rows("grids.csv")}
+
+    def inside(grid: str) -> bool:
+        return within is None or grid == within or places[grid] in below(within)
+
+    assert found == {
+        "projects": sum(inside(p["grid_code"]) for p in rows("projects.csv")),
+        "meetings": sum(inside(m["grid_code"]) for m in rows("meetings.csv")),
+    }
