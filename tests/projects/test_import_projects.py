@@ -26,8 +26,6 @@ FILES = {
     "M1,1,RAISED,电动车充电难,,J1\nM1,2,COMMITMENT,两周内出方案,,\nM2,1,RAISED,漏水,K1,\n",
     "project_evaluations": "project_id,household_id,at,rating,comment\n"
     "J1,H1,2026-03-02T19:00:00+08:00,SATISFIED,好\n",
-    "cases": "case_no,title,category,grid_code,reported_at,reported_by,note,source\n"
-    "K1,楼上漏水,DISPUTE,G1,2026-01-05T09:00:00+08:00,P1,,\n",
 }
 
 SHAPE = """
