@@ -97,7 +97,7 @@ class NewMeeting:
     title: str | None
     grid_code: str | None
     building_code: str | None
-    person_ids: list[str]
+    attendee_ids: list[str]  # people
     organisation_ids: list[str]
     party_organization_ids: list[str]
     matters: list[NewMatter]
@@ -161,7 +161,7 @@ async def record_meeting(db: Database, new: NewMeeting) -> Meeting:
     params = {
         "grid": new.grid_code,
         "building": new.building_code,
-        "people": new.person_ids,
+        "people": new.attendee_ids,
         "organisations": new.organisation_ids,
         "partyOrganizations": new.party_organization_ids,
         "cases": [m.case_no for m in new.matters if m.case_no],

@@ -1,7 +1,7 @@
 """Projects of joint creation: look-ups, lists within a scope, history, ratings, figures and
 the writes (propose, advance, rate)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from graph import projects
 from graph.cases import Case
@@ -113,8 +113,8 @@ def _check_figures(money_yuan: int | None, labour_days: int | None) -> None:
             raise BadUserInput(f"`{name}` may not be negative; it was {value}.")
 
 
-def _not_future(at: object, what: str) -> None:
-    if at is not None and at > now():  # type: ignore[operator]
+def _not_future(at: datetime, what: str) -> None:
+    if at > now():
         raise BadUserInput(f"{what} is recorded once it happened: `at` is in the future.")
 
 

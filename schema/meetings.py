@@ -117,8 +117,12 @@ def new_meeting(given: RecordMeetingInput) -> graph_meetings.NewMeeting:
         title=given.title,
         grid_code=given.grid_code,
         building_code=given.building_code,
-        person_ids=[str(key) for key in given.attendee_ids],
+        attendee_ids=[str(key) for key in given.attendee_ids],
         organisation_ids=[str(key) for key in given.organisation_ids],
         party_organization_ids=[str(key) for key in given.party_organization_ids],
-        matters=[from_input(graph_meetings.NewMatter, matter) for matter in given.matters],
+        matters=[new_matter(matter) for matter in given.matters],
     )
+
+
+def new_matter(given: MatterInput) -> graph_meetings.NewMatter:
+    return from_input(graph_meetings.NewMatter, given)

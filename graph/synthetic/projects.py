@@ -87,7 +87,7 @@ def write_projects(site: Site) -> None:
             rng.randrange(10, 150),
             ";".join(supervisors),
         )
-        _write_history(site, project, grid, at + timedelta(days=1))
+        _write_history(site, project, grid, at=at + timedelta(days=1))
 
 
 def _residents(site: Site, homes: list[Home], count: int) -> list[str]:
@@ -96,7 +96,7 @@ def _residents(site: Site, homes: list[Home], count: int) -> list[str]:
     return sorted({home.members[0].id for home in chosen if home.members})
 
 
-def _write_history(site: Site, project: str, grid: PlannedGrid, at: datetime) -> None:
+def _write_history(site: Site, project: str, grid: PlannedGrid, *, at: datetime) -> None:
     """The project's steps, each 10 to 60 days after the one before, until the data's today;
     once done, a few households of the grid rate it, the first one making it EVALUATED."""
     rng, sink = site.rng, site.sink

@@ -26,7 +26,7 @@ def rows(folder: Path, file: str) -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     folder = tmp_path_factory.mktemp("city")
-    return folder, generate(0.01, 1, folder)
+    return folder, generate(0.002, 1, folder)  # five places: quick to import
 
 
 def test_a_few_meetings_and_projects_per_place_and_valid_histories(
