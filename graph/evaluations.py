@@ -1,4 +1,5 @@
-"""Residents' evaluations (效果共评): a household's rating of a closed case, with a comment.
+"""Residents' evaluations (效果共评): a household's rating of a closed case, with a comment;
+the same record rates a finished project of joint creation (graph.projects).
 
 An evaluation judges one closing of a case: the CLOSE event at or before its time (its
 `round`, that event's seq). A case reopened after "not satisfied" keeps that rating, and
@@ -24,8 +25,9 @@ class Evaluation:
     rating: Rating
     comment: str | None
     household_id: str
-    case_no: str
+    case_no: str | None  # a case's rating; or
     round: int | None  # the seq of the CLOSE event it judged
+    project_id: str | None  # a project's (graph.projects)
 
 
 def closing_round(node: str) -> str:
@@ -40,7 +42,8 @@ def closing_round(node: str) -> str:
 
 EVALUATION = (
     ".id, .at, .rating, .comment, household_id: head([(n)-[:BY]->(h:Household) | h.id]), "
-    f"case_no: head([(n)-[:OF]->(c:Case) | c.caseNo]), round: {closing_round('n')}"
+    f"case_no: head([(n)-[:OF]->(c:Case) | c.caseNo]), round: {closing_round('n')}, "
+    "project_id: head([(n)-[:OF]->(p:Project) | p.id])"
 )
 CASE_EVALUATIONS = Walk(
     "MATCH (:Case {caseNo: parent})<-[:OF]-(n:Evaluation)",
@@ -58,9 +61,9 @@ RATING_COUNTS = ", ".join(
 )
 
 
-def evaluation_id(case_no: str, household_id: str, at: datetime) -> str:
-    """The same evaluation gets the same id on every import."""
-    return f"E-{case_no}-{household_id}-{at.isoformat()}"
+def evaluation_id(subject: str, household_id: str, at: datetime) -> str:
+    """The same evaluation (of a case or a project) gets the same id on every import."""
+    return f"E-{subject}-{household_id}-{at.isoformat()}"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ class Stats:
     volunteer_teams: int
     volunteers: int
     dual_reporters: int
+    projects: int  # of joint creation (graph.projects)
+    meetings: int
 
 
 # The field of Stats each of the kept COUNTS answers.
@@ -77,6 +79,8 @@ _EVERYWHERE = f"""
       WHERE {active("m")}
       RETURN count(DISTINCT p) AS dual_reporters
     }}
+    CALL () {{ MATCH (n:Project) RETURN count(n) AS projects }}
+    CALL () {{ MATCH (n:Meeting) RETURN count(n) AS meetings }}
     RETURN *"""
 
 # Within regions or grids `tops` that do not overlap: grids, buildings and households from
@@ -84,8 +88,8 @@ _EVERYWHERE = f"""
 # distinct people (party members, central households, volunteers, dual reporters) from
 # their kept stats timelines; for several tops those are counted, since one person may
 # count in two of them. Cases, stations and organisations from their kept totals;
-# regions, party organisations and centres walked from the regions down, never to the
-# grids.
+# regions, party organisations and centres walked from the regions down; projects and
+# meetings counted on the grids (a few thousand in the city), never on the buildings.
 _PLACES = ("grids", "buildings", "households")
 _PEOPLE = ("people", "partyMembers", "centralHouseholds", "volunteers", "dualReporters")
 _REGIONS = "UNWIND tops AS top MATCH (top)<-[:PART_OF*0..]-(r:Region)"
@@ -156,6 +160,11 @@ _TOPS = f"""
     CALL (tops) {{
       UNWIND tops AS top
       RETURN {", ".join(f"sum(top.{name}) AS {_SNAKE[figure]}" for figure, name in COUNTS.items())}
+    }}
+    CALL (tops) {{
+      {_GRIDS}
+      RETURN sum(COUNT {{ (g)<-[:IN]-(:Project) }}) AS projects,
+             sum(COUNT {{ (g)<-[:IN]-(:Meeting) }}) AS meetings
     }}"""
 
 # One `within`, checked in the same statement (graph.security.scope.within_checked).

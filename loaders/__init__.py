@@ -3,9 +3,11 @@
 from graph.core.db import Database
 from loaders.cases import CasesLoaders
 from loaders.evaluations import EvaluationsLoaders
+from loaders.meetings import MeetingsLoaders
 from loaders.party import PartyLoaders
 from loaders.people import PeopleLoaders
 from loaders.places import PlacesLoaders
+from loaders.projects import ProjectsLoaders
 from loaders.search import SearchLoaders
 from loaders.services import ServicesLoaders
 from loaders.visits import VisitsLoaders
@@ -23,3 +25,5 @@ class Loaders:
         self.search = SearchLoaders(db)
         self.visits = VisitsLoaders(db)
         self.evaluations = EvaluationsLoaders(db)
+        self.projects = ProjectsLoaders(db)
+        self.meetings = MeetingsLoaders(db)

@@ -33,6 +33,12 @@ VISIT_WORK = frozenset({GRID_WORKER})  # record a visit to a household
 # Residents' ratings, one by one: the auditors and the community's own workers, not VIEWER
 # (the figures are in CaseStats, for CASE_FIGURES).
 RATINGS = frozenset({AUDITOR, GRID_WORKER, CASE_HANDLER})
+# Projects of joint creation and meetings, with their figures: the community's own roles
+# and those who plan and audit, not VIEWER (meetings name residents and what they raised).
+PROJECTS = frozenset({PLANNER, AUDITOR, GRID_WORKER, CASE_HANDLER})
+# Propose and advance a project, record a meeting, rate a project: grid workers and the
+# community's staff, within their scope.
+PROJECT_WORK = frozenset({GRID_WORKER, CASE_HANDLER})
 
 
 def seen(ctx: Context, key: str, found: T | None) -> T | None:

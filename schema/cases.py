@@ -9,7 +9,8 @@ from graph import cases as graph_cases
 from graph.core.records import from_input
 from resolvers import cases as resolve
 from resolvers import evaluations as resolve_evaluations
-from resolvers.access import CASE_FIGURES, CASES, RATINGS
+from resolvers import projects as resolve_projects
+from resolvers.access import CASE_FIGURES, CASES, PROJECTS, RATINGS
 from schema.access import roles, type_roles
 from schema.context import Info
 from schema.enums import CaseAction, CaseCategory, CaseSource, CaseState, GovernanceLevel
@@ -18,12 +19,14 @@ if TYPE_CHECKING:
     from schema.evaluations import Evaluation
     from schema.people import Person
     from schema.places import Grid
+    from schema.projects import Project
     from schema.services import GovernanceCenter
 
 PersonType = Annotated["Person", strawberry.lazy("schema.people")]
 EvaluationType = Annotated["Evaluation", strawberry.lazy("schema.evaluations")]
 GridType = Annotated["Grid", strawberry.lazy("schema.places")]
 CenterType = Annotated["GovernanceCenter", strawberry.lazy("schema.services")]
+ProjectType = Annotated["Project", strawberry.lazy("schema.projects")]
 
 
 @type_roles(CASES)
@@ -92,6 +95,13 @@ class Case:
     )
     async def evaluations(self, info: Info) -> list[EvaluationType]:
         return await resolve_evaluations.case_evaluations(info.context, self)
+
+    @strawberry.field(
+        description="The project of joint creation that came from the case, if any.",
+        metadata=roles(PROJECTS),
+    )
+    async def project(self, info: Info) -> ProjectType | None:
+        return await resolve_projects.case_project(info.context, self)
 
     @strawberry.field(description="How many times the case was escalated (ESCALATE events).")
     async def escalations(self, info: Info) -> int:

@@ -4,13 +4,23 @@ from datetime import date
 
 import strawberry
 
-from resolvers import cases, evaluations, party, visits
-from resolvers.access import ADMIN_ONLY, CASE_WORK, VISIT_WORK
+from resolvers import cases, evaluations, meetings, party, projects, visits
+from resolvers.access import ADMIN_ONLY, CASE_WORK, PROJECT_WORK, VISIT_WORK
 from schema.access import roles
 from schema.cases import AdvanceCaseInput, Case, ReportCaseInput, new_case, step
 from schema.context import Info
 from schema.evaluations import EvaluateCaseInput, Evaluation, new_evaluation
+from schema.meetings import Meeting, RecordMeetingInput, new_meeting
 from schema.party import AssignInput, Assignment, new_assignment
+from schema.projects import (
+    AdvanceProjectInput,
+    EvaluateProjectInput,
+    Project,
+    ProposeProjectInput,
+    new_project,
+    new_project_evaluation,
+    project_step,
+)
 from schema.visits import RecordVisitInput, Visit, new_visit
 
 
@@ -67,3 +77,39 @@ class Mutation:
     )
     async def evaluate_case(self, info: Info, input: EvaluateCaseInput) -> Evaluation:
         return await evaluations.evaluate_case(info.context, new_evaluation(input))
+
+    @strawberry.mutation(
+        description="Propose a project of joint creation (共谋) in a grid or red house-yard: "
+        "its event seq 1, PROPOSED. FORBIDDEN for a grid outside the writer's scope; "
+        "NOT_FOUND for a grid, case, meeting or person that is not there.",
+        metadata=roles(PROJECT_WORK),
+    )
+    async def propose_project(self, info: Info, input: ProposeProjectInput) -> Project:
+        return await projects.propose_project(info.context, new_project(input))
+
+    @strawberry.mutation(
+        description="Move a project to its next state (PROPOSED → PLANNED → BUILDING → DONE), "
+        "appending an event: INVALID_TRANSITION for any other state (EVALUATED comes from "
+        "evaluateProject), CONFLICT when expectedState or expectedSeq no longer hold.",
+        metadata=roles(PROJECT_WORK),
+    )
+    async def advance_project(self, info: Info, input: AdvanceProjectInput) -> Project:
+        return await projects.advance_project(info.context, project_step(input))
+
+    @strawberry.mutation(
+        description="Record a rating of a DONE project by a household of its grid (效果共评); "
+        "the first moves it to EVALUATED. INVALID_TRANSITION before DONE, CONFLICT when the "
+        "household rated it already.",
+        metadata=roles(PROJECT_WORK),
+    )
+    async def evaluate_project(self, info: Info, input: EvaluateProjectInput) -> Evaluation:
+        return await projects.evaluate_project(info.context, new_project_evaluation(input))
+
+    @strawberry.mutation(
+        description="Record a meeting once held (恳谈会, 夜话, 岗哨 …) with who attended and the "
+        "matters raised and commitments made, each linked to the case or project it became. "
+        "FORBIDDEN for a place outside the writer's scope.",
+        metadata=roles(PROJECT_WORK),
+    )
+    async def record_meeting(self, info: Info, input: RecordMeetingInput) -> Meeting:
+        return await meetings.record_meeting(info.context, new_meeting(input))

@@ -5,11 +5,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers import meetings as resolve_meetings
 from resolvers import party as resolve_party
 from resolvers import places as resolve
+from resolvers import projects as resolve_projects
 from resolvers import services as resolve_services
 from resolvers import visits as resolve_visits
-from resolvers.access import EVERYONE, HISTORY, HOUSEHOLDS, PEOPLE
+from resolvers.access import EVERYONE, HISTORY, HOUSEHOLDS, PEOPLE, PROJECTS
 from resolvers.people import household_members
 from schema.access import roles, type_roles
 from schema.context import Info
@@ -17,8 +19,10 @@ from schema.enums import GridKind, HouseholdKind, RegionLevel
 from schema.paging import Connection
 
 if TYPE_CHECKING:
+    from schema.meetings import Meeting
     from schema.party import Assignment, PartyOrganization
     from schema.people import Person
+    from schema.projects import Project
     from schema.services import GovernanceCenter, Organisation, ServiceStation
     from schema.visits import Visit
 
@@ -29,6 +33,8 @@ CenterType = Annotated["GovernanceCenter", strawberry.lazy("schema.services")]
 StationType = Annotated["ServiceStation", strawberry.lazy("schema.services")]
 OrganisationType = Annotated["Organisation", strawberry.lazy("schema.services")]
 VisitType = Annotated["Visit", strawberry.lazy("schema.visits")]
+ProjectType = Annotated["Project", strawberry.lazy("schema.projects")]
+MeetingType = Annotated["Meeting", strawberry.lazy("schema.meetings")]
 
 
 @type_roles(EVERYONE)
@@ -118,6 +124,26 @@ class Grid:
     @strawberry.field(description="Organisations (volunteer teams …) placed at the grid, by id.")
     async def organisations(self, info: Info) -> list[OrganisationType]:
         return await resolve_services.grid_organisations(info.context, self)
+
+    @strawberry.field(
+        description="Projects of joint creation in the grid or house-yard, by id.",
+        metadata=roles(PROJECTS),
+    )
+    async def projects(self, info: Info) -> list[ProjectType]:
+        return await resolve_projects.grid_projects(info.context, self)
+
+    @strawberry.field(
+        description="Meetings held in the grid or house-yard on the days from..to "
+        "(Asia/Shanghai, either open), by id.",
+        metadata=roles(PROJECTS),
+    )
+    async def meetings(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> list[MeetingType]:
+        return await resolve_meetings.grid_meetings(info.context, self, from_, last_day=to)
 
 
 @type_roles(EVERYONE)

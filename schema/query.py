@@ -5,7 +5,18 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import access_log, cases, party, people, places, search, services, visits
+from resolvers import (
+    access_log,
+    cases,
+    meetings,
+    party,
+    people,
+    places,
+    projects,
+    search,
+    services,
+    visits,
+)
 from resolvers.access import (
     ACCESS_LOG,
     CASE_FIGURES,
@@ -15,17 +26,26 @@ from resolvers.access import (
     PEOPLE,
     PERSON_IDS,
     PLANNING,
+    PROJECTS,
 )
 from resolvers.stats import stats_within
 from schema.access import roles
 from schema.access_log import AccessLogEntry
 from schema.cases import Case, CaseFilter, CaseStats, case_filter
 from schema.context import Info
-from schema.enums import MembershipKind, OrganisationKind, StationKind
+from schema.enums import (
+    MembershipKind,
+    OrganisationKind,
+    ProjectKind,
+    ProjectState,
+    StationKind,
+)
+from schema.meetings import Meeting
 from schema.paging import Connection
 from schema.party import CoverageReport, PartyOrganization
 from schema.people import Person
 from schema.places import Building, Grid, Household, Region
+from schema.projects import Project, ProjectStats
 from schema.search import SearchHit, SearchKind
 from schema.services import Organisation, ServiceStation
 from schema.shape import nesting
@@ -247,6 +267,63 @@ class Query:
         to: date | None = None,
     ) -> CaseStats:
         return await cases.case_stats(info.context, within, from_, last=to)
+
+    @strawberry.field(metadata=roles(PROJECTS))
+    async def project(self, info: Info, id: strawberry.ID) -> Project | None:
+        return await projects.project(info.context, id)
+
+    @strawberry.field(
+        description="Projects of joint creation in a region or grid or anywhere below it, of "
+        "one state and kind or all; ordered by id.",
+        metadata=roles(PROJECTS),
+    )
+    async def projects(
+        self,
+        info: Info,
+        within: str,
+        state: ProjectState | None = None,
+        *,
+        kind: ProjectKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Project]:
+        return await projects.projects_within(
+            info.context, within, state, kind=kind, first=first, after=after
+        )
+
+    @strawberry.field(
+        description="Projects proposed within the scope on the days from..to (Asia/Shanghai): "
+        "per state, per kind, and residents' satisfaction.",
+        metadata=roles(PROJECTS),
+    )
+    async def project_stats(
+        self,
+        info: Info,
+        within: str,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        *,
+        to: date | None = None,
+    ) -> ProjectStats:
+        return await projects.project_stats(info.context, within, from_, last=to)
+
+    @strawberry.field(
+        description="Meetings held within a region or grid on the days from..to "
+        "(Asia/Shanghai, either open); ordered by id.",
+        metadata=roles(PROJECTS),
+    )
+    async def meetings(
+        self,
+        info: Info,
+        within: str,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        *,
+        to: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Meeting]:
+        return await meetings.meetings_within(
+            info.context, within, from_, last_day=to, first=first, after=after
+        )
 
     @strawberry.field(
         description="Clear reads of personal data in grids within the scope (and the reader's), "

@@ -32,3 +32,9 @@ class Stats:
         description="Distinct party members with an active DUAL_REPORT membership at asOf "
         "(双报到: reporting to their home community beside their workplace branch)."
     )
+    projects: int = strawberry.field(
+        description="Projects of joint creation (共同缔造) in the scope's grids, in any state."
+    )
+    meetings: int = strawberry.field(
+        description="Meetings held in the scope's grids (恳谈会, 夜话, 岗哨 …)."
+    )

@@ -175,3 +175,62 @@ class Rating(Enum):
     SATISFIED = "SATISFIED"
     BASICALLY_SATISFIED = "BASICALLY_SATISFIED"
     NOT_SATISFIED = "NOT_SATISFIED"
+
+
+class ProjectKind(Enum):
+    """What a project of joint creation (共同缔造) builds or makes better."""
+
+    RENOVATION = "RENOVATION"  # an old compound's renovation (老旧小区改造)
+    CHARGER_SHED = "CHARGER_SHED"  # a shed to charge electric bikes
+    SHARED_SPACE = "SHARED_SPACE"  # a shared garden, a reading corner, a yard for the elderly
+    ROAD_AND_LIGHTING = "ROAD_AND_LIGHTING"
+    GREENING = "GREENING"
+    PARKING = "PARKING"
+    OTHER = "OTHER"
+
+
+class ProjectOrigin(Enum):
+    """Where a project came from: a meeting (a house-yard talk …), the residents' list of
+    wishes (群众需求清单), or a case."""
+
+    MEETING = "MEETING"
+    RESIDENTS_LIST = "RESIDENTS_LIST"
+    CASE = "CASE"
+    OTHER = "OTHER"
+
+
+class ProjectState(Enum):
+    """共谋 → 共建 → 共管 → 共评: proposed, planned, being built, done, judged by residents."""
+
+    PROPOSED = "PROPOSED"
+    PLANNED = "PLANNED"
+    BUILDING = "BUILDING"
+    DONE = "DONE"
+    EVALUATED = "EVALUATED"
+
+
+# The one way through: each state and the state that follows it. EVALUATED follows DONE
+# only through a household's rating (graph.projects.evaluate_project).
+PROJECT_NEXT = {
+    ProjectState.PROPOSED: ProjectState.PLANNED,
+    ProjectState.PLANNED: ProjectState.BUILDING,
+    ProjectState.BUILDING: ProjectState.DONE,
+    ProjectState.DONE: ProjectState.EVALUATED,
+}
+
+
+class MeetingKind(Enum):
+    """The talks where residents and cadres meet and cadres commit on the spot."""
+
+    RED_HOUSEYARD_TALK = "RED_HOUSEYARD_TALK"  # 红色屋场恳谈会
+    EVENING_TALK = "EVENING_TALK"  # 幸福夜话
+    SEVEN_THIRTY_POST = "SEVEN_THIRTY_POST"  # 七点半岗哨
+    RESIDENTS_COUNCIL = "RESIDENTS_COUNCIL"  # 居民议事会
+    OTHER = "OTHER"
+
+
+class MatterKind(Enum):
+    """What a meeting recorded: a matter residents raised, or a commitment cadres made."""
+
+    RAISED = "RAISED"
+    COMMITMENT = "COMMITMENT"

@@ -42,6 +42,9 @@ TYPES = {
     "levelSince": "datetime",
     "services": "string[]",
     "targetGroups": "string[]",
+    "moneyYuan": "long",
+    "labourDays": "long",
+    "proposedAt": "datetime",
 }
 PYTHON_TYPES: dict[str, type] = {
     "string": str,
@@ -106,6 +109,9 @@ NODES = {
         To("TO", "Household", "household"), To("BY", "Person", "visitor"),
         To("FOR", "PartyOrganization", "org"),
     )),
+    "meetings.csv": NodeFile("Meeting", "id", (
+        To("IN", "Grid", "grid"), To("AT", "Building", "building"),
+    )),
 }  # fmt: skip
 DATED = {
     "memberships.csv": DatedFile("MEMBER_OF", "PartyOrganization"),
@@ -117,6 +123,19 @@ CASES = NodeFile(
 EVALUATIONS = NodeFile(
     "Evaluation", "id", (To("OF", "Case", "case"), To("BY", "Household", "household"))
 )
+# Projects, their events, meetings' matters and projects' ratings come after the cases.
+PROJECTS = NodeFile("Project", "id", (
+    To("IN", "Grid", "grid"), To("CAME_FROM", "Case", "case"),
+    To("CAME_FROM", "Meeting", "meeting"),
+))  # fmt: skip
+PROJECT_EVENTS = NodeFile("ProjectEvent", None, (To("BY", "Person", "actor"),))
+MATTERS = NodeFile(
+    "Matter", "id", (To("BECAME", "Case", "case"), To("BECAME", "Project", "project"))
+)
+PROJECT_EVALUATIONS = NodeFile(
+    "Evaluation", "id", (To("OF", "Project", "project"), To("BY", "Household", "household"))
+)
+ATTENDED = {"person": "Person", "org": "Organisation", "partyOrg": "PartyOrganization"}
 EVENTS = NodeFile(
     "CaseEvent", None, (To("BY", "Person", "actor"), To("AT", "GovernanceCenter", "center"))
 )
@@ -214,6 +233,50 @@ def write_input(
             write(evaluation_row(record, pii_keys))
             if done % BATCH == 0 or done == total:
                 progress("evaluations.csv", done, total)
+    _write_meetings_and_projects(out, dataset, pii_keys, progress=progress)
+
+
+def _write_meetings_and_projects(
+    out: AdminInput, dataset: Path, pii_keys: PiiKeys, *, progress: Progress
+) -> None:
+    """What the online switch writes of meetings and projects: attendees as links, each
+    project with the state, last seq and proposal time its events give it."""
+
+    def rows(file: str) -> list[Row]:
+        if not (dataset / file).is_file():
+            return []
+        return [ROWS[file](record, pii_keys) for record in reread(dataset, file)]
+
+    for row in rows("meeting_attendees.csv"):
+        for field, label in ATTENDED.items():
+            if row[field] is not None:
+                meeting = ("Meeting", row["meeting"])
+                out.relationship("ATTENDED_BY", meeting, (label, row[field]), props={})
+    events = sorted(rows("project_events.csv"), key=lambda row: row["props"]["seq"])
+    facts: dict[str, dict[str, Any]] = {}
+    for event in events:
+        seen = facts.setdefault(event["project"], {"proposedAt": event["props"]["at"]})
+        seen.update(state=event["props"]["toState"], lastSeq=event["props"]["seq"])
+    write_project = _node_writer(out, PROJECTS)
+    for row in rows("projects.csv"):
+        write_project({**row, "props": {**row["props"], **facts[row["key"]]}})
+        for person in row["supervisors"]:
+            out.relationship("SUPERVISED_BY", ("Project", row["key"]), ("Person", person), props={})
+    write_event = _node_writer(out, PROJECT_EVENTS)
+    for event in events:
+        key = f"{event['project']}#{event['props']['seq']}"
+        write_event({**event, "key": key})
+        out.relationship(
+            "HAS_EVENT", ("Project", event["project"]), ("ProjectEvent", key), props={}
+        )
+    write_matter = _node_writer(out, MATTERS)
+    for row in rows("meeting_matters.csv"):
+        write_matter(row)
+        out.relationship("RAISED", ("Meeting", row["meeting"]), ("Matter", row["key"]), props={})
+    write_rating = _node_writer(out, PROJECT_EVALUATIONS)
+    for row in rows("project_evaluations.csv"):
+        write_rating(row)
+    progress("projects.csv", len(facts), len(facts))
 
 
 def _node_writer(out: AdminInput, spec: NodeFile) -> Callable[[Row], None]:

@@ -19,6 +19,7 @@ from graph.case_machine import CaseChain, CaseFacts, Event, advance, report
 from graph.core.db import Database
 from graph.core.errors import BadUserInput, InvalidTransition
 from graph.core.model import (
+    PROJECT_NEXT,
     REGION_RANK,
     ROLE_RULES,
     CaseAction,
@@ -27,6 +28,8 @@ from graph.core.model import (
     CaseState,
     GovernanceLevel,
     GridKind,
+    ProjectOrigin,
+    ProjectState,
     RegionLevel,
     Role,
     role_rule_text,
@@ -56,6 +59,8 @@ KINDS = {
         Kind("GovernanceCenter", "id", "centers.csv", "governance centre"),
         Kind("Organisation", "id", "organisations.csv", "organisation"),
         Kind("Case", "caseNo", "cases.csv", "case"),
+        Kind("Meeting", "id", "meetings.csv", "meeting"),
+        Kind("Project", "id", "projects.csv", "project"),
     )
 }
 LABEL_OF_FILE = {kind.file: kind.label for kind in KINDS.values()}
@@ -189,6 +194,8 @@ class Validation:
         self.unfoldable: set[str] = set()  # cases with a bad time or action: no fold
         self.evaluations: list[EvaluationRow] = []
         self.yard_of_building: dict[str, str] = {}  # buildings of the dataset's house-yards
+        self.project_lines: dict[str, int] = {}  # projects.csv: id -> line
+        self.project_history: dict[str, list[tuple[int, datetime, ProjectState]]] = {}
 
     async def run(self, db: Database) -> Checked:
         for spec, path in self._files():
@@ -202,6 +209,7 @@ class Validation:
         self._check_org_cycles()
         plans = self._fold_cases()
         self._check_evaluations(plans)
+        check_project_histories(self)
         return Checked(self.problems.messages(), self.counts, plans)
 
     def _files(self) -> Iterator[tuple[FileSpec, Path]]:
@@ -784,6 +792,145 @@ def check_evaluations(v: Validation, records: Records) -> None:
             v.evaluations.append(row)
 
 
+# ---------------------------------------------------------- meetings and projects
+
+
+def check_meetings(v: Validation, records: Records) -> None:
+    for record in records:
+        file, line = "meetings.csv", record.line
+        v.define("Meeting", record["id"], Where(file, line, "id"))
+        v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
+        v.refer("Building", record["building_code"], Where(file, line, "building_code"))
+
+
+ATTENDEE_COLUMNS = {
+    "person_id": "Person",
+    "org_id": "Organisation",
+    "party_org_id": "PartyOrganization",
+}
+
+
+def check_meeting_attendees(v: Validation, records: Records) -> None:
+    lines: dict[tuple[str, str, str], int] = {}
+    for record in records:
+        file, line = "meeting_attendees.csv", record.line
+        v.refer("Meeting", record["meeting_id"], Where(file, line, "meeting_id"))
+        given = [column for column in ATTENDEE_COLUMNS if record[column] is not None]
+        if len(given) != 1:
+            text = "an attendee is a person, an organisation or a party organisation: give one "
+            v.problems.add(
+                file, line, "person_id", text=text + "of person_id, org_id, party_org_id"
+            )
+            continue
+        (column,) = given
+        v.refer(ATTENDEE_COLUMNS[column], record[column], Where(file, line, column))
+        if record["meeting_id"] is not None:
+            identity = (record["meeting_id"], column, record[column])
+            v.unique(lines, identity, Where(file, line, column), what=f"meeting_id and {column}")
+
+
+def check_projects(v: Validation, records: Records) -> None:
+    for record in records:
+        file, line = "projects.csv", record.line
+        if v.define("Project", record["id"], Where(file, line, "id")):
+            v.project_lines[record["id"]] = line
+        v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
+        v.refer("Case", record["case_no"], Where(file, line, "case_no"))
+        v.refer("Meeting", record["meeting_id"], Where(file, line, "meeting_id"))
+        for person in record["supervisors"] or ():
+            v.refer("Person", person, Where(file, line, "supervisors"))
+        for origin, column, what in (
+            (ProjectOrigin.CASE, "case_no", "case"),
+            (ProjectOrigin.MEETING, "meeting_id", "meeting"),
+        ):
+            if record["origin"] is origin and record[column] is None:
+                text = f"a project that came from a {what} names it: give {column}"
+                v.problems.add(file, line, column, text=text)
+
+
+def check_project_events(v: Validation, records: Records) -> None:
+    """Each project's history runs seq 1, 2, 3 … without a gap, from PROPOSED one state on at
+    each step (DESIGN's project machine, graph.core.model.PROJECT_NEXT), never back in time."""
+    file = "project_events.csv"
+    rows: dict[str, list[tuple[int, int, datetime, ProjectState]]] = {}
+    for record in records:
+        v.refer("Project", record["project_id"], Where(file, record.line, "project_id"))
+        v.refer("Person", record["actor_id"], Where(file, record.line, "actor_id"))
+        values = (record["seq"], record["at"], record["state"])
+        if record["project_id"] is not None and None not in values:
+            rows.setdefault(record["project_id"], []).append((record.line, *values))
+    for project, events in rows.items():
+        history: list[tuple[int, datetime, ProjectState]] = []
+        for line, seq, at, state in sorted(events, key=lambda event: (event[1], event[0])):
+            if seq != len(history) + 1:
+                text = f"project {project}'s events run 1, 2, 3 … without a gap or a repeat; "
+                v.problems.add(file, line, "seq", text=text + f"seq {len(history) + 1} is next")
+                break
+            before = history[-1][2] if history else None
+            allowed = PROJECT_NEXT.get(before) if before else ProjectState.PROPOSED
+            if state is not allowed:
+                after = f"after {before.value}" if before else "first"
+                next_state = allowed.value if allowed else "nothing (it is final)"
+                text = f"{state.value} cannot come {after}; {next_state} does"
+                v.problems.add(file, line, "state", text=text)
+                break
+            if history and at < history[-1][1]:
+                text = f"{at.isoformat()} is before the event before it; history runs forward"
+                v.problems.add(file, line, "at", text=text)
+                break
+            history.append((seq, at, state))
+        v.project_history[project] = history
+
+
+def check_project_histories(v: Validation) -> None:
+    """Every project of projects.csv has its history in the dataset, from its proposal."""
+    for project, line in v.project_lines.items():
+        if project not in v.project_history:
+            text = f"project {project} has no history: project_events.csv needs its PROPOSED event"
+            v.problems.add("projects.csv", line, "id", text=text + " (seq 1)")
+
+
+def check_meeting_matters(v: Validation, records: Records) -> None:
+    lines: dict[tuple[str, int], int] = {}
+    for record in records:
+        file, line = "meeting_matters.csv", record.line
+        v.refer("Meeting", record["meeting_id"], Where(file, line, "meeting_id"))
+        v.refer("Case", record["case_no"], Where(file, line, "case_no"))
+        v.refer("Project", record["project_id"], Where(file, line, "project_id"))
+        if record["meeting_id"] is not None and record["seq"] is not None:
+            identity = (record["meeting_id"], record["seq"])
+            v.unique(lines, identity, Where(file, line, "seq"), what="meeting_id and seq")
+        if record["case_no"] is not None and record["project_id"] is not None:
+            text = "a matter became a case or a project, not both"
+            v.problems.add(file, line, "project_id", text=text)
+
+
+def check_project_evaluations(v: Validation, records: Records) -> None:
+    """A household rates a project once, when the project's history has reached DONE."""
+    lines: dict[tuple[str, str], int] = {}
+    for record in records:
+        file, line = "project_evaluations.csv", record.line
+        project, at = record["project_id"], record["at"]
+        v.refer("Project", project, Where(file, line, "project_id"))
+        v.refer("Household", record["household_id"], Where(file, line, "household_id"))
+        if project is not None and record["household_id"] is not None:
+            identity = (project, record["household_id"])
+            v.unique(
+                lines,
+                identity,
+                Where(file, line, "household_id"),
+                what="project_id and household_id",
+            )
+        history = v.project_history.get(project or "")
+        if history and at is not None:
+            done = [moment for _, moment, state in history if state is ProjectState.DONE]
+            if not done or at < done[0]:
+                text = (
+                    f"project {project} is not DONE at this time; residents rate a finished project"
+                )
+                v.problems.add(file, line, "at", text=text)
+
+
 CHECKS: dict[str, Callable[[Validation, Records], None]] = {
     "regions.csv": check_regions,
     "grids.csv": check_grids,
@@ -801,4 +948,10 @@ CHECKS: dict[str, Callable[[Validation, Records], None]] = {
     "case_events.csv": check_case_events,
     "visits.csv": check_visits,
     "evaluations.csv": check_evaluations,
+    "meetings.csv": check_meetings,
+    "meeting_attendees.csv": check_meeting_attendees,
+    "projects.csv": check_projects,
+    "project_events.csv": check_project_events,
+    "meeting_matters.csv": check_meeting_matters,
+    "project_evaluations.csv": check_project_evaluations,
 }

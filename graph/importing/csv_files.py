@@ -25,9 +25,14 @@ from graph.core.model import (
     GovernanceLevel,
     GridKind,
     HouseholdKind,
+    MatterKind,
+    MeetingKind,
     MembershipKind,
     OrganisationKind,
     PartyOrgLevel,
+    ProjectKind,
+    ProjectOrigin,
+    ProjectState,
     Rating,
     RegionLevel,
     Role,
@@ -151,6 +156,12 @@ def text_list(value: str) -> list[str]:
     return [item.strip() for item in LIST_SEPARATORS.split(value) if item.strip()]
 
 
+def whole_number(value: str) -> int:
+    if re.fullmatch(r"[0-9]{1,12}", value):
+        return int(value)
+    raise CellError(f"{shown(value)} is not a whole number; expected 0, 1, 2 … without a sign")
+
+
 def birth_year(value: str) -> int:
     this_year = date.today().year
     if re.fullmatch(r"[0-9]{4}", value) and 1900 <= int(value) <= this_year:
@@ -258,6 +269,40 @@ FILES: tuple[FileSpec, ...] = (
     )),
     FileSpec("evaluations.csv", (
         Column("case_no", text, True), Column("household_id", text, True),
+        Column("at", datetime_value, True), Column("rating", enum_of(Rating, "rating"), True),
+        Column("comment", text),
+    )),
+    # Meetings and projects of joint creation (docs/import.md).
+    FileSpec("meetings.csv", (
+        Column("id", text, True), Column("at", datetime_value, True),
+        Column("kind", enum_of(MeetingKind, "meeting kind"), True),
+        Column("grid_code", text, True), Column("building_code", text), Column("title", text),
+    )),
+    FileSpec("meeting_attendees.csv", (
+        Column("meeting_id", text, True), Column("person_id", text), Column("org_id", text),
+        Column("party_org_id", text),
+    )),
+    FileSpec("projects.csv", (
+        Column("id", text, True), Column("title", text, True),
+        Column("kind", enum_of(ProjectKind, "project kind"), True),
+        Column("origin", enum_of(ProjectOrigin, "project origin"), True),
+        Column("grid_code", text, True), Column("case_no", text), Column("meeting_id", text),
+        Column("materials", text), Column("money_yuan", whole_number),
+        Column("labour_days", whole_number), Column("supervisors", text_list),
+    )),
+    FileSpec("project_events.csv", (
+        Column("project_id", text, True), Column("seq", whole_number, True),
+        Column("at", datetime_value, True),
+        Column("state", enum_of(ProjectState, "project state"), True),
+        Column("actor_id", text), Column("note", text),
+    )),
+    FileSpec("meeting_matters.csv", (
+        Column("meeting_id", text, True), Column("seq", whole_number, True),
+        Column("kind", enum_of(MatterKind, "matter kind"), True), Column("text", text, True),
+        Column("case_no", text), Column("project_id", text),
+    )),
+    FileSpec("project_evaluations.csv", (
+        Column("project_id", text, True), Column("household_id", text, True),
         Column("at", datetime_value, True), Column("rating", enum_of(Rating, "rating"), True),
         Column("comment", text),
     )),

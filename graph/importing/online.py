@@ -34,6 +34,7 @@ from graph.importing.csv_files import FILES, SPECS, FileReading, Problems, Recor
 from graph.importing.runs import ImportRun, ImportUnfinished, dataset_digest
 from graph.kept import coverage
 from graph.people import seal_clear_values
+from graph.projects import event_props
 from graph.security import personal_data
 from graph.security.sealing import PiiKeys
 from graph.store.migrations import migrate
@@ -305,6 +306,17 @@ NODE_WRITES = {
         Link("TO", "Household", "id", "household"), Link("BY", "Person", "id", "visitor"),
         Link("FOR", "PartyOrganization", "id", "org"),
     ),
+    "meetings.csv": node_write(
+        "Meeting", "id",
+        Link("IN", "Grid", "code", "grid"), Link("AT", "Building", "code", "building"),
+    ),
+    "meeting_attendees.csv": """UNWIND $rows AS row
+        MATCH (m:Meeting {id: row.meeting})
+        CALL (m, row) { MATCH (x:Person {id: row.person}) MERGE (m)-[:ATTENDED_BY]->(x) }
+        CALL (m, row) { MATCH (x:Organisation {id: row.org}) MERGE (m)-[:ATTENDED_BY]->(x) }
+        CALL (m, row) {
+          MATCH (x:PartyOrganization {id: row.partyOrg}) MERGE (m)-[:ATTENDED_BY]->(x)
+        }""",
 }  # fmt: skip
 
 # What a --replace keeps only as far as the dataset holds it: each file's label and key.
@@ -320,14 +332,59 @@ KEYED = {
     "stations.csv": ("ServiceStation", "id"),
     "organisations.csv": ("Organisation", "id"),
     "visits.csv": ("Visit", "id"),
+    # Meetings are records replaced with the dataset, as visits; their matters are written
+    # after the cases (the switch removes them all first and writes the dataset's).
+    "meetings.csv": ("Meeting", "id"),
+    "meeting_matters.csv": ("Matter", "id"),
 }
-DATED = {"memberships.csv": "MEMBER_OF", "volunteers.csv": "VOLUNTEERS_IN"}
+DATED = {
+    "memberships.csv": "MEMBER_OF",
+    "volunteers.csv": "VOLUNTEERS_IN",
+    "meeting_attendees.csv": "ATTENDED_BY",
+}
 
 # Residents' ratings name cases, which the switch writes after every file above.
 AFTER_CASES = {
     "evaluations.csv": node_write(
         "Evaluation", "id",
         Link("OF", "Case", "caseNo", "case"), Link("BY", "Household", "id", "household"),
+    ),
+    # Projects name cases, and keep their history as cases do: a replace keeps them.
+    "projects.csv": node_write(
+        "Project", "id",
+        Link("IN", "Grid", "code", "grid"), Link("CAME_FROM", "Case", "caseNo", "case"),
+        Link("CAME_FROM", "Meeting", "id", "meeting"),
+    ) + """WITH n, row
+        CALL (n) { MATCH (n)-[old:SUPERVISED_BY]->() DELETE old }
+        FOREACH (k IN row.supervisors |
+          MERGE (p:Person {id: k}) MERGE (n)-[:SUPERVISED_BY]->(p))""",
+    # Events are history: one stored is never changed (ON CREATE); the project's state,
+    # last seq and proposal time follow from all its events.
+    "project_events.csv": """UNWIND $rows AS row
+        MATCH (p:Project {id: row.project})
+        MERGE (e:ProjectEvent {project: row.project, seq: row.props.seq})
+        ON CREATE SET e += row.props
+        MERGE (p)-[:HAS_EVENT]->(e)
+        WITH p, e, row
+        CALL (e, row) {
+          WITH e, row WHERE NOT EXISTS { (e)-[:BY]->() }
+          MATCH (a:Person {id: row.actor}) CREATE (e)-[:BY]->(a)
+        }
+        WITH DISTINCT p
+        CALL (p) {
+          MATCH (p)-[:HAS_EVENT]->(e:ProjectEvent)
+          WITH e ORDER BY e.seq RETURN collect(e) AS events
+        }
+        SET p.state = last(events).toState, p.lastSeq = last(events).seq,
+            p.proposedAt = head(events).at""",
+    "meeting_matters.csv": node_write(
+        "Matter", "id",
+        Link("BECAME", "Case", "caseNo", "case"), Link("BECAME", "Project", "id", "project"),
+    ) + """WITH n, row
+        MATCH (m:Meeting {id: row.meeting}) MERGE (m)-[:RAISED]->(n)""",
+    "project_evaluations.csv": node_write(
+        "Evaluation", "id",
+        Link("OF", "Project", "id", "project"), Link("BY", "Household", "id", "household"),
     ),
 }  # fmt: skip
 STAGED = {**NODE_WRITES, **AFTER_CASES}
@@ -476,6 +533,72 @@ def evaluation_row(record: Record, pii_keys: PiiKeys) -> Row:
     }
 
 
+def meeting_row(record: Record, pii_keys: PiiKeys) -> Row:
+    props = {"at": record["at"], "kind": _name(record["kind"]), "title": record["title"]}
+    return {
+        "key": record["id"],
+        "props": props,
+        "grid": record["grid_code"],
+        "building": record["building_code"],
+    }
+
+
+def attendee_row(record: Record, pii_keys: PiiKeys) -> Row:
+    return {
+        "meeting": record["meeting_id"],
+        "person": record["person_id"],
+        "org": record["org_id"],
+        "partyOrg": record["party_org_id"],
+    }
+
+
+def project_row(record: Record, pii_keys: PiiKeys) -> Row:
+    props = {
+        "title": record["title"],
+        "kind": _name(record["kind"]),
+        "origin": _name(record["origin"]),
+        "materials": record["materials"],
+        "moneyYuan": record["money_yuan"],
+        "labourDays": record["labour_days"],
+    }
+    return {
+        "key": record["id"],
+        "props": props,
+        "grid": record["grid_code"],
+        "case": record["case_no"],
+        "meeting": record["meeting_id"],
+        "supervisors": record["supervisors"] or [],
+    }
+
+
+def project_event_row(record: Record, pii_keys: PiiKeys) -> Row:
+    project, seq = record["project_id"], record["seq"]
+    props = event_props(project, seq, record["at"], to_state=record["state"], note=record["note"])
+    return {"project": project, "props": props, "actor": record["actor_id"]}
+
+
+def matter_row(record: Record, pii_keys: PiiKeys) -> Row:
+    meeting, seq = record["meeting_id"], record["seq"]
+    return {
+        "key": f"{meeting}-{seq}",  # as recordMeeting numbers a meeting's matters
+        "props": {"seq": seq, "kind": _name(record["kind"]), "text": record["text"]},
+        "meeting": meeting,
+        "case": record["case_no"],
+        "project": record["project_id"],
+    }
+
+
+def project_evaluation_row(record: Record, pii_keys: PiiKeys) -> Row:
+    project, household, at = record["project_id"], record["household_id"], record["at"]
+    props = {"at": at, "rating": _name(record["rating"]), "comment": record["comment"]}
+    return {
+        "key": evaluation_id(project, household, at),
+        "props": props,
+        "project": project,
+        "household": household,
+    }
+
+
 ROWS: dict[str, Callable[[Record, PiiKeys], Row]] = {
     "regions.csv": region_row,
     "grids.csv": grid_row,
@@ -491,6 +614,12 @@ ROWS: dict[str, Callable[[Record, PiiKeys], Row]] = {
     "volunteers.csv": volunteer_row,
     "visits.csv": visit_row,
     "evaluations.csv": evaluation_row,
+    "meetings.csv": meeting_row,
+    "meeting_attendees.csv": attendee_row,
+    "projects.csv": project_row,
+    "project_events.csv": project_event_row,
+    "meeting_matters.csv": matter_row,
+    "project_evaluations.csv": project_evaluation_row,
 }
 
 

@@ -35,6 +35,10 @@ UNIQUE_KEYS = {
     "PersistedOperation": ("sha256",),  # registered GraphQL operations
     "Visit": ("id",),
     "Evaluation": ("id",),
+    "Project": ("id",),
+    "ProjectEvent": ("project", "seq"),
+    "Meeting": ("id",),
+    "Matter": ("id",),
 }
 
 # Unique where set: the client's idempotency key of reportCase (graph.cases.report).
@@ -49,6 +53,7 @@ INDEXES = {
     "Case": "reportedAt",
     "AccessRecord": "gridCode",
     "Visit": "at",
+    "Meeting": "at",
 }
 
 

@@ -46,6 +46,7 @@ from graph.synthetic.places import (
     write_places,
     write_services,
 )
+from graph.synthetic.projects import write_projects
 from graph.synthetic.site import PlaceContext, Site
 from graph.synthetic.visits import write_visits
 
@@ -232,6 +233,7 @@ def write_place(site: Site) -> None:
     write_services(site)
     write_cases(site)
     write_visits(site)
+    write_projects(site)
     release(site)
 
 

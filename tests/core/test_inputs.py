@@ -16,7 +16,9 @@ import pytest
 import schema
 import schema.cases
 import schema.evaluations
+import schema.meetings
 import schema.party
+import schema.projects
 import schema.visits
 from graph.core.records import from_input
 
@@ -28,6 +30,11 @@ PAIRS: list[tuple[type, Callable[[Any], Any]]] = [
     (schema.party.AssignInput, schema.party.new_assignment),
     (schema.evaluations.EvaluateCaseInput, schema.evaluations.new_evaluation),
     (schema.visits.RecordVisitInput, schema.visits.new_visit),
+    (schema.projects.ProposeProjectInput, schema.projects.new_project),
+    (schema.projects.AdvanceProjectInput, schema.projects.project_step),
+    (schema.projects.EvaluateProjectInput, schema.projects.new_project_evaluation),
+    (schema.meetings.RecordMeetingInput, schema.meetings.new_meeting),
+    (schema.meetings.MatterInput, schema.meetings.new_matter),
 ]
 
 
@@ -35,6 +42,10 @@ def _distinct(hint: Any, i: int) -> Any:
     """A value of the annotation's type, different for each `i`."""
     if get_origin(hint) in (Union, types.UnionType):
         return _distinct(next(arg for arg in get_args(hint) if arg is not type(None)), i)
+    if get_origin(hint) is list:
+        # A list of ids holds one; a list of nested inputs (checked as a pair of its own) none.
+        (item,) = get_args(hint)
+        return [] if hasattr(item, "__strawberry_definition__") else [_distinct(item, i)]
     if isinstance(hint, type) and issubclass(hint, Enum):
         return list(hint)[i % len(hint)]
     if hint is bool:

@@ -43,12 +43,20 @@ organisations           x      x       x        x           x          x
 stations                x      x       x        x           x          x
 visits                  .      x       x        x           .          x
 unvisitedHouseholds     .      x       x        x           .          x
+project                 .      x       x        x           x          x
+projects                .      x       x        x           x          x
+projectStats            .      x       x        x           x          x
+meetings                .      x       x        x           x          x
 reportCase              .      .       .        x           x          x
 advanceCase             .      .       .        x           x          x
 assign                  .      .       .        .           .          x
 endAssignment           .      .       .        .           .          x
 recordVisit             .      .       .        x           .          x
 evaluateCase            .      .       .        x           x          x
+proposeProject          .      .       .        x           x          x
+advanceProject          .      .       .        x           x          x
+evaluateProject         .      .       .        x           x          x
+recordMeeting           .      .       .        x           x          x
 """
 
 FIELD_MATRIX = """
@@ -72,6 +80,7 @@ PartyOrganization.assignments .     .       x        x           .          x
 Grid.workers                 x      x       x        x           x          x
 Region.centers               x      x       x        x           x          x
 SearchHit.person             .      .       x        x           x          x
+Project.evaluations          .      .       x        x           x          x
 """
 
 
@@ -83,7 +92,8 @@ def parse(matrix: str) -> dict[str, set[str]]:
 
 
 # One operation per root field, on demo ids; a refused write changes nothing, and the
-# allowed ones only add a case, a note, an assignment, a visit and a rating.
+# allowed ones only add a case, a note, an assignment, a visit, a rating, a project, a
+# meeting and a project's rating (advanceProject expects a state J002 is not in: CONFLICT).
 ROOT_OPERATIONS = {
     "region": '{ region(code: "420602") { name } }',
     "topRegions": "{ topRegions { name stations { name } partyOrganizations { name } } }",
@@ -119,6 +129,18 @@ ROOT_OPERATIONS = {
     'purpose: CARE, visitorId: "P0262" }) { id } }',
     "evaluateCase": 'mutation { evaluateCase(input: { caseNo: "XY-2026-0005", '
     'householdId: "H0001", rating: SATISFIED }) { rating } }',
+    "project": '{ project(id: "J001") { title } }',
+    "projects": '{ projects(within: "420602") { totalCount } }',
+    "projectStats": '{ projectStats(within: "420602") { projects } }',
+    "meetings": '{ meetings(within: "420602") { totalCount } }',
+    "proposeProject": 'mutation { proposeProject(input: { title: "matrix", kind: OTHER, '
+    'origin: OTHER, gridCode: "420602001001-G01" }) { id } }',
+    "advanceProject": 'mutation { advanceProject(input: { projectId: "J002", toState: DONE, '
+    "expectedState: PLANNED }) { state } }",
+    "evaluateProject": 'mutation { evaluateProject(input: { projectId: "J003", '
+    'householdId: "H0018", rating: SATISFIED }) { rating } }',
+    "recordMeeting": "mutation { recordMeeting(input: { kind: EVENING_TALK, "
+    'gridCode: "420602001001-G01" }) { id } }',
 }
 
 # A field of a type reached through fields every role may select where possible.
@@ -143,6 +165,7 @@ FIELD_OPERATIONS = {
     "Grid.workers": f"{{ {WORKERS} {{ name }} }} }}",
     "Region.centers": '{ region(code: "420602") { centers { name } } }',
     "SearchHit.person": '{ search(text: "孙磊") { nodes { person { name } } } }',
+    "Project.evaluations": '{ project(id: "J001") { evaluations { rating } } }',
 }
 
 
