@@ -18,8 +18,11 @@ from graph.core.db import Database, Transaction
 from graph.core.errors import BadUserInput, NotFound
 from graph.core.model import MatterKind, MeetingKind
 from graph.core.records import record
+from graph.party import ORGANIZATIONS
+from graph.people import PEOPLE
 from graph.security import scope
 from graph.security.scope import organisation_visible, organization_visible, person_visible
+from graph.services import ORGANISATIONS
 from graph.visits import IN_PERIOD
 
 
@@ -72,6 +75,28 @@ GRID_MEETINGS = Walk(
     "id",
     MEETING,
     partial(record, Meeting),
+)
+# Who attended, as the read planner walks it: those the reader may see, by id.
+MEETING_PEOPLE = Walk(
+    "MATCH (:Meeting {id: parent})-[:ATTENDED_BY]->(n:Person)",
+    "id",
+    PEOPLE.projection,
+    PEOPLE.build,
+    PEOPLE.visible,
+)
+MEETING_ORGANISATIONS = Walk(
+    "MATCH (:Meeting {id: parent})-[:ATTENDED_BY]->(n:Organisation)",
+    "id",
+    ORGANISATIONS.projection,
+    ORGANISATIONS.build,
+    ORGANISATIONS.visible,
+)
+MEETING_PARTY_ORGANIZATIONS = Walk(
+    "MATCH (:Meeting {id: parent})-[:ATTENDED_BY]->(n:PartyOrganization)",
+    "id",
+    ORGANIZATIONS.projection,
+    ORGANIZATIONS.build,
+    ORGANIZATIONS.visible,
 )
 MEETINGS_WITHIN = Walk(
     f"""{scope.grids_within("parent")}

@@ -27,6 +27,7 @@ from graph.core.model import (
 )
 from graph.core.records import record
 from graph.evaluations import EVALUATION, RATING_COUNTS, Evaluation, evaluation_id
+from graph.people import PEOPLE
 from graph.security import scope
 from graph.security.scope import person_visible
 from graph.visits import period
@@ -100,6 +101,14 @@ CASE_PROJECTS = Walk(
     PROJECT,
     partial(record, Project),
     VISIBLE,
+)
+# The supervisors the reader may see, by id, as the read planner walks them.
+PROJECT_SUPERVISORS = Walk(
+    "MATCH (:Project {id: parent})-[:SUPERVISED_BY]->(n:Person)",
+    "id",
+    PEOPLE.projection,
+    PEOPLE.build,
+    PEOPLE.visible,
 )
 PROJECTS_WITHIN = Walk(
     f"""{scope.grids_within("parent")}

@@ -44,7 +44,7 @@ from resolvers.paging import encode_cursor, window
 
 FieldDetailsList = list[FieldDetails]
 # Arguments passed on as they are; `first`/`after` and `asOf` are checked or defaulted.
-PLAIN = {"code", "id", "caseNo", "within", "history", "kind", "days"}
+PLAIN = {"code", "id", "caseNo", "within", "history", "kind", "days", "state"}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
 
-from graph import cases, evaluations, party, people, places, services, visits
+from graph import cases, evaluations, meetings, party, people, places, projects, services, visits
 from graph.core.batch import Lookup, Walk
 from graph.core.model import CaseAction, CaseState, GovernanceLevel
 
@@ -108,6 +108,8 @@ KINDS: dict[str, Kind] = {
             "stations": Link("ServiceStation", "list", services.GRID_STATIONS),
             "dualReportUnits": Link("Assignment", "list", party.GRID_DUAL_REPORT_UNITS),
             "organisations": Link("Organisation", "list", services.GRID_ORGANISATIONS),
+            "projects": Link("Project", "list", projects.GRID_PROJECTS),
+            "meetings": Link("Meeting", "list", meetings.GRID_MEETINGS, params=period),
         },
     ),
     "Building": Kind(
@@ -225,6 +227,12 @@ KINDS: dict[str, Kind] = {
             "reportedBy": _to("REPORTED_BY", "Person", people.PEOPLE),
             "events": Link("CaseEvent", "list", cases.CASE_EVENTS, guard=READABLE_EVENT),
             "evaluations": Link("Evaluation", "list", evaluations.CASE_EVALUATIONS),
+            # The first by id, as the resolvers take it.
+            "project": one(
+                "Project",
+                "MATCH ({})<-[:CAME_FROM]-(n:Project) WITH n ORDER BY n.id",
+                projects.PROJECTS,
+            ),
         },
         times=frozenset({"reportedAt", "closedAt"}),
     ),
@@ -278,5 +286,54 @@ KINDS: dict[str, Kind] = {
             "branch": _to("FOR", "PartyOrganization", party.ORGANIZATIONS),
         },
         times=frozenset({"at"}),
+    ),
+    "Project": Kind(
+        "Project",
+        "id",
+        {
+            **_props("id", "title", "kind", "origin", "state", "materials"),
+            **_props("moneyYuan", "labourDays", "proposedAt", "lastSeq"),
+        },
+        {
+            "grid": _to("IN", "Grid", places.GRIDS),
+            "sourceCase": _to("CAME_FROM", "Case", cases.CASES),
+            "sourceMeeting": _to("CAME_FROM", "Meeting", meetings.MEETINGS),
+            "supervisors": Link("Person", "list", projects.PROJECT_SUPERVISORS),
+            "events": Link("ProjectEvent", "list", projects.PROJECT_EVENTS),
+            "evaluations": Link("Evaluation", "list", projects.PROJECT_EVALUATIONS),
+        },
+        times=frozenset({"proposedAt"}),
+    ),
+    "ProjectEvent": Kind(
+        "ProjectEvent",
+        "seq",
+        _props("seq", "at", "fromState", "toState", "note"),
+        {"actor": _to("BY", "Person", people.PEOPLE)},
+        times=frozenset({"at"}),
+    ),
+    "Meeting": Kind(
+        "Meeting",
+        "id",
+        _props("id", "at", "kind", "title"),
+        {
+            "grid": _to("IN", "Grid", places.GRIDS),
+            "building": _to("AT", "Building", places.BUILDINGS),
+            "attendees": Link("Person", "list", meetings.MEETING_PEOPLE),
+            "organisations": Link("Organisation", "list", meetings.MEETING_ORGANISATIONS),
+            "partyOrganizations": Link(
+                "PartyOrganization", "list", meetings.MEETING_PARTY_ORGANIZATIONS
+            ),
+            "matters": Link("Matter", "list", meetings.MEETING_MATTERS),
+        },
+        times=frozenset({"at"}),
+    ),
+    "Matter": Kind(
+        "Matter",
+        "seq",
+        _props("seq", "kind", "text"),
+        {
+            "case": _to("BECAME", "Case", cases.CASES),
+            "project": _to("BECAME", "Project", projects.PROJECTS),
+        },
     ),
 }

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from graph import cases, party, people, places, services, visits
+from graph import cases, meetings, party, people, places, projects, services, visits
 from graph.core.batch import Lookup, Walk
 from graph.core.db import Database
 from graph.core.records import record
@@ -59,6 +59,11 @@ def _kind(args: Mapping[str, Any]) -> Mapping[str, Any]:
     """`kind` (an enum's name, or null for all) beside what dated walks read."""
     kind = args.get("kind")
     return {**dated(args), "kind": getattr(kind, "value", kind)}
+
+
+def _state_and_kind(args: Mapping[str, Any]) -> Mapping[str, Any]:
+    state = args.get("state")
+    return {**_kind(args), "state": getattr(state, "value", state)}
 
 
 def _unvisited(args: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -118,6 +123,9 @@ ROOTS: dict[str, Root] = {
     "stations": Within("ServiceStation", services.STATIONS_WITHIN, params=_kind),
     "visits": Within("Visit", visits.VISITS_WITHIN, params=period),
     "unvisitedHouseholds": Within("Household", visits.UNVISITED_WITHIN, params=_unvisited),
+    "project": ByKey("Project", projects.PROJECTS, "id"),
+    "projects": Within("Project", projects.PROJECTS_WITHIN, params=_state_and_kind),
+    "meetings": Within("Meeting", meetings.MEETINGS_WITHIN, params=period),
     "cases": CaseList(),
     "caseStats": CaseFigures(),
 }

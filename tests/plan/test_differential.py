@@ -150,6 +150,19 @@ NETWORK = [
     'organisations(within: "420600", first: 5) { totalCount nodes { id name } } '
     'organisation(id: "O001") { name volunteers(asOf: "2024-01-01") { nodes { id } } } }',
     '{ partyMembers(within: "420602001001", kind: DUAL_REPORT) { totalCount nodes { id } } }',
+    # Joint creation: projects, their history and ratings, meetings and what they raised.
+    '{ project(id: "J001") { id title kind origin state materials moneyYuan labourDays '
+    "proposedAt lastSeq grid { code } sourceCase { caseNo } sourceMeeting { id title } "
+    "supervisors { id } events { seq at fromState toState note actor { id } } "
+    "evaluations { id rating round household { id } } } }",
+    '{ projects(within: "420600", first: 3) { totalCount edges { cursor node { id state } } '
+    'pageInfo { hasNextPage endCursor } } grid(code: "420602001001-G01") { projects { id } '
+    'meetings(from: "2026-01-01") { id at building { code } attendees { id } organisations '
+    "{ id } partyOrganizations { id } matters { seq kind text case { caseNo } "
+    "project { id } } } } }",
+    '{ meetings(within: "420600", to: "2026-12-31") { totalCount nodes { id kind grid { code } } } '
+    'projects(within: "420602", state: EVALUATED) { nodes { id } } '
+    'case(caseNo: "XY-2026-0002") { project { id sourceCase { caseNo } } } }',
 ]
 SCOPED += NETWORK
 
