@@ -266,6 +266,36 @@ GRID_DUAL_REPORT_UNITS = Walk(
 
 
 @dataclass(frozen=True)
+class HomeServices:
+    """What a party member did in her home community (the community or village of her
+    household) over a period: the services that dual reporting (双报到) asks of her."""
+
+    community_code: str | None  # None: she lives in no household of the graph
+    visits: int  # visits she made to households of the community
+    mediations: int  # disputes of the community she resolved (her RESOLVE events)
+    supervised_projects: int  # joint-creation projects of the community she supervises
+
+
+# Her home community, then each service within it from $from (inclusive) to $until
+# (exclusive), either open; a person with no home counts none.
+_HOME = "(n)-[:LIVES_IN]->(:Household)-[:IN]->(:Building)-[:IN]->(:Grid)-[:IN]->(home:Region)"
+_WITHIN_PERIOD = "($from IS NULL OR {0} >= $from) AND ($until IS NULL OR {0} < $until)"
+HOME_SERVICES = Walk(
+    "MATCH (n:Person {id: parent})",
+    "id",
+    f"community_code: head([{_HOME} | home.code]), "
+    f"visits: COUNT {{ MATCH {_HOME} MATCH (n)<-[:BY]-(v:Visit)-[:TO]->(:Household)-[:IN]->"
+    f"(:Building)-[:IN]->(:Grid)-[:IN]->(home) WHERE {_WITHIN_PERIOD.format('v.at')} }}, "
+    f"mediations: COUNT {{ MATCH {_HOME} MATCH (n)<-[:BY]-(e:CaseEvent {{action: 'RESOLVE'}})"
+    "<-[:HAS_EVENT]-(:Case {category: 'DISPUTE'})-[:IN]->(:Grid)-[:IN]->(home) "
+    f"WHERE {_WITHIN_PERIOD.format('e.at')} }}, "
+    f"supervised_projects: COUNT {{ MATCH {_HOME} MATCH (n)<-[:SUPERVISED_BY]-(j:Project)"
+    f"-[:IN]->(:Grid)-[:IN]->(home) WHERE {_WITHIN_PERIOD.format('j.proposedAt')} }}",
+    partial(record, HomeServices),
+)
+
+
+@dataclass(frozen=True)
 class Coverage:
     """The coverage figures of one region or grid at one date."""
 

@@ -41,3 +41,4 @@ class PartyLoaders:
         self.party_members_within = paged(party.PARTY_MEMBERS_WITHIN)
         self.party_members_of_kind = paged(party.PARTY_MEMBERS_OF_KIND)
         self.grid_dual_report_units = listed(party.GRID_DUAL_REPORT_UNITS)
+        self.home_services = listed(party.HOME_SERVICES)  # .on(from=, until=)

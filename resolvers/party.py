@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 
 from graph import party
 from graph.core.model import HolderKind, MembershipKind, TargetKind
-from graph.party import Assignment, Coverage, Membership, NewAssignment, PartyOrganization
+from graph.party import (
+    Assignment,
+    Coverage,
+    HomeServices,
+    Membership,
+    NewAssignment,
+    PartyOrganization,
+)
 from graph.people import Person
 from graph.places import Building, Grid, Household, Region
 from graph.security import scope
@@ -14,6 +21,7 @@ from loaders.batching import PagedWalk, Parameterised
 from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, make_page, walk_page, window
+from resolvers.visits import period
 
 T = TypeVar("T")
 
@@ -270,3 +278,17 @@ async def assign(ctx: Context, given: NewAssignment) -> Assignment:
 
 async def end_assignment(ctx: Context, id: str, until: date | None) -> Assignment:
     return await party.end_assignment(ctx.db, id, until or ctx.today())
+
+
+async def home_services(
+    ctx: Context, person: Person, first_day: date | None, *, last_day: date | None
+) -> HomeServices:
+    loader = ctx.loaders.party.home_services.on(**period(first_day, last_day))
+    (found,) = await loader.load(person.id)  # the person was seen: her row is there
+    return found
+
+
+async def home_community(ctx: Context, services: HomeServices) -> Region | None:
+    if services.community_code is None:
+        return None
+    return await ctx.loaders.places.region.load(services.community_code)

@@ -14,7 +14,8 @@ from resolvers.context import Context
 from resolvers.paging import Page, walk_page
 
 
-def _period(first: date | None, last: date | None) -> dict[str, object]:
+def period(first: date | None, last: date | None) -> dict[str, object]:
+    """The parameters of the days first..last, refused when they run backwards."""
     if first and last and first > last:
         raise BadUserInput(f"`from` ({first}) is after `to` ({last}).")
     return visits.period(first, last)
@@ -33,7 +34,7 @@ async def person_visits(
     first: int | None,
     after: str | None,
 ) -> Page[Visit]:
-    walk = ctx.loaders.visits.person_visits.on(**_period(first_day, last_day))
+    walk = ctx.loaders.visits.person_visits.on(**period(first_day, last_day))
     return await walk_page(walk, person.id, first, after=after, key_of=lambda v: v.id)
 
 
@@ -46,7 +47,7 @@ async def organization_visits(
     first: int | None,
     after: str | None,
 ) -> Page[Visit]:
-    walk = ctx.loaders.visits.organization_visits.on(**_period(first_day, last_day))
+    walk = ctx.loaders.visits.organization_visits.on(**period(first_day, last_day))
     return await walk_page(walk, org.id, first, after=after, key_of=lambda v: v.id)
 
 
@@ -59,7 +60,7 @@ async def visits_within(
     first: int | None,
     after: str | None,
 ) -> Page[Visit]:
-    params = _period(first_day, last_day)
+    params = period(first_day, last_day)
     await scope.require(ctx.db, within)
     walk = ctx.loaders.visits.visits_within.on(**params)
     return await walk_page(walk, within, first, after=after, key_of=lambda v: v.id)

@@ -90,6 +90,29 @@ class PartyOrganization:
         return await resolve.organization_assignments(info.context, self, as_of, history=history)
 
 
+@type_roles(HOUSEHOLDS)
+@strawberry.type(
+    description="What a party member did in her home community over a period: the services "
+    "dual reporting (双报到) asks of her."
+)
+class HomeServices:
+    visits: int = strawberry.field(description="Visits she made to households of it.")
+    mediations: int = strawberry.field(
+        description="Its disputes she resolved (cases of category DISPUTE, her RESOLVE events)."
+    )
+    supervised_projects: int = strawberry.field(
+        description="Its joint-creation projects proposed in the period that she supervises."
+    )
+
+    @strawberry.field(
+        description="The community or village of her household; null when she has none."
+    )
+    async def community(
+        self, info: Info, services: strawberry.Parent[graph_party.HomeServices]
+    ) -> RegionType | None:
+        return await resolve.home_community(info.context, services)
+
+
 @type_roles(PEOPLE)
 @strawberry.type
 class PartyMembership:

@@ -16,7 +16,7 @@ from schema.context import Info
 from schema.paging import Connection
 
 if TYPE_CHECKING:
-    from schema.party import Assignment, PartyMembership
+    from schema.party import Assignment, HomeServices, PartyMembership
     from schema.places import Household
     from schema.services import Volunteering
     from schema.visits import Visit
@@ -25,6 +25,7 @@ HouseholdType = Annotated["Household", strawberry.lazy("schema.places")]
 VisitType = Annotated["Visit", strawberry.lazy("schema.visits")]
 MembershipType = Annotated["PartyMembership", strawberry.lazy("schema.party")]
 AssignmentType = Annotated["Assignment", strawberry.lazy("schema.party")]
+HomeServicesType = Annotated["HomeServices", strawberry.lazy("schema.party")]
 VolunteeringType = Annotated["Volunteering", strawberry.lazy("schema.services")]
 
 
@@ -80,6 +81,19 @@ class Person:
         self, info: Info, as_of: date | None = None, history: bool = False
     ) -> list[AssignmentType]:
         return await resolve_party.person_assignments(info.context, self, as_of, history=history)
+
+    @strawberry.field(
+        description="What she did in her home community on the days from..to (Asia/Shanghai, "
+        "either open): visits, disputes resolved, projects supervised (双报到).",
+        metadata=roles(HOUSEHOLDS),
+    )
+    async def services_at_home(
+        self,
+        info: Info,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> HomeServicesType:
+        return await resolve_party.home_services(info.context, self, from_, last_day=to)
 
     @strawberry.field(
         description="Visits made by the person on the days from..to (Asia/Shanghai, either open); "
