@@ -28,7 +28,7 @@ from graph.importing.online import ImportRejected, ImportReport, Progress, requi
 from graph.security.sealing import PiiKeys
 from graph.store import local_server
 from graph.store.local_server import Instance, LocalServerError
-from graph.store.migrations import migrate
+from graph.store.migrations import indexes_online, migrate
 
 DATABASE = "neo4j"  # the local server's one user database
 NEW_STORE = "bulk-import"  # the store neo4j-admin writes, until it is swapped in
@@ -149,6 +149,7 @@ async def _migrate(instance: Instance, report: Progress) -> None:
     db = _connect(instance)
     try:
         await migrate(db, report)  # computes the coverage kept (graph.kept), with progress
+        await indexes_online(db)  # populated before the import reports success
     finally:
         await db.close()
 

@@ -24,7 +24,7 @@ from neo4j.exceptions import ClientError
 
 from graph.case_machine import CaseChain
 from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row, record_keyed, reseal
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import NOT_BOOKKEEPING, Database, Row, Transaction
 from graph.core.errors import BadUserInput
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
 from graph.evaluations import evaluation_id
@@ -37,7 +37,7 @@ from graph.people import seal_clear_values
 from graph.projects import event_props
 from graph.security import personal_data
 from graph.security.sealing import PiiKeys
-from graph.store.migrations import migrate
+from graph.store.migrations import indexes_online, lucene_indexes_dropped, migrate
 
 BATCH = 5000
 Progress = Callable[[str, int, int], None]
@@ -110,19 +110,30 @@ async def import_dataset(
                 progress=report,
             )
     await runs.staged_all(db, run)
+    # Into an empty graph (a first import, where the switch holds everything) the search
+    # indexes are made afterwards from the whole graph: far cheaper than updating them
+    # for every node in the switch's commit.
+    first = (await db.read(_NOTHING_SERVED))[0]["empty"]
+    if first:
+        await lucene_indexes_dropped(db)
     try:
         await db.write_transaction(
             lambda tx: _switch(tx, run, checked, chain=chain, progress=report)
         )
     except ClientError as refused:  # a rule of the database that the checks do not know
+        if first:
+            await migrate(db)  # the indexes back: nothing changed
         raise SwitchRefused(
             "Neo4j refused the import, so none of it is served: "
             f"{personal_data.redact(refused.message or str(refused))}. The run is kept "
             "(govgraph import --status): fix the cause and run the same import again, or "
             "abandon it (govgraph import --abandon)."
         ) from None
-    # Households, buildings and assignments moved, added or changed: coverage recomputed.
-    await coverage.rebuild(db, report)
+    if first:  # the indexes made again, the coverage recomputed (the switch marked it stale)
+        await migrate(db, report)
+    else:  # households, buildings and assignments moved, added or changed: coverage recomputed
+        await coverage.rebuild(db, report)
+    await indexes_online(db)
     return ImportReport(dict(checked.counts))
 
 
@@ -150,6 +161,14 @@ async def _stage(
             progress(file, index + 1, total)
             seq, rows = seq + 1, []
 
+
+# Whether the graph holds nothing but bookkeeping: an import's staging included. The
+# first node found answers, however large the graph.
+_NOTHING_SERVED = f"""
+RETURN NOT EXISTS {{
+  MATCH (n) WHERE {NOT_BOOKKEEPING} AND NOT n:ImportLog AND NOT n:ImportRun AND NOT n:ImportBatch
+}} AS empty
+"""
 
 SWITCH = "switching the graph to the import"  # the step named to `progress` meanwhile
 
