@@ -418,7 +418,7 @@ def cases(times: bool) -> Operation:
     projection = ".caseNo, .title, .state, .level" + (", .reportedAt" if times else "")
     floor = f"""
 {GRIDS_WITHIN}
-MATCH (n:Case)-[:IN]->(g)
+MATCH (n:Case)-[:REPORTED_IN]->(g)
 WHERE n.state = $state AND n.category = $category
 WITH n ORDER BY n.caseNo
 WITH collect(n) AS found
@@ -462,7 +462,7 @@ RETURN size(found) AS totalCount, [c IN found[..$first] | c {{{projection}}}] AS
 
 STATS_FLOOR = f"""
 {GRIDS_WITHIN}
-MATCH (n:Case)-[:IN]->(g)
+MATCH (n:Case)-[:REPORTED_IN]->(g)
 WHERE n.reportedAt >= $from AND n.reportedAt < $until
 WITH count(n) AS reported,
      collect(CASE WHEN n.state = 'CLOSED' THEN n.resolvedLevel END) AS settled
@@ -844,7 +844,7 @@ CALL () {{
   RETURN p.id AS person ORDER BY a.id LIMIT 1
 }}
 CALL (county) {{
-  MATCH (:Region {{code: county}})<-[:PART_OF*0..]-(:Region)<-[:IN]-(:Grid)<-[:IN]-(c:Case)
+  MATCH (:Region {{code: county}})<-[:PART_OF*0..]-(:Region)<-[:IN]-(:Grid)<-[:REPORTED_IN]-(c:Case)
   WHERE c.lastSeq >= 6
   RETURN c.caseNo AS caseNo ORDER BY c.caseNo LIMIT 1
 }}

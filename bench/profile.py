@@ -37,9 +37,11 @@ def govgraph_statements(uri: str, op: Operation, picks: Picks) -> list[Statement
     recorded: list[Statement] = []
     read = graph_db.Database.read
 
-    async def recording(self: Any, cypher: str, params: Any = None) -> Any:
+    # With read's keywords (the planner passes `convert`): a wrapper refusing them made the
+    # planner fail and the resolvers answer, so their statements were PROFILEd instead.
+    async def recording(self: Any, cypher: str, params: Any = None, **options: Any) -> Any:
         recorded.append((cypher, self.parameters(params)))  # with $scope and $me
-        return await read(self, cypher, params)
+        return await read(self, cypher, params, **options)
 
     async def ask() -> None:
         app = create_app()

@@ -170,7 +170,7 @@ CASE = (
     "case_no: n.caseNo, .title, .category, .state, .level, reported_at: n.reportedAt, "
     "closed_at: n.closedAt, resolved_level: n.resolvedLevel, last_seq: n.lastSeq, "
     "last_hash: n.lastHash, level_since: n.levelSince, "
-    "grid_code: head([(n)-[:IN]->(g:Grid) | g.code]), "
+    "grid_code: head([(n)-[:REPORTED_IN]->(g:Grid) | g.code]), "
     "reported_by_id: head([(n)-[:REPORTED_BY]->(p:Person) | p.id]), "
     "source: coalesce(n.source, 'REPORTED')"
 )
@@ -180,7 +180,7 @@ EVENT = (
     "center_id: head([(n)-[:AT]->(c:GovernanceCenter) | c.id])"
 )
 
-CASES = Lookup("Case", "caseNo", CASE, partial(record, Case), scope.placed_in_scope("n"))
+CASES = Lookup("Case", "caseNo", CASE, partial(record, Case), scope.case_in_scope("n"))
 CASE_EVENTS = Walk(
     "MATCH (:Case {caseNo: parent})-[:HAS_EVENT]->(n:CaseEvent)", "seq", EVENT, event_from_row
 )
@@ -196,7 +196,7 @@ _FILTERS = f"""
       AND ($reportedTo IS NULL OR n.reportedAt <= $reportedTo)
       AND ($overdue IS NULL OR $overdue = coalesce(
         NOT (n.state IN $settled) AND n.levelSince < $overdueBefore[n.category], false))
-      AND {scope.placed_in_scope("n")}"""
+      AND {scope.case_in_scope("n")}"""
 
 
 def matching(case_filter: CaseFilter) -> str:
@@ -204,7 +204,7 @@ def matching(case_filter: CaseFilter) -> str:
     the parameters of `list_params`."""
     if case_filter.within is None:
         return f"MATCH (n:Case) {_FILTERS}"
-    return f"{scope.GRIDS_WITHIN} MATCH (n:Case)-[:IN]->(g) {_FILTERS}"
+    return f"{scope.GRIDS_WITHIN} MATCH (n:Case)-[:REPORTED_IN]->(g) {_FILTERS}"
 
 
 def list_params(case_filter: CaseFilter, overdue: OverdueRule | None) -> dict[str, object]:
@@ -282,7 +282,7 @@ class CaseStats:
 # each row of the figures says: closed or not, at which level, how many.
 CASE_STATS_MATCH = f"""
     {scope.GRIDS_WITHIN}
-    MATCH (n:Case)-[:IN]->(g)
+    MATCH (n:Case)-[:REPORTED_IN]->(g)
     WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
       AND {scope.grid_in_scope("g")}"""
 CASE_STATS_ROWS = (
@@ -421,7 +421,7 @@ _NEW_CASE = f"""
     SET n += $props
     WITH n
     MATCH (g:Grid {{code: $gridCode}})
-    CREATE (n)-[:IN]->(g)
+    CREATE (n)-[:REPORTED_IN]->(g)
     {coverage.case_added("g")}
     WITH n
     CALL (n) {{ MATCH (p:Person {{id: $reporterId}}) CREATE (n)-[:REPORTED_BY]->(p) }}"""
@@ -429,7 +429,7 @@ _NEW_CASE = f"""
 
 _REPORTED_BEFORE = f"""
     MATCH (n:Case {{requestId: $requestId}})
-    RETURN n {{{CASE}}} AS row, {scope.placed_in_scope("n")} AS visible"""
+    RETURN n {{{CASE}}} AS row, {scope.case_in_scope("n")} AS visible"""
 
 
 async def report(db: Database, new: NewCase, chain: CaseChain) -> Case:
@@ -529,7 +529,7 @@ def _number_taken(given: str | None) -> Conflict:
 # here, and each reads the facts that the one before it committed.
 # Only a case, actor and centre the reader may see are found; no other case is locked.
 _LOCK_AND_READ = f"""
-    MATCH (n:Case {{caseNo: $caseNo}}) WHERE {scope.placed_in_scope("n")}
+    MATCH (n:Case {{caseNo: $caseNo}}) WHERE {scope.case_in_scope("n")}
     {write_lock("n")}
     WITH n
     RETURN n {{{CASE}, lastAt: head([(n)-[:HAS_EVENT]->(e) WHERE e.seq = n.lastSeq | e.at])}}

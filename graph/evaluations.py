@@ -76,7 +76,7 @@ class NewEvaluation:
 
 
 _LOCK_AND_READ = f"""
-    MATCH (c:Case {{caseNo: $caseNo}}) WHERE {scope.placed_in_scope("c")}
+    MATCH (c:Case {{caseNo: $caseNo}}) WHERE {scope.case_in_scope("c")}
     {write_lock("c")}
     WITH c, head(COLLECT {{
       MATCH (c)-[:HAS_EVENT]->(e:CaseEvent {{action: 'CLOSE'}}) RETURN e ORDER BY e.seq DESC LIMIT 1

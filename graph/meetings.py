@@ -149,7 +149,7 @@ _REFERENCES = f"""
              MATCH (x:PartyOrganization {{id: id}}) WHERE {organization_visible("x")} }}]
              AS partyOrganizations,
            [id IN $cases WHERE NOT EXISTS {{
-             MATCH (x:Case {{caseNo: id}}) WHERE {scope.placed_in_scope("x")} }}] AS cases,
+             MATCH (x:Case {{caseNo: id}}) WHERE {scope.case_in_scope("x")} }}] AS cases,
            [id IN $projects WHERE NOT EXISTS {{
              MATCH (x:Project {{id: id}}) WHERE {scope.placed_in_scope("x")} }}] AS projects"""
 _CREATE = f"""

@@ -287,7 +287,7 @@ HOME_SERVICES = Walk(
     f"visits: COUNT {{ MATCH {_HOME} MATCH (n)<-[:BY]-(v:Visit)-[:TO]->(:Household)-[:IN]->"
     f"(:Building)-[:IN]->(:Grid)-[:IN]->(home) WHERE {_WITHIN_PERIOD.format('v.at')} }}, "
     f"mediations: COUNT {{ MATCH {_HOME} MATCH (n)<-[:BY]-(e:CaseEvent {{action: 'RESOLVE'}})"
-    "<-[:HAS_EVENT]-(:Case {category: 'DISPUTE'})-[:IN]->(:Grid)-[:IN]->(home) "
+    "<-[:HAS_EVENT]-(:Case {category: 'DISPUTE'})-[:REPORTED_IN]->(:Grid)-[:IN]->(home) "
     f"WHERE {_WITHIN_PERIOD.format('e.at')} }}, "
     f"supervised_projects: COUNT {{ MATCH {_HOME} MATCH (n)<-[:SUPERVISED_BY]-(j:Project)"
     f"-[:IN]->(:Grid)-[:IN]->(home) WHERE {_WITHIN_PERIOD.format('j.proposedAt')} }}",

@@ -266,7 +266,7 @@ def project_id(at: datetime) -> str:
 # The references of a proposal, each seen by the writer, in one read.
 _PROPOSAL_REFERENCES = f"""
     OPTIONAL MATCH (g:Grid {{code: $grid}})
-    OPTIONAL MATCH (c:Case {{caseNo: $case}}) WHERE {scope.placed_in_scope("c")}
+    OPTIONAL MATCH (c:Case {{caseNo: $case}}) WHERE {scope.case_in_scope("c")}
     OPTIONAL MATCH (m:Meeting {{id: $meeting}}) WHERE {scope.placed_in_scope("m")}
     OPTIONAL MATCH (a:Person {{id: $actor}}) WHERE {person_visible("a")}
     RETURN g IS NOT NULL AS grid, g IS NULL OR {scope.grid_in_scope("g")} AS allowed,

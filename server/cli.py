@@ -126,8 +126,9 @@ def _observe(settings: Settings) -> None:
 
 @app.command()
 def migrate() -> None:
-    """Create the graph's constraints and indexes, keep the coverage, convert clear values and
-    re-seal old case histories, as the server's first start does, under the same lock."""
+    """Create the graph's constraints and indexes, link cases to their grid by REPORTED_IN,
+    keep the coverage, convert clear values and re-seal old case histories, as the server's
+    first start does, under the same lock."""
     settings = Settings()
 
     async def run() -> bool:

@@ -118,7 +118,7 @@ DATED = {
     "volunteers.csv": DatedFile("VOLUNTEERS_IN", "Organisation"),
 }
 CASES = NodeFile(
-    "Case", "caseNo", (To("IN", "Grid", "grid"), To("REPORTED_BY", "Person", "reporter"))
+    "Case", "caseNo", (To("REPORTED_IN", "Grid", "grid"), To("REPORTED_BY", "Person", "reporter"))
 )
 EVALUATIONS = NodeFile(
     "Evaluation", "id", (To("OF", "Case", "case"), To("BY", "Household", "household"))

@@ -410,7 +410,7 @@ STAGED = {**NODE_WRITES, **AFTER_CASES}
 
 CASE_WRITE = node_write(
     "Case", "caseNo",
-    Link("IN", "Grid", "code", "grid"), Link("REPORTED_BY", "Person", "id", "reporter"),
+    Link("REPORTED_IN", "Grid", "code", "grid"), Link("REPORTED_BY", "Person", "id", "reporter"),
 )  # fmt: skip
 
 

@@ -650,20 +650,19 @@ async def _count_people(
         after = rows[-1]["id"]
 
 
-# Every grid and region with its parent and what is kept of it; and every case and
-# station with the places it stands IN (a station may name both a region and a grid).
+# Every grid and region with its parent and what is kept of it; and every case with the
+# grid it was REPORTED_IN, every station with the places it stands IN (a station may name
+# both a region and a grid).
 _PLACES = f"""
 CALL () {{ MATCH (n:Grid) RETURN n UNION MATCH (n:Region) RETURN n }}
 RETURN n.code AS code, [(n)-[:PART_OF]->(r:Region) | r.code] AS parent,
   {{{", ".join(f"{figure}: n.{name}" for figure, name in COUNTS.items())}}} AS kept"""
 _THINGS = """
-CALL () {
-  MATCH (x:Case) RETURN x, 'cases' AS figure
-  UNION
-  MATCH (x:ServiceStation) WHERE x.kind IN ['RED_STATION', 'CANTEEN']
-  RETURN x, CASE x.kind WHEN 'RED_STATION' THEN 'redStations' ELSE 'canteens' END AS figure
-}
-RETURN figure, [(x)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
+MATCH (x:Case) RETURN 'cases' AS figure, [(x)-[:REPORTED_IN]->(p:Grid) | p.code] AS places
+UNION ALL
+MATCH (x:ServiceStation) WHERE x.kind IN ['RED_STATION', 'CANTEEN']
+RETURN CASE x.kind WHEN 'RED_STATION' THEN 'redStations' ELSE 'canteens' END AS figure,
+       [(x)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
 # Each organisation counts in `organisations` and in the figure of its kind, if any.
 _ORGANISATIONS = """
 MATCH (x:Organisation)

@@ -174,7 +174,7 @@ _WITHIN = f"""
       RETURN count(CASE s.kind WHEN 'RED_STATION' THEN 1 END) AS red_stations,
              count(CASE s.kind WHEN 'CANTEEN' THEN 1 END) AS canteens
     }}
-    CALL () {{ {_GRIDS} MATCH (g)<-[:IN]-(c:Case) RETURN count(c) AS cases }}
+    CALL () {{ {_GRIDS} MATCH (g)<-[:REPORTED_IN]-(c:Case) RETURN count(c) AS cases }}
     CALL () {{
       CALL () {{
         {_REGIONS} MATCH (r)<-[:BASED_IN]-(o:Organisation) RETURN o

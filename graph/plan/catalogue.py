@@ -223,7 +223,7 @@ KINDS: dict[str, Kind] = {
             ),
         },
         {
-            "grid": _to("IN", "Grid", places.GRIDS),
+            "grid": _to("REPORTED_IN", "Grid", places.GRIDS),
             "reportedBy": _to("REPORTED_BY", "Person", people.PEOPLE),
             "events": Link("CaseEvent", "list", cases.CASE_EVENTS, guard=READABLE_EVENT),
             "evaluations": Link("Evaluation", "list", evaluations.CASE_EVALUATIONS),

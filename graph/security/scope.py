@@ -61,13 +61,23 @@ def region_visible(region: str) -> str:
 
 
 def _placed(node: str, grid: str) -> str:
-    """A grid, building, household or case bound to `node` stands in a grid in scope."""
+    """A grid, building or household bound to `node` stands in a grid in scope."""
     return f"EXISTS {{ MATCH ({node})-[:IN*0..2]->({grid}:Grid) WHERE {_grid(grid)} }}"
 
 
 def placed_in_scope(node: str) -> str:
-    """The grid, building, household or case bound to `node` lies within the scope."""
+    """The grid, building or household bound to `node` lies within the scope."""
     return f"($scope IS NULL OR {_placed(node, 'scopePlace')})"
+
+
+def _case(case: str, grid: str) -> str:
+    """A case bound to `case` was reported in a grid in scope."""
+    return f"EXISTS {{ MATCH ({case})-[:REPORTED_IN]->({grid}:Grid) WHERE {_grid(grid)} }}"
+
+
+def case_in_scope(case: str) -> str:
+    """The case bound to `case` lies within the scope."""
+    return f"($scope IS NULL OR {_case(case, 'scopeCasePlace')})"
 
 
 def _organization(org: str) -> str:
@@ -99,9 +109,9 @@ def person_visible(person: str) -> str:
         f"OR EXISTS {{ MATCH ({person})-[:MEMBER_OF]->(:PartyOrganization)"
         f"-[:BELONGS_TO]->(scopeBranch:Region) WHERE {_region('scopeBranch')} }} "
         f"OR EXISTS {{ MATCH ({person})<-[:REPORTED_BY|BY]-(scopeCase) "
-        f"WHERE {_placed('scopeCase', 'scopeCaseGrid')} "
+        f"WHERE {_case('scopeCase', 'scopeCaseGrid')} "
         f"OR EXISTS {{ MATCH (scopeCase)<-[:HAS_EVENT]-(scopeEventCase:Case) "
-        f"WHERE {_placed('scopeEventCase', 'scopeEventGrid')} }} }})"
+        f"WHERE {_case('scopeEventCase', 'scopeEventGrid')} }} }})"
     )
 
 

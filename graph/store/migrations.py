@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 
+from graph.core.clock import now
 from graph.core.db import Database
 from graph.kept import coverage
 from graph.search import index_statements
@@ -90,19 +91,65 @@ BACKFILLS = (
 
 Progress = Callable[[str, int, int], None]
 
+# Cases hung off their grid by IN, as buildings do, until each got a relationship of its
+# own, REPORTED_IN: a case question within a place then no longer expands every building
+# of its grids. Moved in batches of cases in caseNo order, each its own transaction: a
+# move killed half-way leaves the rest to the next start, and a case moved is not moved
+# again. A Migration node records the moves (graph.cases.reseal records itself the same
+# way); a database without old links is only read.
+CASE_GRIDS_MIGRATION = "cases REPORTED_IN their grid"
+MOVE_BATCH = 10_000
+_CASE_GRIDS_TO_MOVE = "MATCH (c:Case) WHERE EXISTS { (c)-[:IN]->(:Grid) } RETURN count(c) AS cases"
+_CASE_GRIDS_MOVE = """
+    MATCH (c:Case) WHERE c.caseNo > $after
+    WITH c ORDER BY c.caseNo LIMIT $limit
+    CALL (c) {
+      MATCH (c)-[old:IN]->(g:Grid)
+      MERGE (c)-[:REPORTED_IN]->(g)
+      DELETE old
+      RETURN count(old) AS moved
+    }
+    RETURN max(c.caseNo) AS last, count(c) AS cases, sum(moved) AS moved"""
+_CASE_GRIDS_MOVED = """
+    MERGE (m:Migration {name: $name})
+    ON CREATE SET m.at = $at, m.cases = $cases
+    ON MATCH SET m.cases = m.cases + $cases"""
+
+
+async def move_case_grids(db: Database, progress: Progress | None = None) -> int:
+    """Every case linked to its grid by REPORTED_IN instead of IN; how many were moved."""
+    report = progress or (lambda step, done, total: None)
+    total = (await db.read(_CASE_GRIDS_TO_MOVE))[0]["cases"]
+    if not total:
+        return 0
+    step = "cases linked to their grid"
+    moved, after = 0, ""  # every case number sorts after ""
+    report(step, 0, total)
+    while True:
+        (found,) = await db.write(_CASE_GRIDS_MOVE, {"after": after, "limit": MOVE_BATCH})
+        if not found["cases"]:
+            break
+        moved, after = moved + found["moved"], found["last"]
+        report(step, min(moved, total), total)
+    done = {"name": CASE_GRIDS_MIGRATION, "at": now(), "cases": moved}
+    await db.write(_CASE_GRIDS_MOVED, done)
+    return moved
+
 
 def version() -> str:
     """Of the statements above: a start finding it in the graph has nothing to create."""
-    text = "\n".join([*statements(), *BACKFILLS])
+    text = "\n".join([*statements(), *BACKFILLS, _CASE_GRIDS_MOVE])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 async def migrate(db: Database, progress: Progress | None = None) -> None:
-    """`progress(step, done, total)` hears of long work: the coverage of a graph written
-    before it was kept (or by the bulk importer), computed once for every grid."""
+    """`progress(step, done, total)` hears of long work: the cases' links to their grids
+    moved, the coverage of a graph written before it was kept (or by the bulk importer),
+    computed once for every grid."""
     # Schema commands cannot share a transaction with each other or with writes.
     for statement in [*statements(), *BACKFILLS]:
         await db.write(statement)
+    await move_case_grids(db, progress)  # before the coverage kept counts cases by grid
     await keep_coverage(db, progress)
     # Marked last: a start that died before this point leaves the work to the next one.
     await db.write(

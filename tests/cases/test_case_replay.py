@@ -12,7 +12,7 @@ from tests.support import DEMO, TEST_PII_KEYS, Api, Graph
 def everything_of_cases(graph: Graph) -> dict[str, list[dict[str, Any]]]:
     cases = graph.cypher(
         "MATCH (c:Case) RETURN c.caseNo AS caseNo, properties(c) AS props, "
-        "[(c)-[:IN]->(g) | g.code] AS grid, [(c)-[:REPORTED_BY]->(p) | p.id] AS reporter, "
+        "[(c)-[:REPORTED_IN]->(g) | g.code] AS grid, [(c)-[:REPORTED_BY]->(p) | p.id] AS reporter, "
         # Residents' ratings (OF) are not part of the case machine's writes replayed here.
         "COUNT { (c)-[r]-() WHERE type(r) <> 'OF' } AS links ORDER BY caseNo"
     )

@@ -272,7 +272,7 @@ def test_neo4j_killed_stopped_and_read_only_under_load(instance: Instance) -> No
     reported = {rid: no for c in clients for rid, no in c.reported.items()}
     advanced = {no for c in clients for no in c.advanced}
     stored = graph.cypher(
-        "MATCH (n:Case)-[:IN]->(:Grid {code: $grid}) "
+        "MATCH (n:Case)-[:REPORTED_IN]->(:Grid {code: $grid}) "
         "RETURN n.requestId AS requestId, n.caseNo AS caseNo, n.lastSeq AS lastSeq",
         grid=GRID,
     )

@@ -165,7 +165,7 @@ def test_case_events_are_applied_in_time_order(empty_graph: Graph, tmp_path: Pat
     import_ok(empty_graph, write(tmp_path, BASE))
     case = one(
         empty_graph,
-        "MATCH (c:Case {caseNo: 'K1'})-[:IN]->(g), (c)-[:REPORTED_BY]->(p) "
+        "MATCH (c:Case {caseNo: 'K1'})-[:REPORTED_IN]->(g), (c)-[:REPORTED_BY]->(p) "
         "RETURN properties(c) AS c, g.code AS grid, p.id AS reporter",
     )
     assert case["grid"] == "G1" and case["reporter"] == "P1"
