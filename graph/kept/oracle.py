@@ -200,6 +200,8 @@ _WITHIN = f"""
       WHERE {active("m")}
       RETURN count(DISTINCT p) AS dual_reporters
     }}
+    CALL () {{ {_GRIDS} MATCH (g)<-[:IN]-(j:Project) RETURN count(j) AS projects }}
+    CALL () {{ {_GRIDS} MATCH (g)<-[:IN]-(m:Meeting) RETURN count(m) AS meetings }}
     RETURN *"""
 
 
