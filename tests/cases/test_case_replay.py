@@ -13,8 +13,10 @@ def everything_of_cases(graph: Graph) -> dict[str, list[dict[str, Any]]]:
     cases = graph.cypher(
         "MATCH (c:Case) RETURN c.caseNo AS caseNo, properties(c) AS props, "
         "[(c)-[:REPORTED_IN]->(g) | g.code] AS grid, [(c)-[:REPORTED_BY]->(p) | p.id] AS reporter, "
-        # Residents' ratings (OF) are not part of the case machine's writes replayed here.
-        "COUNT { (c)-[r]-() WHERE type(r) <> 'OF' } AS links ORDER BY caseNo"
+        # Residents' ratings (OF), the projects that came from a case (CAME_FROM) and the
+        # meetings' matters that became one (BECAME) are not the case machine's writes.
+        "COUNT { (c)-[r]-() WHERE NOT type(r) IN ['OF', 'CAME_FROM', 'BECAME'] } AS links "
+        "ORDER BY caseNo"
     )
     events = graph.cypher(
         "MATCH (e:CaseEvent) RETURN e.caseNo AS caseNo, e.seq AS seq, properties(e) AS props, "
