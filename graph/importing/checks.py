@@ -34,7 +34,15 @@ from graph.core.model import (
     Role,
     role_rule_text,
 )
-from graph.importing.csv_files import FILES, WHOLE_FILE, FileReading, FileSpec, Problems, Record
+from graph.importing.csv_files import (
+    FILES,
+    SPECS,
+    WHOLE_FILE,
+    FileReading,
+    FileSpec,
+    Problems,
+    Record,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,21 @@ RETURN c.caseNo AS key, c.closedAt AS closedAt, c.resolvedLevel AS resolvedLevel
 
 LATER_EVENTS_UNCHECKED = " (the case's later events are checked once this one is right)"
 
+# Where stored records lie, for the places the dataset does not say itself.
+STORED_PLACES = {
+    "Household": "UNWIND $keys AS k MATCH (:Household {id: k})-[:IN]->(n:Building) "
+    "RETURN k AS key, n.code AS place",
+    "Building": "UNWIND $keys AS k MATCH (:Building {code: k})-[:IN]->(n:Grid) "
+    "RETURN k AS key, n.code AS place",
+    "Project": "UNWIND $keys AS k MATCH (:Project {id: k})-[:IN]->(n:Grid) "
+    "RETURN k AS key, n.code AS place",
+}
+# The file and column that say where a record of the dataset lies.
+PLACE_COLUMN = {
+    "Household": ("households.csv", "building_code"),
+    "Building": ("buildings.csv", "grid_code"),
+}
+
 
 @dataclass(frozen=True)
 class Where:
@@ -137,6 +160,24 @@ class EvaluationRow:
     case_no: str
     household_id: str | None
     at: datetime
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A record that names a grid (its own, or its project's) and a building or household
+    that must lie in that grid, as the API requires when the record is written there."""
+
+    where: Where
+    grid: str | None  # given in the record, or else the project's
+    project: str | None
+    building: str | None
+    household: str | None
+    owner: str  # whose grid it must be, for the message: "the meeting's", "project J1's"
+    rule: str
+
+    def problem(self, *, expected: str, found: str) -> str:
+        subject = f"building {self.building}" if self.building else f"household {self.household}"
+        return f"{subject} is in grid {found}, not in {self.owner} grid {expected}; {self.rule}"
 
 
 @dataclass(frozen=True)
@@ -196,6 +237,8 @@ class Validation:
         self.yard_of_building: dict[str, str] = {}  # buildings of the dataset's house-yards
         self.project_lines: dict[str, int] = {}  # projects.csv: id -> line
         self.project_history: dict[str, list[tuple[int, datetime, ProjectState]]] = {}
+        self.project_grids: dict[str, str] = {}  # projects.csv: id -> grid_code
+        self.placements: list[Placement] = []
 
     async def run(self, db: Database) -> Checked:
         for spec, path in self._files():
@@ -210,6 +253,7 @@ class Validation:
         plans = self._fold_cases()
         self._check_evaluations(plans)
         check_project_histories(self)
+        await self._check_placements(db)
         return Checked(self.problems.messages(), self.counts, plans)
 
     def _files(self) -> Iterator[tuple[FileSpec, Path]]:
@@ -358,6 +402,51 @@ class Validation:
                 continue
             what = "household_id and closing of the case (one rating of each closing)"
             self.unique(rated, (row.case_no, row.household_id, steps[-1][0]), where, what=what)
+
+    # ---------------------------------------------------------- places
+
+    async def _check_placements(self, db: Database) -> None:
+        """Each placement's building or household lies in its grid. Only the few records
+        the placements name are looked for: read again from the dataset's files, or looked
+        up in the database, one statement per kind."""
+        if not self.placements:
+            return
+        households = {p.household for p in self.placements if p.household}
+        building_of = await self._places(db, "Household", households)
+        buildings = {p.building for p in self.placements if p.building}
+        grid_of = await self._places(db, "Building", buildings | set(building_of.values()))
+        projects = {p.project for p in self.placements if p.project}
+        stored_projects = projects - self.project_grids.keys()
+        grid_of_project = {
+            **await self._places(db, "Project", stored_projects),
+            **self.project_grids,
+        }
+        for placement in self.placements:
+            expected = placement.grid or grid_of_project.get(placement.project or "")
+            building = placement.building or building_of.get(placement.household or "")
+            found = grid_of.get(building or "")
+            if expected and found and found != expected:
+                where = placement.where
+                text = placement.problem(expected=expected, found=found)
+                self.problems.add(where.file, where.line, where.column, text=text)
+
+    async def _places(self, db: Database, label: str, keys: set[str]) -> dict[str, str]:
+        """Where each key lies (a household's building, a building's or project's grid):
+        from the dataset's file for its keys, from the database for the others. A key in
+        neither is missing, which its reference has reported already."""
+        places: dict[str, str] = {}
+        in_dataset = {key for key in keys if key in self.lines.get(label, {})}
+        if in_dataset and label in PLACE_COLUMN and label not in self.unreadable:
+            file, column = PLACE_COLUMN[label]
+            key = KINDS[label].key
+            for record in FileReading(SPECS[file], self.folder / file, Problems()).records():
+                if record[key] in in_dataset and record[column] is not None:
+                    places[record[key]] = record[column]
+        stored = keys - in_dataset
+        if stored and not self.replace:  # when replacing, the dataset is all there is
+            rows = await db.read(STORED_PLACES[label], {"keys": sorted(stored)})
+            places.update((row["key"], row["place"]) for row in rows)
+        return places
 
     # ---------------------------------------------------------- parents and cycles
 
@@ -801,6 +890,17 @@ def check_meetings(v: Validation, records: Records) -> None:
         v.define("Meeting", record["id"], Where(file, line, "id"))
         v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
         v.refer("Building", record["building_code"], Where(file, line, "building_code"))
+        if record["building_code"] is not None:
+            placement = Placement(
+                Where(file, line, "building_code"),
+                grid=record["grid_code"],
+                project=None,
+                building=record["building_code"],
+                household=None,
+                owner="the meeting's",
+                rule="a meeting held at a building is held in that building's grid",
+            )
+            v.placements.append(placement)
 
 
 ATTENDEE_COLUMNS = {
@@ -834,6 +934,8 @@ def check_projects(v: Validation, records: Records) -> None:
         file, line = "projects.csv", record.line
         if v.define("Project", record["id"], Where(file, line, "id")):
             v.project_lines[record["id"]] = line
+            if record["grid_code"] is not None:
+                v.project_grids[record["id"]] = record["grid_code"]
         v.refer("Grid", record["grid_code"], Where(file, line, "grid_code"))
         v.refer("Case", record["case_no"], Where(file, line, "case_no"))
         v.refer("Meeting", record["meeting_id"], Where(file, line, "meeting_id"))
@@ -921,6 +1023,17 @@ def check_project_evaluations(v: Validation, records: Records) -> None:
                 Where(file, line, "household_id"),
                 what="project_id and household_id",
             )
+        if project is not None and (household := record["household_id"]) is not None:
+            placement = Placement(
+                Where(file, line, "household_id"),
+                grid=None,
+                project=project,
+                building=None,
+                household=household,
+                owner=f"project {project}'s",
+                rule="a project is rated by the households of its grid or house-yard",
+            )
+            v.placements.append(placement)
         history = v.project_history.get(project or "")
         if history and at is not None:
             done = [moment for _, moment, state in history if state is ProjectState.DONE]

@@ -4,8 +4,10 @@ checked with FILE:LINE: column messages, nothing written when any is wrong."""
 
 from pathlib import Path
 
+from graph.core.db import Database
+from graph.importing.checks import validate
 from tests.importing.support import changed, errors_of, import_ok, write
-from tests.support import Graph
+from tests.support import TEST_CHAIN, Graph
 
 FILES = {
     "meetings": "id,at,kind,grid_code,building_code,title\n"
@@ -136,3 +138,54 @@ def test_a_project_needs_its_history(empty_graph: Graph, tmp_path: Path) -> None
         "projects.csv:3: column id: project J2 has no history: project_events.csv needs its "
         "PROPOSED event (seq 1)",
     ]
+
+
+def test_a_meeting_and_a_rating_lie_in_the_grid_they_name(
+    empty_graph: Graph, tmp_path: Path
+) -> None:
+    """As the API refuses them: a meeting at a building of another grid, a project rated by a
+    household of another grid (B2 and H3 lie in G2; J1 is in G1)."""
+    meetings = FILES["meetings"] + "M3,2026-01-05T19:30:00+08:00,EVENING_TALK,G1,B2,夜话\n"
+    ratings = (
+        FILES["project_evaluations"] + "J1,H3,2026-03-03T19:00:00+08:00,BASICALLY_SATISFIED,\n"
+    )
+    assert errors_of(
+        empty_graph, tmp_path, **{**FILES, "meetings": meetings, "project_evaluations": ratings}
+    ) == [
+        "meetings.csv:4: column building_code: building B2 is in grid G2, not in the meeting's "
+        "grid G1; a meeting held at a building is held in that building's grid",
+        "project_evaluations.csv:3: column household_id: household H3 is in grid G2, not in "
+        "project J1's grid G1; a project is rated by the households of its grid or house-yard",
+    ]
+    assert empty_graph.cypher("MATCH (n:Meeting) RETURN count(n) AS n") == [{"n": 0}]
+
+
+def test_places_of_stored_records_are_looked_up_by_key(empty_graph: Graph, tmp_path: Path) -> None:
+    """A later import naming stored records asks the database where just those lie: one
+    statement per kind (households' buildings, buildings' grids, projects' grids)."""
+    import_ok(empty_graph, write(tmp_path / "city", changed(**FILES)))
+    folder = write(
+        tmp_path / "later",
+        {
+            "meetings.csv": "id,at,kind,grid_code,building_code,title\n"
+            "M4,2026-04-01T19:30:00+08:00,EVENING_TALK,G2,B1,夜话\n",
+            "project_evaluations.csv": "project_id,household_id,at,rating,comment\n"
+            "J1,H2,2026-04-02T19:00:00+08:00,SATISFIED,\n"
+            "J1,H3,2026-04-02T19:00:00+08:00,NOT_SATISFIED,\n",
+        },
+    )
+
+    async def checked(db: Database) -> tuple[list[str], int]:
+        before = db.statements
+        found = await validate(db, folder, replace=False, chain=TEST_CHAIN)
+        return found.problems, db.statements - before
+
+    problems, statements = empty_graph.run(checked)
+    assert problems == [
+        "meetings.csv:2: column building_code: building B1 is in grid G1, not in the meeting's "
+        "grid G2; a meeting held at a building is held in that building's grid",
+        "project_evaluations.csv:3: column household_id: household H3 is in grid G2, not in "
+        "project J1's grid G1; a project is rated by the households of its grid or house-yard",
+    ]
+    # References (grids, buildings, households, projects; stored cases: none) and places.
+    assert statements == 4 + 3
