@@ -24,10 +24,9 @@ from graph.core.model import (
     CaseSource,
     CaseState,
     GovernanceLevel,
-    Rating,
 )
 from graph.core.records import record
-from graph.evaluations import RATING_COUNTS
+from graph.evaluations import RATING_COUNTS, RATING_ENTRIES, Satisfaction, rating_sums
 from graph.kept import coverage
 from graph.people import PEOPLE
 from graph.security import scope
@@ -254,28 +253,15 @@ class LevelCount:
     count: int
 
 
-@dataclass(frozen=True)
-class CaseStats:
+@dataclass(frozen=True, kw_only=True)
+class CaseStats(Satisfaction):
+    """With residents' ratings of those cases, earlier closings' included."""
+
     reported: int
     closed: int
     resolved_at: list[LevelCount]  # every level, lowest first
     resolved_locally_ratio: float  # GRID or COMMUNITY
     resolved_in_township_ratio: float  # at or below TOWNSHIP
-    # Residents' ratings of those cases (graph.evaluations), earlier closings' included.
-    satisfied: int = 0
-    basically_satisfied: int = 0
-    not_satisfied: int = 0
-
-    @property
-    def evaluations(self) -> int:
-        return self.satisfied + self.basically_satisfied + self.not_satisfied
-
-    @property
-    def satisfaction_ratio(self) -> float:
-        """Satisfied or basically satisfied / evaluations (1.0 when none)."""
-        if not self.evaluations:
-            return 1.0
-        return (self.satisfied + self.basically_satisfied) / self.evaluations
 
 
 # The cases counted (`n`, from $within's grids, reported in [$from, $until)), and what
@@ -285,16 +271,22 @@ CASE_STATS_MATCH = f"""
     MATCH (n:Case)-[:REPORTED_IN]->(g)
     WHERE ($from IS NULL OR n.reportedAt >= $from) AND ($until IS NULL OR n.reportedAt < $until)
       AND {scope.grid_in_scope("g")}"""
-CASE_STATS_ROWS = (
-    "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases, " + RATING_COUNTS
-)
-# Each row of the figures as a map, for a statement that collects them.
-CASE_STATS_FIGURES = (
-    "{closed: closed, level: level, cases: cases, "
-    + ", ".join(f"{rating.value.lower()}: {rating.value.lower()}" for rating in Rating)
-    + "}"
-)
-_CASE_STATS = f"{CASE_STATS_MATCH} RETURN {CASE_STATS_ROWS}"
+_STATS_ROWS = "n.state = 'CLOSED' AS closed, n.resolvedLevel AS level, count(n) AS cases"
+
+
+def stats_rows(*, ratings: bool) -> str:
+    """The columns of each row of the figures; residents' ratings only when they are asked
+    for (they cost three look-ups per case)."""
+    return f"{_STATS_ROWS}, {RATING_COUNTS}" if ratings else _STATS_ROWS
+
+
+def stats_figures(*, ratings: bool) -> str:
+    """Each row of stats_rows as a map, for a statement that collects them."""
+    entries = "closed: closed, level: level, cases: cases"
+    return f"{{{entries}, {RATING_ENTRIES}}}" if ratings else f"{{{entries}}}"
+
+
+_CASE_STATS = f"{CASE_STATS_MATCH} RETURN {stats_rows(ratings=True)}"
 
 
 def stats_params(within: str, *, first: date | None, last: date | None) -> Row:
@@ -316,7 +308,7 @@ async def stats(db: Database, within: str, *, first: date | None, last: date | N
 
 
 def stats_of(rows: Sequence[Row]) -> CaseStats:
-    """The figures from the rows of CASE_STATS_ROWS."""
+    """The figures from the rows of stats_rows (ratings 0 where not counted)."""
     closed_at = dict.fromkeys(GovernanceLevel, 0)
     for row in rows:
         if row["closed"]:
@@ -334,10 +326,7 @@ def stats_of(rows: Sequence[Row]) -> CaseStats:
         resolved_at=[LevelCount(level, closed_at[level]) for level in levels],
         resolved_locally_ratio=share_up_to(GovernanceLevel.COMMUNITY),
         resolved_in_township_ratio=share_up_to(GovernanceLevel.TOWNSHIP),
-        **{
-            rating.value.lower(): sum(row.get(rating.value.lower(), 0) for row in rows)
-            for rating in Rating
-        },
+        **rating_sums(rows),
     )
 
 

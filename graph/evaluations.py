@@ -6,12 +6,13 @@ An evaluation judges one closing of a case: the CLOSE event at or before its tim
 its next closing is judged anew; nothing is edited or deleted. A household rates one
 closing once."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from graph.core.batch import Walk
-from graph.core.db import Database, Transaction, write_lock
+from graph.core.db import Database, Row, Transaction, write_lock
 from graph.core.errors import BadUserInput, Conflict, InvalidTransition, NotFound
 from graph.core.model import Rating
 from graph.core.records import record
@@ -52,13 +53,45 @@ CASE_EVALUATIONS = Walk(
     partial(record, Evaluation),
 )
 
-# Counted beside each group of caseStats' cases (graph.cases.CASE_STATS_ROWS): every rating
+# Counted beside each group of caseStats' cases (graph.cases.stats_rows): every rating
 # given to them, those of earlier closings included.
 RATING_COUNTS = ", ".join(
     f"sum(COUNT {{ MATCH (n)<-[:OF]-(:Evaluation {{rating: '{rating.value}'}}) }}) "
     f"AS {rating.value.lower()}"
     for rating in Rating
 )
+# Those counts as the entries of a map, for a statement that collects its rows.
+RATING_ENTRIES = ", ".join(f"{rating.value.lower()}: {rating.value.lower()}" for rating in Rating)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Satisfaction:
+    """Residents' ratings counted: of cases (graph.cases.CaseStats), of projects
+    (graph.projects.ProjectStats)."""
+
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    not_satisfied: int = 0
+
+    @property
+    def evaluations(self) -> int:
+        return self.satisfied + self.basically_satisfied + self.not_satisfied
+
+    @property
+    def satisfaction_ratio(self) -> float:
+        """Satisfied or basically satisfied / evaluations (1.0 when none)."""
+        if not self.evaluations:
+            return 1.0
+        return (self.satisfied + self.basically_satisfied) / self.evaluations
+
+
+def rating_sums(rows: Iterable[Row]) -> dict[str, int]:
+    """The RATING_COUNTS of rows added up, as Satisfaction's fields."""
+    sums = dict.fromkeys((rating.value.lower() for rating in Rating), 0)
+    for row in rows:
+        for name in sums:
+            sums[name] += row.get(name, 0)
+    return sums
 
 
 def evaluation_id(subject: str, household_id: str, at: datetime) -> str:

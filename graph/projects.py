@@ -26,7 +26,15 @@ from graph.core.model import (
     Rating,
 )
 from graph.core.records import record
-from graph.evaluations import EVALUATION, RATING_COUNTS, Evaluation, evaluation_id
+from graph.evaluations import (
+    EVALUATION,
+    RATING_COUNTS,
+    RATING_ENTRIES,
+    Evaluation,
+    Satisfaction,
+    evaluation_id,
+    rating_sums,
+)
 from graph.people import PEOPLE
 from graph.security import scope
 from graph.security.scope import person_visible
@@ -123,45 +131,24 @@ PROJECTS_WITHIN = Walk(
 
 
 @dataclass(frozen=True)
-class Satisfaction:
-    """Residents' ratings counted, as CaseStats counts them."""
-
-    satisfied: int = 0
-    basically_satisfied: int = 0
-    not_satisfied: int = 0
-
-    @property
-    def evaluations(self) -> int:
-        return self.satisfied + self.basically_satisfied + self.not_satisfied
-
-    @property
-    def satisfaction_ratio(self) -> float:
-        """Satisfied or basically satisfied / evaluations (1.0 when none)."""
-        if not self.evaluations:
-            return 1.0
-        return (self.satisfied + self.basically_satisfied) / self.evaluations
-
-
-@dataclass(frozen=True)
 class StateCount:
     state: ProjectState
     projects: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KindFigures(Satisfaction):
-    kind: ProjectKind = ProjectKind.OTHER
-    projects: int = 0
+    kind: ProjectKind
+    projects: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProjectStats(Satisfaction):
-    projects: int = 0
-    by_state: list[StateCount] | None = None  # every state, PROPOSED first
-    by_kind: list[KindFigures] | None = None  # every kind, in the enum's order
+    projects: int
+    by_state: list[StateCount]  # every state, PROPOSED first
+    by_kind: list[KindFigures]  # every kind, in the enum's order
 
 
-_RATINGS = [rating.value.lower() for rating in Rating]
 # The projects proposed within $within on the days [$from, $until), grouped by state and
 # kind with their ratings; the scope checked in the same statement.
 _STATS = f"""
@@ -173,8 +160,7 @@ CALL (found, allowed) {{
   MATCH (n:Project)-[:IN]->(g)
   WHERE ($from IS NULL OR n.proposedAt >= $from) AND ($until IS NULL OR n.proposedAt < $until)
   WITH n.state AS state, n.kind AS kind, count(n) AS projects, {RATING_COUNTS}
-  RETURN collect({{state: state, kind: kind, projects: projects,
-    {", ".join(f"{name}: {name}" for name in _RATINGS)}}}) AS figures
+  RETURN collect({{state: state, kind: kind, projects: projects, {RATING_ENTRIES}}}) AS figures
 }}
 RETURN found, allowed, figures"""
 
@@ -190,17 +176,12 @@ async def stats(
 
 
 def stats_of(rows: Sequence[Row]) -> ProjectStats:
-    def ratings(of: Sequence[Row]) -> dict[str, int]:
-        return {name: sum(row[name] for row in of) for name in _RATINGS}
+    def figures_of(kind: ProjectKind) -> KindFigures:
+        of_kind = [row for row in rows if row["kind"] == kind.value]
+        projects = sum(row["projects"] for row in of_kind)
+        return KindFigures(kind=kind, projects=projects, **rating_sums(of_kind))
 
-    by_kind = [
-        KindFigures(
-            kind=kind,
-            projects=sum(row["projects"] for row in rows if row["kind"] == kind.value),
-            **ratings([row for row in rows if row["kind"] == kind.value]),
-        )
-        for kind in ProjectKind
-    ]
+    by_kind = [figures_of(kind) for kind in ProjectKind]
     by_state = [
         StateCount(state, sum(row["projects"] for row in rows if row["state"] == state.value))
         for state in ProjectState
@@ -209,7 +190,7 @@ def stats_of(rows: Sequence[Row]) -> ProjectStats:
         projects=sum(row["projects"] for row in rows),
         by_state=by_state,
         by_kind=by_kind,
-        **ratings(rows),
+        **rating_sums(rows),
     )
 
 

@@ -88,6 +88,7 @@ class CaseFigures:
 
 
 # The figures' fields, from graph.cases.CaseStats and its LevelCounts.
+RATINGS = {"evaluations", "satisfied", "basicallySatisfied", "notSatisfied", "satisfactionRatio"}
 FIGURES: dict[str, Callable[[Any], Any]] = {
     "reported": lambda figures: figures.reported,
     "closed": lambda figures: figures.closed,
@@ -164,13 +165,14 @@ RETURN {built.projection} AS value"""
         statement.params.update(
             cases.stats_params(args["within"], first=args["from"], last=args["to"])
         )
+        ratings = any(select_.field in RATINGS for select_ in select.children)
         statement.cypher = f"""{scope.within_checked()}
 WITH found, allowed, found AND allowed AS open
 CALL (open) {{
   WITH open WHERE open
   {cases.CASE_STATS_MATCH}
-  WITH {cases.CASE_STATS_ROWS}
-  RETURN collect({cases.CASE_STATS_FIGURES}) AS figures
+  WITH {cases.stats_rows(ratings=ratings)}
+  RETURN collect({cases.stats_figures(ratings=ratings)}) AS figures
 }}
 RETURN found, allowed, figures"""
     else:
