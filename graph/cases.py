@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
@@ -16,7 +17,7 @@ from graph.case_machine import Break, CaseChain, CaseFacts, Event
 from graph.core import batch
 from graph.core.batch import Lookup, Walk
 from graph.core.clock import CITY_ZONE, city_time, now
-from graph.core.db import Database, Row, Transaction, write_lock
+from graph.core.db import Database, Row, Transaction, native, write_lock
 from graph.core.errors import Conflict, NotFound
 from graph.core.model import (
     CaseAction,
@@ -154,15 +155,38 @@ def event_from_row(row: Row) -> StoredEvent:
 
 def history_break(case: Case, stored: Sequence[StoredEvent], chain: CaseChain) -> Break | None:
     """The first broken event of a case's stored history, or None when it is intact."""
+    return _break(
+        case.case_no, stored, last_seq=case.last_seq, last_hash=case.last_hash, chain=chain
+    )
+
+
+def _break(
+    case_no: str,
+    stored: Sequence[StoredEvent],
+    *,
+    last_seq: int | None,
+    last_hash: str | None,
+    chain: CaseChain,
+) -> Break | None:
     events: list[Event] = []
     for item in stored:
         if isinstance(item, Unreadable):
-            earlier = case_machine.chain_break(case.case_no, events, chain=chain)
+            earlier = case_machine.chain_break(case_no, events, chain=chain)
             return earlier or Break(item.seq, "holds a value that no event can have")
         events.append(item)
-    return case_machine.verify(
-        case.case_no, events, last_seq=case.last_seq, last_hash=case.last_hash, chain=chain
-    )
+    return case_machine.verify(case_no, events, last_seq=last_seq, last_hash=last_hash, chain=chain)
+
+
+# What the read planner reads of a case (`{}`) for historyIntact, before its events.
+INTACT_FACTS = "[{}.caseNo, {}.lastSeq, {}.lastHash]"
+
+
+def intact(facts: Sequence[Any], event_rows: Sequence[Row], chain: CaseChain) -> bool:
+    """historyIntact from INTACT_FACTS and the rows of CASE_EVENTS, as the planner's
+    statement reads them (temporal values the driver's own)."""
+    case_no, last_seq, last_hash = facts
+    stored = [event_from_row(native(row)) for row in event_rows]
+    return _break(case_no, stored, last_seq=last_seq, last_hash=last_hash, chain=chain) is None
 
 
 CASE = (

@@ -35,6 +35,7 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
 from graph import cases, plan
+from graph.case_machine import CaseChain
 from graph.cases import CaseFilter, OverdueRule
 from graph.core.clock import optional_city_time
 from graph.core.errors import GovgraphError
@@ -209,8 +210,9 @@ class Answered:
 async def answer(ctx: Context, planned: tuple[Planned, ...]) -> Answered:
     """Each planned root field's value, or its error located as graphql-core locates it;
     the statements run at once, as graphql-core runs root fields, and answer in order."""
+    finish = plan.Finish(cursor=encode_cursor, chain=CaseChain.of(ctx.keys))
     outcomes = await asyncio.gather(
-        *(plan.answer(ctx.db, each.plan, encode_cursor) for each in planned),
+        *(plan.answer(ctx.db, each.plan, finish) for each in planned),
         return_exceptions=True,
     )
     data: dict[str, Any] = {}

@@ -15,13 +15,23 @@ DateTimes in ISO form. No other Python touches the objects of the answer.
 
 What the catalogue (graph/plan/catalogue.py) does not name is `NotCompiled`: a root
 field selecting it is answered by today's resolvers instead, whole (`contactPhone`
-decrypts and writes the access log, `historyIntact` checks the hash chain). And a list
+decrypts and writes the access log). `historyIntact` is made after the statement from
+the events it reads (`Computed`), with the chain of the `Finish` the caller gives. And a list
 whose items fail its guard (a case's events edited in the database into values no event
 can have) is `Unreadable`: the resolvers then answer the whole request, with their error.
 """
 
-from graph.plan.cypher import Unreadable
+from graph.plan.cypher import Finish, Unreadable
 from graph.plan.roots import ROOTS, Plan, answer, compile_root
 from graph.plan.select import NotCompiled, Select
 
-__all__ = ["ROOTS", "NotCompiled", "Plan", "Select", "Unreadable", "answer", "compile_root"]
+__all__ = [
+    "ROOTS",
+    "Finish",
+    "NotCompiled",
+    "Plan",
+    "Select",
+    "Unreadable",
+    "answer",
+    "compile_root",
+]

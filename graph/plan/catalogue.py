@@ -7,11 +7,12 @@ visibility predicate (graph.security.scope) then filters.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
 from graph import cases, evaluations, meetings, party, people, places, projects, services, visits
+from graph.case_machine import CaseChain
 from graph.core.batch import Lookup, Walk
 from graph.core.model import CaseAction, CaseState, GovernanceLevel
 
@@ -44,12 +45,24 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Computed:
+    """A field that only Python can make (a hash chain checked under the server's key):
+    the statement reads `facts` (a list over `{}`) and the rows of `walk` from the object,
+    and `make` turns them into the value after the statement, with the key's chain."""
+
+    facts: str
+    walk: Walk
+    make: Callable[[Any, list[Any], CaseChain], Any]
+
+
+@dataclass(frozen=True)
 class Kind:
     label: str
     order_key: str
     fields: dict[str, str]  # field -> Cypher expression over `{}`
     links: dict[str, Link]
     times: frozenset[str] = frozenset()  # fields holding a DateTime, serialised after
+    computed: Mapping[str, Computed] = field(default_factory=dict)
 
 
 def _among(value: str, values: type[Enum]) -> str:
@@ -235,6 +248,9 @@ KINDS: dict[str, Kind] = {
             ),
         },
         times=frozenset({"reportedAt", "closedAt"}),
+        computed={
+            "historyIntact": Computed(cases.INTACT_FACTS, cases.CASE_EVENTS, cases.intact),
+        },
     ),
     "CaseEvent": Kind(
         "CaseEvent",

@@ -8,23 +8,35 @@ filters what the reader may not see with the walk's or look-up's predicate, orde
 limits to `first` + 1 for a page, walks on from the first `first` only, and collects.
 The walks' own names (`n`, `parent`, `a` …) never clash: each subquery sees only what
 it imports. A page's `totalCount` is a `count` subquery of its own, present only when
-selected. What Cypher cannot make (cursors, DateTimes in ISO form) is marked in a
-`Finish` and done on the row afterwards, for those values only.
+selected. What Cypher cannot make (cursors, DateTimes in ISO form, a history's seals
+checked: `Computed`) is marked in the shape and made from the row afterwards, for those
+values only, with what the caller gives in a `Finish`.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.case_machine import CaseChain
 from graph.core.batch import Walk
-from graph.plan.catalogue import KINDS, Link
+from graph.plan.catalogue import KINDS, Computed, Link
 from graph.plan.select import NotCompiled, Select
 
 # How a value of the row becomes the answer's: an object is a Cypher list of its values
 # in the order of the selection (Neo4j does not keep a map's order), made a dict with
-# `Obj.keys`; "cursor" and "time" are an order key to encode and a DateTime to write.
-Shape = "Obj | Many | str | None"
+# `Obj.keys`; "cursor" and "time" are an order key to encode and a DateTime to write; a
+# `Computed` is made by its function.
+Shape = "Obj | Many | Computed | str | None"
+
+
+@dataclass(frozen=True)
+class Finish:
+    """What the caller gives for the values made after the statement: how it encodes a
+    cursor, and the chain that checks case histories (under the server's key)."""
+
+    cursor: Callable[[Any], str]
+    chain: CaseChain
 
 
 # What a guarded list holds instead of its items when one fails its guard.
@@ -111,6 +123,10 @@ def build(statement: Statement, kind_name: str, var: str, *, selects: tuple[Sele
                 statement, var, kind.links[select.field], select=select
             )
             calls.extend(link_calls)
+        elif select.field in kind.computed:
+            shape = kind.computed[select.field]
+            value, call = _computed(statement, var, shape)
+            calls.append(call)
         else:
             raise NotCompiled(f"{kind_name}.{select.field} is answered by resolvers")
         values.append(value)
@@ -172,6 +188,18 @@ def _link(
         select=select,
         params=params,
     )
+
+
+def _computed(statement: Statement, var: str, computed: Computed) -> tuple[str, str]:
+    """The value a `Computed` is made from: its facts, then its walk's rows in order."""
+    rows = statement.name("r")
+    start, match = from_node(var, computed.walk.match)
+    call = f"""CALL ({var}) {{
+  {start} {match}
+  WITH n ORDER BY n.{computed.walk.order_key}
+  RETURN collect(n {{{computed.walk.projection}}}) AS {rows}
+}}"""
+    return f"[{computed.facts.replace('{}', var)}, {rows}]", call
 
 
 # How every walk begins: the parent looked up by its key, `parent`.

@@ -10,9 +10,10 @@ from graph import cases, meetings, party, people, places, projects, services, vi
 from graph.core.batch import Lookup, Walk
 from graph.core.db import Database
 from graph.core.records import record
-from graph.plan.catalogue import Params, dated, period
+from graph.plan.catalogue import Computed, Params, dated, period
 from graph.plan.cypher import (
     UNREADABLE,
+    Finish,
     Many,
     Obj,
     Shape,
@@ -214,7 +215,7 @@ RETURN found, allowed, {value} AS value"""
     return Plan(root, select, statement)
 
 
-async def answer(db: Database, plan: Plan, cursor: Callable[[Any], str]) -> Any:
+async def answer(db: Database, plan: Plan, finish: Finish) -> Any:
     """The root field's value, ready to serialise; GovgraphError as today's resolvers."""
     statement = plan.statement
     rows = await db.read(statement.cypher, statement.params, convert=False)
@@ -231,7 +232,7 @@ async def answer(db: Database, plan: Plan, cursor: Callable[[Any], str]) -> Any:
         return _figures(cases.stats_of(rows[0]["figures"]), plan.select.children)
     elif (within := plan.select.args["filter"].within) is not None:
         scope.judge(db, within, rows[0])
-    return made(rows[0]["value"], statement.shape, cursor)
+    return made(rows[0]["value"], statement.shape, finish)
 
 
 def _figures(figures: cases.CaseStats, selects: tuple[Select, ...]) -> dict[str, Any]:
@@ -249,7 +250,7 @@ def _figures(figures: cases.CaseStats, selects: tuple[Select, ...]) -> dict[str,
     return answer
 
 
-def made(value: Any, shape: Shape, cursor: Callable[[Any], str]) -> Any:
+def made(value: Any, shape: Shape, finish: Finish) -> Any:
     """The answer's value from the row's, as `shape` says."""
     if value is None or shape is None:
         return value
@@ -257,15 +258,18 @@ def made(value: Any, shape: Shape, cursor: Callable[[Any], str]) -> Any:
         if not any(shape.inner):
             return dict(zip(shape.keys, value, strict=True))
         return {
-            key: made(item, inner, cursor)
+            key: made(item, inner, finish)
             for key, item, inner in zip(shape.keys, value, shape.inner, strict=True)
         }
     if isinstance(shape, Many):
         if value == UNREADABLE:
             raise Unreadable()
-        return [made(item, shape.item, cursor) for item in value]
+        return [made(item, shape.item, finish) for item in value]
+    if isinstance(shape, Computed):
+        facts, rows = value
+        return shape.make(facts, rows, finish.chain)
     if shape == "cursor":
-        return cursor(value)
+        return finish.cursor(value)
     # As the resolvers' path serialises a datetime: the driver's value made native first.
     native = value.to_native() if hasattr(value, "to_native") else value
     return native.isoformat()

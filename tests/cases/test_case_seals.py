@@ -2,6 +2,7 @@
 one that recomputes every hash, fails the audit; histories sealed with the old unkeyed SHA-256
 chain are re-sealed once, with a NOTE event saying so."""
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -11,6 +12,7 @@ from graph.case_machine import UNKEYED, CaseChain, Event, event_content
 from graph.cases import CASE_EVENTS
 from graph.core import batch
 from tests.case_support import case_in
+from tests.plan.support import Paths
 from tests.support import TEST_CHAIN, Api, Graph, govgraph
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -52,6 +54,14 @@ def test_a_rewrite_sealed_again_without_the_key_fails_the_audit(
     forged = case_in(api, "RESOLVED")["caseNo"]
     rechain(graph, forged, chain, note="改写, 哈希重算")
     assert api.data(INTACT, {"c": forged})["case"]["historyIntact"] is False
+    # The read planner checks the seals after its one statement, as the resolvers do.
+    paths = Paths(graph)
+    try:
+        answer = paths.both(INTACT, {"c": forged})
+    finally:
+        paths.close()
+    assert answer.plan == "compiled" and answer.statements == 1
+    assert json.loads(answer.body)["data"]["case"]["historyIntact"] is False
     # Old chains were re-sealed once: a rewrite made to pass for an old history is not.
     assert graph.run(lambda db: cases.reseal(db, TEST_CHAIN)) == 0
     assert api.data(INTACT, {"c": forged})["case"]["historyIntact"] is False
