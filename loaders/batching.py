@@ -13,6 +13,7 @@ from graph.core.db import Database
 
 R = TypeVar("R")
 L = TypeVar("L")
+K = TypeVar("K", bound=Hashable)
 
 # A page request: (parent key, after key or None, limit).
 PageKey = tuple[Hashable, Any, int]
@@ -24,6 +25,11 @@ def lookup_loader(db: Database, lookup: Lookup[R]) -> DataLoader[Hashable, R | N
         return [found.get(key) for key in keys]
 
     return DataLoader(load_fn=load)
+
+
+async def load_optional(loader: DataLoader[K, R | None], key: K | None) -> R | None:
+    """What an optional reference (a visit's visitor, a matter's case …) names, if any."""
+    return None if key is None else await loader.load(key)
 
 
 def list_loader(

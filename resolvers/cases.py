@@ -20,6 +20,7 @@ from graph.people import Person
 from graph.places import Grid
 from graph.security import scope
 from graph.services import GovernanceCenter
+from loaders.batching import load_optional
 from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, make_page, window
@@ -120,18 +121,12 @@ async def case_grid(ctx: Context, parent: Case) -> Grid:
 
 
 async def reporter(ctx: Context, parent: Case) -> Person | None:
-    if parent.reported_by_id is None:
-        return None
-    return await ctx.loaders.people.person.load(parent.reported_by_id)
+    return await load_optional(ctx.loaders.people.person, parent.reported_by_id)
 
 
 async def event_actor(ctx: Context, event: Event) -> Person | None:
-    if event.actor_id is None:
-        return None
-    return await ctx.loaders.people.person.load(event.actor_id)
+    return await load_optional(ctx.loaders.people.person, event.actor_id)
 
 
 async def event_center(ctx: Context, event: Event) -> GovernanceCenter | None:
-    if event.center_id is None:
-        return None
-    return await ctx.loaders.services.center.load(event.center_id)
+    return await load_optional(ctx.loaders.services.center, event.center_id)

@@ -14,6 +14,7 @@ from graph.projects import Project
 from graph.security import scope
 from graph.services import Organisation
 from graph.visits import period
+from loaders.batching import load_optional
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
 
@@ -59,9 +60,7 @@ async def meeting_grid(ctx: Context, meeting: Meeting) -> Grid:
 
 
 async def meeting_building(ctx: Context, meeting: Meeting) -> Building | None:
-    if meeting.building_code is None:
-        return None
-    return await ctx.loaders.places.building.load(meeting.building_code)
+    return await load_optional(ctx.loaders.places.building, meeting.building_code)
 
 
 async def attendees(ctx: Context, meeting: Meeting) -> list[Person]:
@@ -80,15 +79,11 @@ async def attending_party_organizations(ctx: Context, meeting: Meeting) -> list[
 
 
 async def matter_case(ctx: Context, matter: Matter) -> Case | None:
-    if matter.case_no is None:
-        return None
-    return await ctx.loaders.cases.case.load(matter.case_no)
+    return await load_optional(ctx.loaders.cases.case, matter.case_no)
 
 
 async def matter_project(ctx: Context, matter: Matter) -> Project | None:
-    if matter.project_id is None:
-        return None
-    return await ctx.loaders.projects.project.load(matter.project_id)
+    return await load_optional(ctx.loaders.projects.project, matter.project_id)
 
 
 async def record_meeting(ctx: Context, new: NewMeeting) -> Meeting:

@@ -17,7 +17,7 @@ from graph.party import (
 from graph.people import Person
 from graph.places import Building, Grid, Household, Region
 from graph.security import scope
-from loaders.batching import PagedWalk, Parameterised
+from loaders.batching import PagedWalk, Parameterised, load_optional
 from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, make_page, walk_page, window
@@ -35,9 +35,7 @@ async def region_organizations(ctx: Context, region: Region) -> list[PartyOrgani
 
 
 async def organization_parent(ctx: Context, child: PartyOrganization) -> PartyOrganization | None:
-    if child.parent_id is None:
-        return None
-    return await ctx.loaders.party.organization.load(child.parent_id)
+    return await load_optional(ctx.loaders.party.organization, child.parent_id)
 
 
 async def organization_children(ctx: Context, parent: PartyOrganization) -> list[PartyOrganization]:
@@ -289,6 +287,4 @@ async def home_services(
 
 
 async def home_community(ctx: Context, services: HomeServices) -> Region | None:
-    if services.community_code is None:
-        return None
-    return await ctx.loaders.places.region.load(services.community_code)
+    return await load_optional(ctx.loaders.places.region, services.community_code)

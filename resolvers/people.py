@@ -5,6 +5,7 @@ from graph.people import Person
 from graph.places import Household
 from graph.security.personal_data import id_number_problem
 from graph.security.principal import AccessRole
+from loaders.batching import load_optional
 from resolvers.access import seen
 from resolvers.context import Context
 
@@ -23,9 +24,7 @@ async def household_members(ctx: Context, household: Household) -> list[Person]:
 
 
 async def person_household(ctx: Context, resident: Person) -> Household | None:
-    if resident.household_id is None:
-        return None
-    return await ctx.loaders.places.household.load(resident.household_id)
+    return await load_optional(ctx.loaders.places.household, resident.household_id)
 
 
 async def contact_phone(ctx: Context, resident: Person, purpose: str) -> str | None:

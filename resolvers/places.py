@@ -1,6 +1,7 @@
 from graph import places
 from graph.places import Building, Grid, Household, Region
 from graph.security import scope
+from loaders.batching import load_optional
 from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
@@ -30,9 +31,7 @@ async def top_regions(ctx: Context) -> list[Region]:
 
 
 async def region_parent(ctx: Context, child: Region) -> Region | None:
-    if child.parent_code is None:
-        return None
-    return await ctx.loaders.places.region.load(child.parent_code)
+    return await load_optional(ctx.loaders.places.region, child.parent_code)
 
 
 async def region_children(

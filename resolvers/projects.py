@@ -21,6 +21,7 @@ from graph.projects import (
     ProjectStep,
 )
 from graph.security import scope
+from loaders.batching import load_optional
 from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
@@ -80,15 +81,11 @@ async def project_grid(ctx: Context, parent: Project) -> Grid:
 
 
 async def project_case(ctx: Context, parent: Project) -> Case | None:
-    if parent.case_no is None:
-        return None
-    return await ctx.loaders.cases.case.load(parent.case_no)
+    return await load_optional(ctx.loaders.cases.case, parent.case_no)
 
 
 async def project_meeting(ctx: Context, parent: Project) -> Meeting | None:
-    if parent.meeting_id is None:
-        return None
-    return await ctx.loaders.meetings.meeting.load(parent.meeting_id)
+    return await load_optional(ctx.loaders.meetings.meeting, parent.meeting_id)
 
 
 async def supervisors(ctx: Context, parent: Project) -> list[Person]:
@@ -97,9 +94,7 @@ async def supervisors(ctx: Context, parent: Project) -> list[Person]:
 
 
 async def event_actor(ctx: Context, event: ProjectEvent) -> Person | None:
-    if event.actor_id is None:
-        return None
-    return await ctx.loaders.people.person.load(event.actor_id)
+    return await load_optional(ctx.loaders.people.person, event.actor_id)
 
 
 def _check_text(value: str | None, name: str) -> None:

@@ -5,6 +5,7 @@ from graph.people import Person
 from graph.places import Grid, Region
 from graph.security import scope
 from graph.services import GovernanceCenter, Organisation, ServiceStation, Volunteering
+from loaders.batching import load_optional
 from resolvers.access import seen
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
@@ -31,9 +32,7 @@ async def served_region(
 
 
 async def station_grid(ctx: Context, station: ServiceStation | Organisation) -> Grid | None:
-    if station.grid_code is None:
-        return None
-    return await ctx.loaders.places.grid.load(station.grid_code)
+    return await load_optional(ctx.loaders.places.grid, station.grid_code)
 
 
 async def stations(
@@ -76,9 +75,7 @@ async def center_organisations(ctx: Context, center: GovernanceCenter) -> list[O
 
 
 async def stationed_at(ctx: Context, organisation: Organisation) -> GovernanceCenter | None:
-    if organisation.center_id is None:
-        return None
-    return await ctx.loaders.services.center.load(organisation.center_id)
+    return await load_optional(ctx.loaders.services.center, organisation.center_id)
 
 
 async def organisation_volunteers(

@@ -10,6 +10,7 @@ from graph.people import Person
 from graph.places import Household
 from graph.security import scope
 from graph.visits import NewVisit, Visit
+from loaders.batching import load_optional
 from resolvers.context import Context
 from resolvers.paging import Page, walk_page
 
@@ -88,15 +89,11 @@ async def visit_household(ctx: Context, visit: Visit) -> Household:
 
 
 async def visit_visitor(ctx: Context, visit: Visit) -> Person | None:
-    if visit.visitor_id is None:
-        return None
-    return await ctx.loaders.people.person.load(visit.visitor_id)
+    return await load_optional(ctx.loaders.people.person, visit.visitor_id)
 
 
 async def visit_branch(ctx: Context, visit: Visit) -> PartyOrganization | None:
-    if visit.branch_id is None:
-        return None
-    return await ctx.loaders.party.organization.load(visit.branch_id)
+    return await load_optional(ctx.loaders.party.organization, visit.branch_id)
 
 
 async def record_visit(ctx: Context, new: NewVisit) -> Visit:
