@@ -78,13 +78,22 @@ def test_each_planned_root_field_is_one_statement_with_everything_below_it(api: 
 
 
 def test_lookups_left_to_the_resolvers_are_batched_across_the_whole_request(api: Api) -> None:
-    # historyIntact keeps case on the resolvers: one statement for the 20 look-ups, one
-    # for all their events.
+    # servicesAtHome keeps person on the resolvers: one statement for the 20 look-ups, one
+    # for all their services.
+    aliases = " ".join(
+        f'p{i}: person(id: "P{i:04d}") {{ name servicesAtHome {{ visits }} }}' for i in range(1, 21)
+    )
+    body = api.post(f"{{ {aliases} }}")
+    assert body["extensions"] == {"cypherStatements": 2, "plan": "resolvers"}
+
+
+def test_history_intact_is_made_after_each_cases_one_statement(api: Api) -> None:
     aliases = " ".join(
         f'c{i}: case(caseNo: "XY-2026-{i:04d}") {{ title historyIntact }}' for i in range(1, 21)
     )
     body = api.post(f"{{ {aliases} }}")
-    assert body["extensions"] == {"cypherStatements": 2, "plan": "resolvers"}
+    assert body["extensions"] == {"cypherStatements": 20, "plan": "compiled"}
+    assert all(body["data"][f"c{i}"]["historyIntact"] is True for i in range(1, 21))
 
 
 def test_stats_is_one_statement_with_the_scope_check(api: Api) -> None:
