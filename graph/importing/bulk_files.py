@@ -27,6 +27,8 @@ from graph.importing.online import (
     evaluation_row,
     reread,
 )
+from graph.kept import coverage
+from graph.kept.tally import Tally
 from graph.security.sealing import PiiKeys
 
 # The column type of every property that is not a string (neo4j-admin's default).
@@ -45,6 +47,12 @@ TYPES = {
     "moneyYuan": "long",
     "labourDays": "long",
     "proposedAt": "datetime",
+    # The coverage kept (graph/kept/coverage.py).
+    "coveredSince": "date[]",
+    "coveredUntil": "date[]",
+    **dict.fromkeys(coverage.TIMELINES, "date[]"),
+    **dict.fromkeys(coverage.PROPERTIES.values(), "long[]"),
+    **dict.fromkeys(coverage.COUNTS.values(), "long"),
 }
 PYTHON_TYPES: dict[str, type] = {
     "string": str,
@@ -52,6 +60,8 @@ PYTHON_TYPES: dict[str, type] = {
     "date": date,
     "datetime": datetime,
     "string[]": list,
+    "date[]": list,
+    "long[]": list,
 }
 ARRAY_DELIMITER = ";"  # neo4j-admin's default; the import splits list cells on it
 
@@ -201,6 +211,9 @@ class AdminInput:
             raise TypeError(f"property {name} holds a {type(value).__name__}; add it to TYPES")
         if kind == "string[]":
             return self._text(ARRAY_DELIMITER.join(value))
+        if kind in ("date[]", "long[]"):
+            # An empty list is an empty field, so no property: read back as no interval.
+            return ARRAY_DELIMITER.join(map(str, value))
         return value.isoformat() if kind in ("date", "datetime") else self._text(str(value))
 
     def _text(self, value: str) -> str:
@@ -209,11 +222,33 @@ class AdminInput:
         return value
 
 
+# The rows the kept coverage is tallied from (graph/kept/tally.py), by file.
+TALLIED = {
+    "regions.csv": Tally.region,
+    "grids.csv": Tally.grid,
+    "people.csv": Tally.person,
+    "party_orgs.csv": Tally.party_organisation,
+    "memberships.csv": Tally.membership,
+    "assignments.csv": Tally.assignment,
+    "stations.csv": Tally.station,
+    "organisations.csv": Tally.organisation,
+    "volunteers.csv": Tally.volunteer,
+}
+# Their nodes take their kept intervals as they pass.
+COVERED = {"buildings.csv": Tally.building, "households.csv": Tally.household}
+# Their nodes are written last, once the whole dataset is tallied.
+HELD_BACK = ("regions.csv", "grids.csv")
+# The assignments first: buildings and households take their intervals from them.
+ORDER = sorted(FILES, key=lambda spec: spec.name != "assignments.csv")
+
+
 def write_input(
     dataset: Path, checked: Checked, pii_keys: PiiKeys, *, out: AdminInput, progress: Progress
 ) -> None:
-    """Every record of the checked `dataset`, in the online import's file order."""
-    for spec in FILES:
+    """Every record of the checked `dataset`, with the coverage kept of it."""
+    tally = Tally()
+    held: dict[str, list[Row]] = {name: [] for name in HELD_BACK}
+    for spec in ORDER:
         total = checked.counts.get(spec.name, 0)
         if spec.name in NODES:
             write = _node_writer(out, NODES[spec.name])
@@ -223,10 +258,18 @@ def write_input(
             continue  # cases come from the fold below
         records = reread(dataset, spec.name) if total else ()
         for done, record in enumerate(records, start=1):
-            write(ROWS[spec.name](record, pii_keys))
+            row = ROWS[spec.name](record, pii_keys)
+            if tallied := TALLIED.get(spec.name):
+                tallied(tally, row)
+            if covered := COVERED.get(spec.name):
+                row["props"].update(covered(tally, row))
+            if spec.name in held:
+                held[spec.name].append(row)
+            else:
+                write(row)
             if done % BATCH == 0 or done == total:
                 progress(spec.name, done, total)
-    _write_cases(out, checked.cases, progress)
+    _write_cases(out, checked.cases, tally, progress=progress)
     if total := checked.counts.get("evaluations.csv", 0):
         write = _node_writer(out, EVALUATIONS)
         for done, record in enumerate(reread(dataset, "evaluations.csv"), start=1):
@@ -234,6 +277,11 @@ def write_input(
             if done % BATCH == 0 or done == total:
                 progress("evaluations.csv", done, total)
     _write_meetings_and_projects(out, dataset, pii_keys, progress=progress)
+    kept = tally.grid_and_region_properties()
+    for name, rows in held.items():
+        write = _node_writer(out, NODES[name])
+        for row in rows:
+            write({**row, "props": {**row["props"], **kept[row["key"]]}})
 
 
 def _write_meetings_and_projects(
@@ -297,14 +345,18 @@ def _dated_writer(out: AdminInput, spec: DatedFile) -> Callable[[Row], None]:
     return write
 
 
-def _write_cases(out: AdminInput, plans: list[CasePlan], progress: Progress) -> None:
+def _write_cases(
+    out: AdminInput, plans: list[CasePlan], tally: Tally, *, progress: Progress
+) -> None:
     """Each case with its events, numbered in one ID space: a case's events are
     consecutive, so an event's predecessor (NEXT) is the number before its own."""
     write_case, write_event = _node_writer(out, CASES), _node_writer(out, EVENTS)
     total_events = sum(len(plan.new_events) for plan in plans)
     number = 0
     for done, plan in enumerate(plans, start=1):
-        write_case(case_row(plan))
+        case = case_row(plan)
+        write_case(case)
+        tally.case(case.get("grid"))
         for event in plan.new_events:
             number += 1
             row = event_row(event)

@@ -137,8 +137,10 @@ def union(spans: Iterable[Sequence[date | None]]) -> list[Span]:
     return merged
 
 
-def _stored(since: list[date] | None, until: list[date] | None) -> list[Span] | None:
-    return None if since is None or until is None else list(zip(since, until, strict=True))
+def _stored(since: list[date] | None, until: list[date] | None) -> list[Span]:
+    """Kept intervals read back; none stored (as the bulk importer leaves an uncovered
+    building, having no empty list to write) is no interval."""
+    return [] if since is None or until is None else list(zip(since, until, strict=True))
 
 
 def _normal(changes: Mapping[date, Sequence[int]]) -> Deltas:
@@ -148,14 +150,16 @@ def _normal(changes: Mapping[date, Sequence[int]]) -> Deltas:
     return dict(sorted(kept.items()))
 
 
-def _add(into: dict[date, list[int]], deltas: Mapping[date, Sequence[int]], sign: int = 1) -> None:
+def add_changes(
+    into: dict[date, list[int]], deltas: Mapping[date, Sequence[int]], sign: int = 1
+) -> None:
     for day, change in deltas.items():
         row = into.setdefault(day, [0] * len(FIGURES))
         for i, value in enumerate(change):
             row[i] += sign * value
 
 
-def _count(
+def count_spans(
     into: dict[date, list[int]], spans: Iterable[Span], figure: int, *, sign: int = 1
 ) -> None:
     """Add to `figure` one from each span's start and take one off from its end."""
@@ -283,10 +287,10 @@ def _intervals(rows: Sequence[Row], extra: list[Span], figure: int, *, into: Cha
     changes: dict[date, list[int]] = {}
     for row in rows:
         spans = union([*row["spans"], *extra])
-        stored = _stored(row["since"], row["until"]) or []
+        stored = _stored(row["since"], row["until"])
         if spans != stored:
-            _count(changes, spans, figure)
-            _count(changes, stored, figure, sign=-1)
+            count_spans(changes, spans, figure)
+            count_spans(changes, stored, figure, sign=-1)
             rows_into = into.buildings if figure == COVERED_BUILDINGS else into.households
             rows_into.append(
                 {"key": row["key"], "since": [s for s, _ in spans], "until": [u for _, u in spans]}
@@ -301,15 +305,17 @@ def change(role: Role, found: Row, *, assignment: str, before: Span | None) -> C
     into = Change()
     everywhere: dict[date, list[int]] = {}  # the same change for the grid and each region
     if role is Role.BUILDING_GROUP:
-        _add(everywhere, _intervals(found["buildings"], [], COVERED_BUILDINGS, into=into))
+        add_changes(everywhere, _intervals(found["buildings"], [], COVERED_BUILDINGS, into=into))
     elif role in (Role.CENTRAL_HOUSEHOLD, Role.HOUSEYARD_LEADER):
         leaders = union(found["leaders"])
-        _add(everywhere, _intervals(found["households"], leaders, COVERED_HOUSEHOLDS, into=into))
+        add_changes(
+            everywhere, _intervals(found["households"], leaders, COVERED_HOUSEHOLDS, into=into)
+        )
     elif role is Role.GRID_WORKER:
         timeline = found["timeline"]
         for day, delta in _column_deltas(timeline["days"] or [], timeline["values"]).items():
             everywhere.setdefault(day, [0] * len(FIGURES))[WITH_WORKER] -= delta
-        _count(everywhere, union(found["workers"]), WITH_WORKER)
+        count_spans(everywhere, union(found["workers"]), WITH_WORKER)
     for node in found["chain"]:
         into.timelines[node] = {day: list(delta) for day, delta in everywhere.items()}
     if role is Role.CENTRAL_HOUSEHOLD:
@@ -321,8 +327,8 @@ def change(role: Role, found: Row, *, assignment: str, before: Span | None) -> C
                 for a in found["holder"]
                 if node in a["nodes"] and a["id"] != assignment
             ] + ([before] if before else [])
-            _count(into.timelines[node], union(now), CENTRAL)
-            _count(into.timelines[node], union(then), CENTRAL, sign=-1)
+            count_spans(into.timelines[node], union(now), CENTRAL)
+            count_spans(into.timelines[node], union(then), CENTRAL, sign=-1)
     return into
 
 
@@ -463,10 +469,10 @@ def _grid_deltas(row: Row) -> tuple[dict[str, list[Span]], dict[str, list[Span]]
     changes[OPEN_SINCE][GRIDS] += 1
     changes[OPEN_SINCE][PEOPLE] += row["people"]
     for spans in buildings.values():
-        _count(changes, spans, COVERED_BUILDINGS)
+        count_spans(changes, spans, COVERED_BUILDINGS)
     for spans in households.values():
-        _count(changes, spans, COVERED_HOUSEHOLDS)
-    _count(changes, union(row["workers"]), WITH_WORKER)
+        count_spans(changes, spans, COVERED_HOUSEHOLDS)
+    count_spans(changes, union(row["workers"]), WITH_WORKER)
     return buildings, households, {day: tuple(change) for day, change in changes.items()}
 
 
@@ -529,7 +535,7 @@ def _set_timelines(label: str) -> str:
     return f"UNWIND $rows AS row MATCH (n:{label} {{code: row.key}}) SET {sets} REMOVE {removed}"
 
 
-def _span_rows(kept: Mapping[str, list[Span]], stored: Mapping[str, list[Span] | None]) -> list:
+def _span_rows(kept: Mapping[str, list[Span]], stored: Mapping[str, list[Span]]) -> list:
     return [
         {"key": key, "since": [s for s, _ in spans], "until": [u for _, u in spans]}
         for key, spans in kept.items()
@@ -598,7 +604,7 @@ async def _recount(
             recount.stored[row["code"]] = stored_deltas(row["timeline"])
             for node in grids[row["code"]]:
                 if node in counted:
-                    _add(recount.timelines[node], deltas)
+                    add_changes(recount.timelines[node], deltas)
         if write and (changed_b or changed_h):
 
             async def work(tx: Transaction, b: list = changed_b, h: list = changed_h) -> None:
@@ -611,6 +617,25 @@ async def _recount(
     await _count_people(db, grids, recount, report=report)
     await _count_places(db, grids, recount)
     return recount, codes, regions
+
+
+def count_person(
+    timelines: Mapping[str, dict[date, list[int]]],
+    figure: int,
+    facts: Iterable[Sequence[Any]],
+    *,
+    nodes_of: Mapping[str, Sequence[str]],
+) -> None:
+    """One person in a DISTINCT figure: in each grid or region of `timelines` that one of
+    her `facts` (since, until, the code of where it stands) counts in (`nodes_of` the
+    code), the union of the intervals of those facts counts once."""
+    spans: dict[str, list[tuple[date | None, date | None]]] = defaultdict(list)
+    for since, until, code in facts:
+        for node in nodes_of.get(code, ()):
+            spans[node].append((since, until))
+    for node, node_spans in spans.items():
+        if node in timelines:
+            count_spans(timelines[node], union(node_spans), figure)
 
 
 async def _count_people(
@@ -636,13 +661,7 @@ async def _count_people(
                 (DUAL_REPORTERS, row["dual"], above),
                 (VOLUNTEERS, row["volunteer"], places),
             ):
-                spans: dict[str, list[tuple[date | None, date | None]]] = defaultdict(list)
-                for since, until, code in facts_of:
-                    for node in nodes_of.get(code, ()):
-                        spans[node].append((since, until))
-                for node, node_spans in spans.items():
-                    if node in recount.timelines:
-                        _count(recount.timelines[node], union(node_spans), figure)
+                count_person(recount.timelines, figure, facts_of, nodes_of=nodes_of)
         done += len(rows)
         report("people", done, done)
         if len(rows) < PERSON_BATCH:
@@ -657,23 +676,50 @@ _PLACES = f"""
 CALL () {{ MATCH (n:Grid) RETURN n UNION MATCH (n:Region) RETURN n }}
 RETURN n.code AS code, [(n)-[:PART_OF]->(r:Region) | r.code] AS parent,
   {{{", ".join(f"{figure}: n.{name}" for figure, name in COUNTS.items())}}} AS kept"""
+# The COUNTS of a kind of station or organisation; each organisation also counts in
+# `organisations`.
+STATION_FIGURES = {"RED_STATION": "redStations", "CANTEEN": "canteens"}
+ORGANISATION_FIGURES = {"SOCIAL_ORG": "socialOrganisations", "VOLUNTEER_TEAM": "volunteerTeams"}
 _THINGS = """
-MATCH (x:Case) RETURN 'cases' AS figure, [(x)-[:REPORTED_IN]->(p:Grid) | p.code] AS places
+MATCH (x:Case) RETURN ['cases'] AS figures, [(x)-[:REPORTED_IN]->(p:Grid) | p.code] AS places
 UNION ALL
-MATCH (x:ServiceStation) WHERE x.kind IN ['RED_STATION', 'CANTEEN']
-RETURN CASE x.kind WHEN 'RED_STATION' THEN 'redStations' ELSE 'canteens' END AS figure,
-       [(x)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
-# Each organisation counts in `organisations` and in the figure of its kind, if any.
-_ORGANISATIONS = """
+MATCH (x:ServiceStation) WHERE x.kind IN keys($stations)
+RETURN [$stations[x.kind]] AS figures,
+       [(x)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places
+UNION ALL
 MATCH (x:Organisation)
-RETURN ['organisations'] + CASE x.kind WHEN 'SOCIAL_ORG' THEN ['socialOrganisations']
-         WHEN 'VOLUNTEER_TEAM' THEN ['volunteerTeams'] ELSE [] END AS figures,
+RETURN ['organisations'] + [k IN [x.kind] WHERE k IN keys($organisations) | $organisations[k]]
+         AS figures,
        [(x)-[:BASED_IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
 
 
+def thing_figures(label: str, kind: str | None) -> list[str]:
+    """The COUNTS a case, station or organisation of `kind` counts in (as `_THINGS`)."""
+    if label == "Case":
+        return ["cases"]
+    if label == "ServiceStation":
+        return [STATION_FIGURES[kind]] if kind in STATION_FIGURES else []
+    extra = ORGANISATION_FIGURES.get(kind or "")
+    return ["organisations", *([extra] if extra else [])]
+
+
+def count_thing(
+    counts: Mapping[str, dict[str, int]],
+    figures: Sequence[str],
+    places: Iterable[str],
+    *,
+    above: Callable[[str], Sequence[str]],
+) -> None:
+    """A case, station or organisation counted once in each of `figures` of every grid or
+    region of `counts` that one of its `places` is, or lies below."""
+    for node in {node for place in places for node in above(place)}:
+        if node in counts:
+            for figure in figures:
+                counts[node][figure] += 1
+
+
 async def _count_places(db: Database, grids: Mapping[str, list[str]], recount: _Recount) -> None:
-    """The COUNTS of each grid and region within: each case, station or organisation once
-    in every place it stands in or below."""
+    """The COUNTS of each grid and region within."""
     rows = await db.read(_PLACES)
     parents = {row["code"]: row["parent"] for row in rows}
 
@@ -687,13 +733,19 @@ async def _count_places(db: Database, grids: Mapping[str, list[str]], recount: _
 
     recount.counts = {code: dict.fromkeys(COUNTS, 0) for code in recount.timelines}
     recount.stored_counts = {row["code"]: row["kept"] for row in rows}
-    things = [(row["places"], [row["figure"]]) for row in await db.read(_THINGS)]
-    things += [(row["places"], row["figures"]) for row in await db.read(_ORGANISATIONS)]
-    for places, figures in things:
-        for node in {node for place in places for node in above(place)}:
-            if node in recount.counts:
-                for figure in figures:
-                    recount.counts[node][figure] += 1
+    things = {"stations": STATION_FIGURES, "organisations": ORGANISATION_FIGURES}
+    for row in await db.read(_THINGS, things):
+        count_thing(recount.counts, row["figures"], row["places"], above=above)
+
+
+def kept_properties(
+    changes: Mapping[date, Sequence[int]], counts: Mapping[str, int]
+) -> dict[str, Any]:
+    """What a grid or region keeps: its timelines from their changes, and its COUNTS."""
+    return {
+        **timeline_properties(_normal(changes)),
+        **{COUNTS[figure]: total for figure, total in counts.items()},
+    }
 
 
 async def rebuild(db: Database, progress: Progress | None = None) -> None:
@@ -706,11 +758,7 @@ async def rebuild(db: Database, progress: Progress | None = None) -> None:
         report(step, 0, len(codes))
         for start in range(0, len(codes), WRITE_BATCH):
             rows = [
-                {
-                    "key": code,
-                    **timeline_properties(_normal(recount.timelines[code])),
-                    **{COUNTS[figure]: total for figure, total in recount.counts[code].items()},
-                }
+                {"key": code, **kept_properties(recount.timelines[code], recount.counts[code])}
                 for code in codes[start : start + WRITE_BATCH]
             ]
             await db.write(_set_timelines(label), {"rows": rows})
