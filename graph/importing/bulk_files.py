@@ -9,6 +9,7 @@ type and pair of ID spaces. Files are written row by row, so memory stays bounde
 """
 
 import csv
+import multiprocessing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.cases import event_row
+from graph.core.errors import GovgraphError
 from graph.importing.checks import CasePlan, Checked
 from graph.importing.csv_files import FILES
 from graph.importing.online import (
@@ -63,6 +65,7 @@ PYTHON_TYPES: dict[str, type] = {
     "date[]": list,
     "long[]": list,
 }
+PROGRESS_SECONDS = 0.5  # how often the second process's progress is shown, waiting for it
 ARRAY_DELIMITER = ";"  # neo4j-admin's default; the import splits list cells on it
 
 
@@ -188,6 +191,13 @@ class AdminInput:
         name = f"rels-{rel}-{start[0]}-{end[0]}.csv"
         self._write(f"--relationships={rel}=", name, header, ids=[start[1], end[1]], props=props)
 
+    def include(self, written: tuple[list[str], bool]) -> None:
+        """The files another AdminInput wrote into the same folder: their arguments, and
+        whether a value in them holds a line break."""
+        arguments, multiline = written
+        self.arguments += arguments
+        self.multiline = self.multiline or multiline
+
     def close(self) -> None:
         for out in self.files.values():
             out.stream.close()
@@ -226,7 +236,6 @@ class AdminInput:
 TALLIED = {
     "regions.csv": Tally.region,
     "grids.csv": Tally.grid,
-    "people.csv": Tally.person,
     "party_orgs.csv": Tally.party_organisation,
     "memberships.csv": Tally.membership,
     "assignments.csv": Tally.assignment,
@@ -248,40 +257,131 @@ def write_input(
     """Every record of the checked `dataset`, with the coverage kept of it."""
     tally = Tally()
     held: dict[str, list[Row]] = {name: [] for name in HELD_BACK}
-    for spec in ORDER:
-        total = checked.counts.get(spec.name, 0)
-        if spec.name in NODES:
-            write = _node_writer(out, NODES[spec.name])
-        elif spec.name in DATED:
-            write = _dated_writer(out, DATED[spec.name])
-        else:
-            continue  # cases come from the fold below
-        records = reread(dataset, spec.name) if total else ()
-        for done, record in enumerate(records, start=1):
-            row = ROWS[spec.name](record, pii_keys)
-            if tallied := TALLIED.get(spec.name):
-                tallied(tally, row)
-            if covered := COVERED.get(spec.name):
-                row["props"].update(covered(tally, row))
-            if spec.name in held:
-                held[spec.name].append(row)
+    with _Apart(dataset, pii_keys, folder=out.folder, total=checked.counts.get(APART, 0)) as apart:
+        for spec in ORDER:
+            total = checked.counts.get(spec.name, 0)
+            records = reread(dataset, spec.name) if total else ()
+            if spec.name == APART:
+                for record in records:
+                    tally.person(record["household_id"])
+                continue
+            if spec.name in NODES:
+                write = _node_writer(out, NODES[spec.name])
+            elif spec.name in DATED:
+                write = _dated_writer(out, DATED[spec.name])
             else:
-                write(row)
-            if done % BATCH == 0 or done == total:
-                progress(spec.name, done, total)
-    _write_cases(out, checked.cases, tally, progress=progress)
-    if total := checked.counts.get("evaluations.csv", 0):
-        write = _node_writer(out, EVALUATIONS)
-        for done, record in enumerate(reread(dataset, "evaluations.csv"), start=1):
-            write(evaluation_row(record, pii_keys))
-            if done % BATCH == 0 or done == total:
-                progress("evaluations.csv", done, total)
-    _write_meetings_and_projects(out, dataset, pii_keys, progress=progress)
-    kept = tally.grid_and_region_properties()
-    for name, rows in held.items():
-        write = _node_writer(out, NODES[name])
-        for row in rows:
-            write({**row, "props": {**row["props"], **kept[row["key"]]}})
+                continue  # cases come from the fold below
+            for done, record in enumerate(records, start=1):
+                row = ROWS[spec.name](record, pii_keys)
+                if tallied := TALLIED.get(spec.name):
+                    tallied(tally, row)
+                if covered := COVERED.get(spec.name):
+                    row["props"].update(covered(tally, row))
+                if spec.name in held:
+                    held[spec.name].append(row)
+                else:
+                    write(row)
+                if done % BATCH == 0 or done == total:
+                    progress(spec.name, done, total)
+                    apart.report(progress)
+        _write_cases(out, checked.cases, tally, progress=progress)
+        if total := checked.counts.get("evaluations.csv", 0):
+            write = _node_writer(out, EVALUATIONS)
+            for done, record in enumerate(reread(dataset, "evaluations.csv"), start=1):
+                write(evaluation_row(record, pii_keys))
+                if done % BATCH == 0 or done == total:
+                    progress("evaluations.csv", done, total)
+        _write_meetings_and_projects(out, dataset, pii_keys, progress=progress)
+        kept = tally.grid_and_region_properties()
+        for name, rows in held.items():
+            write = _node_writer(out, NODES[name])
+            for row in rows:
+                write({**row, "props": {**row["props"], **kept[row["key"]]}})
+        out.include(apart.written(progress))
+
+
+class BulkConversionFailed(GovgraphError):
+    """The second process converting the dataset stopped without finishing."""
+
+
+# Written by a second process while this one writes the rest: people.csv is most of the
+# conversion (each person's ID number and phone hashed, the phone sealed), and the
+# machine has a core for it. This process only tallies where its people live.
+APART = "people.csv"
+
+
+def _write_apart(
+    dataset: Path, pii_keys: PiiKeys, *, folder: Path, count: Any, sender: Any
+) -> None:
+    """In the second process: APART's files; sends the arguments that name them (or what
+    failed), and counts the people written in `count` as it goes."""
+    try:
+        out = AdminInput(folder)
+        try:
+            write = _node_writer(out, NODES[APART])
+            for done, record in enumerate(reread(dataset, APART), start=1):
+                write(ROWS[APART](record, pii_keys))
+                if done % BATCH == 0:
+                    count.value = done
+        finally:
+            out.close()
+        sender.send((out.arguments, out.multiline))
+    except BaseException as failure:
+        sender.send(failure)
+        raise
+
+
+class _Apart:
+    """APART written by a second process from entering until `written`; leaving before
+    (a failure in this one) stops it."""
+
+    def __init__(self, dataset: Path, pii_keys: PiiKeys, *, folder: Path, total: int) -> None:
+        self.total = total
+        context = multiprocessing.get_context("spawn")  # no copy of this process's driver
+        self.count = context.Value("q", 0, lock=False)
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_write_apart,
+            args=(dataset, pii_keys),
+            kwargs={"folder": folder, "count": self.count, "sender": sender},
+            daemon=True,
+        )
+        if total:
+            self.process.start()
+        sender.close()
+
+    def __enter__(self) -> "_Apart":
+        return self
+
+    def __exit__(self, *failed: object) -> None:
+        if self.total and self.process.is_alive():
+            self.process.terminate()
+        if self.total:
+            self.process.join()
+        self.receiver.close()
+
+    def report(self, progress: Progress) -> None:
+        if self.total:
+            progress(APART, min(self.count.value, self.total), self.total)
+
+    def written(self, progress: Progress) -> tuple[list[str], bool]:
+        """Once the second process is done: the arguments naming its files, and whether a
+        value in them holds a line break."""
+        if not self.total:
+            return [], False
+        while not self.receiver.poll(PROGRESS_SECONDS):
+            self.report(progress)
+        try:
+            outcome = self.receiver.recv()
+        except EOFError:  # it died without a word (killed, out of memory)
+            raise BulkConversionFailed(
+                f"The process writing {APART} for neo4j-admin stopped "
+                f"(exit code {self.process.exitcode}); nothing was imported."
+            ) from None
+        if isinstance(outcome, BaseException):
+            raise outcome
+        progress(APART, self.total, self.total)
+        return outcome
 
 
 def _write_meetings_and_projects(

@@ -103,8 +103,9 @@ class Tally:
             count_spans(self.changes[grid], spans, covered)
         return {"coveredSince": [s for s, _ in spans], "coveredUntil": [u for _, u in spans]}
 
-    def person(self, row: Mapping[str, Any]) -> None:
-        grid = self.household_grid.get(row["household"] or "")
+    def person(self, household: str | None) -> None:
+        """A person living in `household`."""
+        grid = self.household_grid.get(household or "")
         if grid in self.changes:
             self.changes[grid][OPEN_SINCE][PEOPLE] += 1
 

@@ -19,7 +19,7 @@ import pytest
 from graph.core.db import NOT_BOOKKEEPING
 from graph.importing import bulk
 from graph.importing.bulk import NOT_EMPTY, BulkImportFailed, NotEmpty, bulk_import
-from graph.importing.bulk_files import AdminInput
+from graph.importing.bulk_files import AdminInput, _Apart
 from graph.importing.online import ImportRejected, import_dataset
 from graph.store import local_server
 from tests.support import DEMO, TEST_PII_KEYS, Graph, open_seals
@@ -198,3 +198,17 @@ def test_the_command_needs_the_local_server() -> None:
     )
     assert done.returncode == 1
     assert "--bulk needs the local server" in done.stderr
+
+
+def test_what_stops_the_second_process_of_the_conversion_is_raised_in_the_first(
+    tmp_path: Path,
+) -> None:
+    """people.csv is converted by a second process (bulk_files.APART): a failure there
+    (here, no folder to write into) fails the import with its own error."""
+    (tmp_path / "people.csv").write_text("id,name,household_id\nP1,甲,H1\n", encoding="utf-8")
+    missing = tmp_path / "missing"
+    with (
+        pytest.raises(FileNotFoundError),
+        _Apart(tmp_path, TEST_PII_KEYS, folder=missing, total=1) as apart,
+    ):
+        apart.written(lambda *step: None)
