@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from graph.case_machine import CaseChain
@@ -58,13 +59,16 @@ def bulk_import(
     started = local_server.start(instance)
     try:
         checked = asyncio.run(_check(instance, folder, CaseChain.of(pii_keys)))
-        with tempfile.TemporaryDirectory(prefix="bulk-import-", dir=instance.home) as scratch:
+        scratch_folder = tempfile.TemporaryDirectory(prefix="bulk-import-", dir=instance.home)
+        with ThreadPoolExecutor(1) as background, scratch_folder as scratch:
+            # Done with the server: it stops (seconds of checkpoint) during the conversion.
+            stopped = background.submit(local_server.stop, instance)
             admin_input = AdminInput(Path(scratch))
             try:
                 write_input(folder, checked, pii_keys, out=admin_input, progress=report)
             finally:
                 admin_input.close()
-            local_server.stop(instance)
+            stopped.result()
             report(ADMIN_STEP, 0, 1)
             _run_admin_import(instance, admin_input)
             report(ADMIN_STEP, 1, 1)

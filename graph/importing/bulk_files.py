@@ -337,7 +337,9 @@ class _Apart:
 
     def __init__(self, dataset: Path, pii_keys: PiiKeys, *, folder: Path, total: int) -> None:
         self.total = total
-        context = multiprocessing.get_context("spawn")  # no copy of this process's driver
+        # Forked: spawning would run the caller's main module again (a script without
+        # the `__main__` guard would start the whole import over in the second process).
+        context = multiprocessing.get_context("fork")
         self.count = context.Value("q", 0, lock=False)
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(
