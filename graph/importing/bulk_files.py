@@ -1,15 +1,19 @@
 """A checked dataset written as the input files of `neo4j-admin database import full`.
 
-The rows come from the online import's own row functions (graph/importer.py) and case
-fold (graph/import_checks.py, graph/case_machine.py), so personal data is hashed and
-masked and case facts and event hashes are computed exactly as there; this module only
+The rows come from the online import's own row functions (graph/importing/online.py) and
+case fold (graph/importing/checks.py, graph/case_machine.py), so personal data is hashed
+and masked and case facts and event hashes are computed exactly as there; this module only
 lays the rows out as the offline importer reads them: one node file per label (its key
 the ID column, in an ID space named after the label) and one relationship file per
-type and pair of ID spaces. Files are written row by row, so memory stays bounded.
+type and pair of ID spaces, with the coverage kept of the dataset tallied from the same
+rows (graph/kept/tally.py). Files are written row by row; what stays in memory is the
+tally's (a key per household, the assignments' intervals) and the grids and regions,
+written last with their kept figures. `people.csv` is written by a second process.
 """
 
 import csv
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -315,6 +319,7 @@ def _write_apart(
 ) -> None:
     """In the second process: APART's files; sends the arguments that name them (or what
     failed), and counts the people written in `count` as it goes."""
+    parent = os.getppid()
     try:
         out = AdminInput(folder)
         try:
@@ -323,6 +328,8 @@ def _write_apart(
                 write(ROWS[APART](record, pii_keys))
                 if done % BATCH == 0:
                     count.value = done
+                    if os.getppid() != parent:  # the import was killed: nobody waits
+                        raise SystemExit(1)
         finally:
             out.close()
         sender.send((out.arguments, out.multiline))
@@ -356,9 +363,8 @@ class _Apart:
         return self
 
     def __exit__(self, *failed: object) -> None:
-        if self.total and self.process.is_alive():
-            self.process.terminate()
         if self.total:
+            self.process.terminate()  # when this one failed first; else it is ending anyway
             self.process.join()
         self.receiver.close()
 

@@ -778,7 +778,7 @@ async def _exists(db: Database, code: str) -> bool:
 
 async def missing(db: Database) -> bool:
     """Whether a grid or region lacks a kept figure, or keeps one where an older version
-    did: a graph written by an older version, or by the bulk importer."""
+    did: a graph written by an older version, or an import killed before its rebuild."""
     names = [*TIMELINES, *PROPERTIES.values(), *COUNTS.values()]
     # A version before the split of the stats figures from coverage's timeline: rebuilt.
     absent = " OR ".join(

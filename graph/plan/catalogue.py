@@ -35,8 +35,10 @@ def period(args: Mapping[str, Any]) -> Mapping[str, Any]:
 class Link:
     kind: str  # the kind of the linked objects
     shape: Shape  # one object, a list, a page of a connection, or whether any exists
-    walk: Walk | None = None  # from the object's key (`parent`): lists, pages, flags
-    source: str = ""  # for `one`: Cypher binding `n` from `{}`
+    # From the object's key (`parent`): lists, pages, flags, and a `one` that is the map
+    # the walk projects (no node: a summary such as a member's services at home).
+    walk: Walk | None = None
+    source: str = ""  # for `one` of a node: Cypher binding `n` from `{}`
     lookup: Lookup | None = None  # for `one`: the visibility of what is found
     # For a list: what every item (`{}`) must satisfy for the planner to answer it; else
     # the resolvers answer the whole request, as they answer what was edited in the graph.
@@ -165,7 +167,18 @@ KINDS: dict[str, Kind] = {
             "coveredHouseholds": Link("Household", "page", party.PERSON_COVERED_HOUSEHOLDS),
             "volunteering": Link("Volunteering", "list", services.PERSON_VOLUNTEERING),
             "visits": Link("Visit", "page", visits.PERSON_VISITS, params=period),
+            "servicesAtHome": Link("HomeServices", "one", party.HOME_SERVICES, params=period),
         },
+    ),
+    "HomeServices": Kind(
+        "HomeServices",  # the map party.HOME_SERVICES projects
+        "community_code",
+        {
+            "visits": "{}.visits",
+            "mediations": "{}.mediations",
+            "supervisedProjects": "{}.supervised_projects",
+        },
+        {"community": one("Region", "MATCH (n:Region {code: {}.community_code})", places.REGIONS)},
     ),
     "PartyOrganization": Kind(
         "PartyOrganization",

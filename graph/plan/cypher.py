@@ -140,6 +140,19 @@ def _link(
 ) -> tuple[str, list[str], Shape]:
     """The value of a link (an expression) and the subqueries that make it."""
     result = statement.name("r")
+    if link.shape == "one" and link.walk is not None:  # the one map the walk projects
+        inner = statement.name("v")
+        built = build(statement, link.kind, inner, selects=select.children)
+        start, walk_match = from_node(var, link.walk.match)
+        params = link.params(select.args)
+        walk = f"""{walk_match} WITH n WHERE {link.walk.visible}
+  WITH n {{{link.walk.projection}}} AS {inner}"""
+        call = f"""CALL ({var}) {{
+  {start} {_bound(walk, params, statement)}
+  {" ".join(built.calls)}
+  RETURN head(collect({built.projection})) AS {result}
+}}"""
+        return result, [call], built.shape
     if link.shape == "one":
         assert link.lookup is not None
         inner = statement.name("v")

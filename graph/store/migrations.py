@@ -144,8 +144,8 @@ def version() -> str:
 
 async def migrate(db: Database, progress: Progress | None = None) -> None:
     """`progress(step, done, total)` hears of long work: the cases' links to their grids
-    moved, the coverage of a graph written before it was kept (or by the bulk importer),
-    computed once for every grid."""
+    moved, the coverage of a graph written before it was kept computed once for every grid
+    (the bulk import writes it with the store: graph/kept/tally.py)."""
     # Schema commands cannot share a transaction with each other or with writes.
     for statement in [*statements(), *BACKFILLS]:
         await db.write(statement)
@@ -223,8 +223,8 @@ async def prepare(
 ) -> bool:
     """Migrations when the graph's version is not current, then `then` (the conversion of
     clear values), by one start at a time; whether this start ran the migrations. A current
-    graph still gets its kept coverage where a writer that keeps none (the bulk importer)
-    left it out."""
+    graph still gets its kept coverage where it lacks it (an import's switch killed before
+    the rebuild that follows it, a grid written by hand)."""
     await db.write(LOCK)
     holder = uuid.uuid4().hex
     while not (await db.write(CLAIM, {"holder": holder, "seconds": LEASE_SECONDS}))[0]["claimed"]:

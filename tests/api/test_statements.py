@@ -77,14 +77,13 @@ def test_each_planned_root_field_is_one_statement_with_everything_below_it(api: 
     assert body["extensions"] == {"cypherStatements": 59, "plan": "compiled"}
 
 
-def test_lookups_left_to_the_resolvers_are_batched_across_the_whole_request(api: Api) -> None:
-    # servicesAtHome keeps person on the resolvers: one statement for the 20 look-ups, one
-    # for all their services.
+def test_a_member_s_services_at_home_are_counted_in_her_one_statement(api: Api) -> None:
     aliases = " ".join(
-        f'p{i}: person(id: "P{i:04d}") {{ name servicesAtHome {{ visits }} }}' for i in range(1, 21)
+        f'p{i}: person(id: "P{i:04d}") {{ name servicesAtHome {{ visits community {{ code }} }} }}'
+        for i in range(1, 21)
     )
     body = api.post(f"{{ {aliases} }}")
-    assert body["extensions"] == {"cypherStatements": 2, "plan": "resolvers"}
+    assert body["extensions"] == {"cypherStatements": 20, "plan": "compiled"}
 
 
 def test_history_intact_is_made_after_each_cases_one_statement(api: Api) -> None:

@@ -104,9 +104,9 @@ def test_a_viewer_may_not_ask(api: Api) -> None:
     assert body["extensions"]["cypherStatements"] == 0
 
 
-def test_services_of_many_members_cost_one_statement_more(api: Api) -> None:
+def test_services_of_many_members_are_counted_in_the_page_s_one_statement(api: Api) -> None:
     query = """{ partyMembers(within: "420600", first: 20) { nodes { id
-        servicesAtHome { visits } } } }"""
-    # On the resolvers' path (the planner does not take servicesAtHome): the scope and the
-    # page, then one batched statement for every member's services.
-    assert api.statements(query) == 3
+        servicesAtHome { visits community { code } } } } }"""
+    body = api.post(query)
+    assert body["extensions"] == {"cypherStatements": 1, "plan": "compiled"}
+    assert len(body["data"]["partyMembers"]["nodes"]) == 20

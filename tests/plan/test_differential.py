@@ -151,6 +151,11 @@ NETWORK = [
     'organisations(within: "420600", first: 5) { totalCount nodes { id name } } '
     'organisation(id: "O001") { name volunteers(asOf: "2024-01-01") { nodes { id } } } }',
     '{ partyMembers(within: "420602001001", kind: DUAL_REPORT) { totalCount nodes { id } } }',
+    # What a member did at home (双报到): a map the walk projects, not a node.
+    '{ person(id: "P0156") { servicesAtHome(from: "2026-03-01", to: "2026-06-30") { visits '
+    "mediations supervisedProjects community { code name } } all: servicesAtHome { visits } } "
+    'partyMembers(within: "420602001001", first: 5) { nodes { id '
+    'servicesAtHome(to: "2026-12-31") { visits mediations community { code } } } } }',
     # Joint creation: projects, their history and ratings, meetings and what they raised.
     '{ project(id: "J001") { id title kind origin state materials moneyYuan labourDays '
     "proposedAt lastSeq grid { code } sourceCase { caseNo } sourceMeeting { id title } "
