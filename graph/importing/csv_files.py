@@ -376,7 +376,7 @@ UTF8_EVIDENCE = 8
 
 
 def _non_ascii(text: str) -> int:
-    return 0 if text.isascii() else sum(not character.isascii() for character in text)
+    return len(text) - len(text.encode("ascii", "ignore"))
 
 
 BAD_CATEGORIES = {
@@ -420,11 +420,12 @@ class FileReading:
             # GB18030 has its own byte-order mark, which decodes to U+FEFF.
             header = [cell.strip().lstrip("\ufeff") for cell in next(rows, [])]
             columns = self._columns(header)
+            read = [(index, column) for index, column in enumerate(columns) if column is not None]
             for line, cells in enumerate(rows, start=2):
                 if not any(cell.strip() for cell in cells):
                     continue  # spreadsheets leave empty rows behind
                 self.count += 1
-                yield Record(line, self._values(line, columns, cells))
+                yield Record(line, self._values(line, read, cells, width=len(columns)))
 
     def _rows(self, reader: Iterator[list[str]]) -> Iterator[list[str]]:
         """The reader's rows, until the text stops being CSV (a quote never closed runs
@@ -475,18 +476,22 @@ class FileReading:
                 self.complete = False
         return columns
 
-    def _values(self, line: int, columns: list[Column | None], cells: list[str]) -> dict[str, Any]:
+    def _values(
+        self, line: int, read: list[tuple[int, Column]], cells: list[str], *, width: int
+    ) -> dict[str, Any]:
+        """The parsed value of each column `read` (its index and column); `width` the
+        header's."""
         values: dict[str, Any] = {}
-        for index, column in enumerate(columns):
-            if column is not None:
-                cell = cells[index].strip() if index < len(cells) else ""
-                values[column.name] = self._parsed(line, column, cell)
-        if any(cell.strip() for cell in cells[len(columns) :]):
+        size = len(cells)
+        for index, column in read:
+            cell = cells[index].strip() if index < size else ""
+            values[column.name] = self._parsed(line, column, cell)
+        if size > width and any(cell.strip() for cell in cells[width:]):
             self.problems.add(
                 self.spec.name,
                 line,
                 WHOLE_FILE,
-                text=f"this row has {len(cells)} cells but the header has {len(columns)} columns",
+                text=f"this row has {size} cells but the header has {width} columns",
             )
         return values
 
@@ -496,7 +501,7 @@ class FileReading:
             if column.required:
                 self.problems.add(name, line, column.name, text="is empty; a value is required")
             return None
-        if bad := bad_character(value):
+        if not value.isprintable() and (bad := bad_character(value)):
             self.problems.add(
                 name,
                 line,

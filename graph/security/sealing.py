@@ -9,6 +9,7 @@ keys can rotate: values sealed under a retired key still open while it is listed
 
 import base64
 import binascii
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -47,8 +48,15 @@ class PiiKeys:
         return hashlib.sha256(self.hashing + b"\x00" + purpose.encode()).digest()
 
 
+@functools.cache
 def key_id(key: bytes) -> str:
     return hashlib.sha256(b"govgraph sealing key id\x00" + key).hexdigest()[:8]
+
+
+@functools.cache
+def _cipher(key: bytes) -> AESGCM:
+    """One per key: an import seals millions of phones under the same one."""
+    return AESGCM(key)
 
 
 def decode_key(text: str) -> bytes:
@@ -68,7 +76,7 @@ def _associated(person_id: str, name: str) -> bytes:
 
 def seal(keys: PiiKeys, person_id: str, name: str, *, value: str) -> str:
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(keys.sealing).encrypt(nonce, value.encode(), _associated(person_id, name))
+    sealed = _cipher(keys.sealing).encrypt(nonce, value.encode(), _associated(person_id, name))
     return f"{key_id(keys.sealing)}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -79,7 +87,7 @@ def unseal(keys: PiiKeys, person_id: str, name: str, *, sealed: str) -> str:
         raise Unsealable(f"The stored {name} was sealed under a key this server does not hold.")
     try:
         raw = base64.b64decode(body, validate=True)
-        clear = AESGCM(held[kid]).decrypt(
+        clear = _cipher(held[kid]).decrypt(
             raw[:NONCE_BYTES], raw[NONCE_BYTES:], _associated(person_id, name)
         )
     except (binascii.Error, ValueError, InvalidTag):
