@@ -670,8 +670,8 @@ async def _count_people(
 
 
 # Every grid and region with its parent and what is kept of it; and every case with the
-# grid it was REPORTED_IN, every station with the places it stands IN (a station may name
-# both a region and a grid).
+# grid it was REPORTED_IN, every station with the places it stands IN, every organisation
+# with those it is BASED_IN (a station or an organisation may name a region and a grid).
 _PLACES = f"""
 CALL () {{ MATCH (n:Grid) RETURN n UNION MATCH (n:Region) RETURN n }}
 RETURN n.code AS code, [(n)-[:PART_OF]->(r:Region) | r.code] AS parent,
@@ -691,16 +691,6 @@ MATCH (x:Organisation)
 RETURN ['organisations'] + [k IN [x.kind] WHERE k IN keys($organisations) | $organisations[k]]
          AS figures,
        [(x)-[:BASED_IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
-
-
-def thing_figures(label: str, kind: str | None) -> list[str]:
-    """The COUNTS a case, station or organisation of `kind` counts in (as `_THINGS`)."""
-    if label == "Case":
-        return ["cases"]
-    if label == "ServiceStation":
-        return [STATION_FIGURES[kind]] if kind in STATION_FIGURES else []
-    extra = ORGANISATION_FIGURES.get(kind or "")
-    return ["organisations", *([extra] if extra else [])]
 
 
 def count_thing(

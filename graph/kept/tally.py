@@ -27,7 +27,9 @@ from graph.kept.coverage import (
     HOUSEHOLDS,
     MEMBERS,
     OPEN_SINCE,
+    ORGANISATION_FIGURES,
     PEOPLE,
+    STATION_FIGURES,
     VOLUNTEERS,
     WITH_WORKER,
     Span,
@@ -36,7 +38,6 @@ from graph.kept.coverage import (
     count_spans,
     count_thing,
     kept_properties,
-    thing_figures,
     union,
 )
 
@@ -44,6 +45,8 @@ Fact = tuple[date | None, date | None, str]  # since, until, where it stands (a 
 
 
 class Tally:
+    """What the kept coverage of a dataset is counted from, as its rows pass by."""
+
     def __init__(self) -> None:
         # Interval of each assignment by role and target, until its target takes them.
         self.spans: dict[str, dict[str, list[tuple[date | None, date | None]]]] = {
@@ -123,7 +126,9 @@ class Tally:
     def organisation(self, row: Mapping[str, Any]) -> None:
         places = [place for place in (row["region"], row["grid"]) if place is not None]
         self.organisation_places[row["key"]] = places
-        self.things.append((thing_figures("Organisation", row["props"]["kind"]), places))
+        kind = row["props"]["kind"]
+        extra = [ORGANISATION_FIGURES[kind]] if kind in ORGANISATION_FIGURES else []
+        self.things.append((["organisations", *extra], places))
 
     def volunteer(self, row: Mapping[str, Any]) -> None:
         for place in self.organisation_places.get(row["org"], ()):
@@ -131,10 +136,11 @@ class Tally:
 
     def station(self, row: Mapping[str, Any]) -> None:
         places = [place for place in (row["region"], row["grid"]) if place is not None]
-        self.things.append((thing_figures("ServiceStation", row["props"]["kind"]), places))
+        kind = row["props"]["kind"]
+        self.things.append(([STATION_FIGURES[kind]] if kind in STATION_FIGURES else [], places))
 
     def case(self, grid: str | None) -> None:
-        self.things.append((thing_figures("Case", None), [grid] if grid else []))
+        self.things.append((["cases"], [grid] if grid else []))
 
     def grid_and_region_properties(self) -> dict[str, dict[str, Any]]:
         """Every grid's and region's kept properties, by code."""
