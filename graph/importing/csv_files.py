@@ -501,7 +501,7 @@ class FileReading:
             if column.required:
                 self.problems.add(name, line, column.name, text="is empty; a value is required")
             return None
-        if not value.isprintable() and (bad := bad_character(value)):
+        if bad := bad_character(value):  # its first test is isprintable(): cheap
             self.problems.add(
                 name,
                 line,
