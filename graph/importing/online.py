@@ -116,9 +116,12 @@ async def import_dataset(
     first = (await db.read(_NOTHING_SERVED))[0]["empty"]
     if first:
         await lucene_indexes_dropped(db)
+    # Into a graph whose coverage is kept whole, an import that replaces nothing recounts
+    # only around where its records stand: a district's file, not the city.
+    partial = not first and not run.replace and not await coverage.missing(db)
     try:
-        await db.write_transaction(
-            lambda tx: _switch(tx, run, checked, chain=chain, progress=report)
+        touched = await db.write_transaction(
+            lambda tx: _switch(tx, run, checked, chain=chain, progress=report, track=partial)
         )
     except ClientError as refused:  # a rule of the database that the checks do not know
         if first:
@@ -132,7 +135,7 @@ async def import_dataset(
     if first:  # the indexes made again, the coverage recomputed (the switch marked it stale)
         await migrate(db, report)
     else:  # households, buildings and assignments moved, added or changed: coverage recomputed
-        await coverage.rebuild(db, report)
+        await coverage.rebuild(db, report, around=touched)
     await indexes_online(db)
     return ImportReport(dict(checked.counts))
 
@@ -174,19 +177,27 @@ SWITCH = "switching the graph to the import"  # the step named to `progress` mea
 
 
 async def _switch(
-    tx: Transaction, run: ImportRun, checked: Checked, *, chain: CaseChain, progress: Progress
-) -> None:
+    tx: Transaction,
+    run: ImportRun,
+    checked: Checked,
+    *,
+    chain: CaseChain,
+    progress: Progress,
+    track: bool,
+) -> set[str] | None:
     """Every staged batch written, what a replace no longer holds removed, cases written
-    and the run ended: one transaction, so readers see the graph before or after."""
+    and the run ended: one transaction, so readers see the graph before or after. If
+    `track`, the grids and regions where what was written stood before and after."""
     numbers = {file: await runs.batch_numbers(tx, run, file) for file in STAGED}
     total, done = sum(map(len, numbers.values())), 0
     kept: dict[str, set[str]] = {file: set() for file in KEYED}
+    touched: set[str] | None = set() if track else None
 
     async def write(file: str, cypher: str) -> None:
         nonlocal done
         for seq in numbers[file]:
             rows = await runs.staged_rows(tx, run, file, seq=seq)
-            await tx.run(cypher, {"rows": rows})
+            await _write_rows(tx, cypher, rows, file=file, touched=touched)
             if file in kept:
                 kept[file].update(row["key"] for row in rows)
             done += 1
@@ -202,13 +213,29 @@ async def _switch(
                 f"MATCH (n:{label}) WHERE NOT n.{key} IN $keys DETACH DELETE n",
                 {"keys": list(kept[file])},
             )
-    await _write_cases(tx, checked, progress)
+    await _write_cases(tx, checked, progress, touched=touched)
     for file, cypher in AFTER_CASES.items():
         await write(file, cypher)
     if checked.cases:
         await record_keyed(tx, chain)
     await tx.run(coverage.MARK_STALE)  # recomputed next; by the next start if killed first
     await runs.finish(tx, run)
+    return touched
+
+
+async def _write_rows(
+    tx: Transaction, cypher: str, rows: list[Row], *, file: str | None, touched: set[str] | None
+) -> None:
+    """`rows` written by `cypher`; where those of `file` stand, before and after, added to
+    `touched` when it is kept."""
+    where = STANDS_IN.get(file or "")
+    if touched is None or where is None:
+        await tx.run(cypher, {"rows": rows})
+        return
+    before = await tx.run(where, {"rows": rows})
+    await tx.run(cypher, {"rows": rows})
+    after = await tx.run(where, {"rows": rows})
+    touched.update(before[0]["places"], after[0]["places"])
 
 
 def require_dataset(folder: Path) -> None:
@@ -337,6 +364,44 @@ NODE_WRITES = {
           MATCH (x:PartyOrganization {id: row.partyOrg}) MERGE (m)-[:ATTENDED_BY]->(x)
         }""",
 }  # fmt: skip
+
+
+def _stands_in(node: str, places: str) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (n:{node}) "
+        f"UNWIND {places} AS place RETURN collect(DISTINCT place) AS places"
+    )
+
+
+_BASED = "[(n)-[:BASED_IN]->(p) WHERE p:Grid OR p:Region | p.code]"
+_ORG_REGION = "[(n)-[:BELONGS_TO]->(p:Region) | p.code]"
+# Where each file's records count in the coverage kept (graph/kept/coverage.py): the grids
+# and regions whose figures they change. The other files change none.
+STANDS_IN = {
+    "regions.csv": _stands_in(
+        "Region {code: row.key}", "[n.code] + [(n)-[:PART_OF]->(p:Region) | p.code]"
+    ),
+    "grids.csv": _stands_in("Grid {code: row.key}", "[(n)-[:IN]->(p:Region) | p.code]"),
+    "buildings.csv": _stands_in("Building {code: row.key}", "[(n)-[:IN]->(p:Grid) | p.code]"),
+    "households.csv": _stands_in(
+        "Household {id: row.key}", "[(n)-[:IN]->(:Building)-[:IN]->(p:Grid) | p.code]"
+    ),
+    "people.csv": _stands_in(
+        "Person {id: row.key}",
+        "[(n)-[:LIVES_IN]->(:Household)-[:IN]->(:Building)-[:IN]->(p:Grid) | p.code]",
+    ),
+    "party_orgs.csv": _stands_in("PartyOrganization {id: row.key}", _ORG_REGION),
+    "memberships.csv": _stands_in("PartyOrganization {id: row.org}", _ORG_REGION),
+    "assignments.csv": _stands_in(
+        "Assignment {id: row.key}", "[(n)-[:TARGETS]->()-[:IN*0..2]->(p:Grid) | p.code]"
+    ),
+    "stations.csv": _stands_in(
+        "ServiceStation {id: row.key}", "[(n)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code]"
+    ),
+    "organisations.csv": _stands_in("Organisation {id: row.key}", _BASED),
+    "volunteers.csv": _stands_in("Organisation {id: row.org}", _BASED),
+    "cases.csv": _stands_in("Case {caseNo: row.key}", "[(n)-[:REPORTED_IN]->(p:Grid) | p.code]"),
+}
 
 # What a --replace keeps only as far as the dataset holds it: each file's label and key.
 KEYED = {
@@ -645,7 +710,9 @@ ROWS: dict[str, Callable[[Record, PiiKeys], Row]] = {
 # ------------------------------------------------------------------ cases
 
 
-async def _write_cases(tx: Transaction, checked: Checked, progress: Progress) -> None:
+async def _write_cases(
+    tx: Transaction, checked: Checked, progress: Progress, *, touched: set[str] | None
+) -> None:
     """Cases from pass one's fold: cases.csv rows in full, the facts of cases that only
     gained events, then the new events (after their cases, which they link to). The
     progress of case_events.csv counts the new events, the reports among them."""
@@ -660,7 +727,7 @@ async def _write_cases(tx: Transaction, checked: Checked, progress: Progress) ->
         ("case_events.csv", EVENTS_APPEND, events),
     ):
         for start in range(0, len(rows), BATCH):
-            await tx.run(cypher, {"rows": rows[start : start + BATCH]})
+            await _write_rows(tx, cypher, rows[start : start + BATCH], file=file, touched=touched)
             if file is not None:
                 progress(file, min(start + BATCH, len(rows)), len(rows))
 

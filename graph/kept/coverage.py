@@ -28,10 +28,12 @@ what differs.
 """
 
 import contextlib
+import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import takewhile
 from typing import Any
 
 from graph.core.db import Database, Row, Transaction
@@ -88,6 +90,9 @@ COUNTS = {
     VOLUNTEERS,
     DUAL_REPORTERS,
 ) = range(len(FIGURES))
+
+# The figures a region sums from the grids below it; the others are DISTINCT.
+ADDITIVE = range(PEOPLE + 1)
 
 Span = tuple[date, date]
 # A timeline as changes: per day, how much each figure (in FIGURES' order) changes.
@@ -574,11 +579,18 @@ class _Recount:
 
 
 async def _recount(
-    db: Database, within: str | None, report: Progress, *, write: bool
+    db: Database,
+    within: str | None,
+    report: Progress,
+    *,
+    write: bool,
+    above: Sequence[str] = (),
 ) -> tuple[_Recount, list[str], list[str]]:
+    """Every figure of the grids and regions within; of the regions `above`, only the
+    DISTINCT figures and the COUNTS (their grids' figures are not all read)."""
     grids, regions = await _places(db, within)
     counted = set(grids) | set(regions)
-    recount = _Recount({code: {} for code in [*grids, *regions]})
+    recount = _Recount({code: {} for code in [*grids, *regions, *above]})
     codes = list(grids)
     report("grids", 0, len(codes))
     for start in range(0, len(codes), GRID_BATCH):
@@ -614,8 +626,8 @@ async def _recount(
 
             await db.write_transaction(work)
         report("grids", min(start + GRID_BATCH, len(codes)), len(codes))
-    await _count_people(db, grids, recount, report=report)
-    await _count_places(db, grids, recount)
+    await _count_people(db, recount, report=report)
+    await _count_places(db, recount)
     return recount, codes, regions
 
 
@@ -638,18 +650,18 @@ def count_person(
             count_spans(timelines[node], union(node_spans), figure)
 
 
-async def _count_people(
-    db: Database, grids: Mapping[str, list[str]], recount: _Recount, *, report: Progress
-) -> None:
-    """The DISTINCT figures, person by person: in each grid or region within, the union of
-    the intervals of a person's assignments (memberships, volunteering) there counts once."""
-    above = {
-        row["code"]: row["nodes"]
-        for row in await db.read(
-            "MATCH (r:Region) RETURN r.code AS code, "
-            "[(r)-[:PART_OF*0..]->(a:Region) | a.code] AS nodes"
-        )
-    }
+async def _count_people(db: Database, recount: _Recount, *, report: Progress) -> None:
+    """The DISTINCT figures, person by person: in each grid or region counted, the union of
+    the intervals of a person's assignments (memberships, volunteering) there counts once.
+    Every grid and region maps to those it counts in: a person counted above the scope may
+    hold her assignments outside it."""
+    (row,) = await db.read(
+        "RETURN COLLECT { MATCH (r:Region) "
+        "  RETURN [r.code, [(r)-[:PART_OF*0..]->(a:Region) | a.code]] } AS regions, "
+        f"COLLECT {{ MATCH (g:Grid) RETURN [g.code, [g.code] + {_REGIONS_ABOVE}] }} AS grids"
+    )
+    above = {code: nodes for code, nodes in row["regions"]}
+    grids = {code: nodes for code, nodes in row["grids"]}
     places = {**above, **grids}  # an organisation is based in a region or a grid
     after, done = "", 0
     while True:
@@ -674,7 +686,7 @@ async def _count_people(
 # with those it is BASED_IN (a station or an organisation may name a region and a grid).
 _PLACES = f"""
 CALL () {{ MATCH (n:Grid) RETURN n UNION MATCH (n:Region) RETURN n }}
-RETURN n.code AS code, [(n)-[:PART_OF]->(r:Region) | r.code] AS parent,
+RETURN n.code AS code, [(n)-[:PART_OF|IN]->(r:Region) | r.code] AS parent,
   {{{", ".join(f"{figure}: n.{name}" for figure, name in COUNTS.items())}}} AS kept"""
 # The COUNTS of a kind of station or organisation; each organisation also counts in
 # `organisations`.
@@ -708,18 +720,14 @@ def count_thing(
                 counts[node][figure] += 1
 
 
-async def _count_places(db: Database, grids: Mapping[str, list[str]], recount: _Recount) -> None:
-    """The COUNTS of each grid and region within."""
+async def _count_places(db: Database, recount: _Recount) -> None:
+    """The COUNTS of each grid and region counted."""
     rows = await db.read(_PLACES)
     parents = {row["code"]: row["parent"] for row in rows}
 
+    @functools.cache
     def above(code: str) -> list[str]:
-        if code in grids:
-            return grids[code]
-        chain = [code]
-        while parents.get(chain[-1]):
-            chain.append(parents[chain[-1]][0])
-        return chain
+        return [code, *above(parents[code][0])] if parents.get(code) else [code]
 
     recount.counts = {code: dict.fromkeys(COUNTS, 0) for code in recount.timelines}
     recount.stored_counts = {row["code"]: row["kept"] for row in rows}
@@ -738,12 +746,33 @@ def kept_properties(
     }
 
 
-async def rebuild(db: Database, progress: Progress | None = None) -> None:
+async def rebuild(
+    db: Database, progress: Progress | None = None, *, around: Collection[str] | None = None
+) -> None:
     """Recompute everything kept, from the assignments and memberships: each grid and what
-    stands in it, then every grid's and region's timeline (zero for a region with none)."""
+    stands in it, then every grid's and region's timeline (zero for a region with none).
+
+    `around`: the grids and regions where what a write changed stood, before and after it
+    (a partial import). Only the smallest grid or region holding them all is recounted;
+    the regions above it add the change of its additive figures to what they keep, and
+    recount their DISTINCT figures and COUNTS (a person or a case there may count in
+    them from elsewhere too)."""
     report = progress or (lambda step, done, total: None)
-    recount, grids, regions = await _recount(db, None, report, write=True)
-    for label, codes in (("Grid", grids), ("Region", regions)):
+    if around is not None and not around:  # nothing kept changed
+        await db.write(_FRESH)
+        return
+    within = await _smallest_holding(db, around) if around else None
+    above = await _above(db, within) if within else []
+    stored = await _stored_timelines(db, [within, *above]) if above else {}
+    recount, grids, regions = await _recount(db, within, report, write=True, above=above)
+    for code in above:
+        for deltas, sign in (
+            (stored.get(code), 1),
+            (stored.get(within), -1),  # none if the import made it
+            (recount.timelines[within], 1),
+        ):
+            add_changes(recount.timelines[code], _additive(deltas or {}), sign)
+    for label, codes in (("Grid", grids), ("Region", [*regions, *above])):
         step = "grid timelines" if label == "Grid" else "regions"
         report(step, 0, len(codes))
         for start in range(0, len(codes), WRITE_BATCH):
@@ -755,6 +784,56 @@ async def rebuild(db: Database, progress: Progress | None = None) -> None:
             report(step, min(start + WRITE_BATCH, len(codes)), len(codes))
     await db.write(_FRESH)
     await prepare(db)  # the graph has changed: plans made on the old one may be remade
+
+
+def _additive(deltas: Mapping[date, Sequence[int]]) -> Deltas:
+    return {
+        day: tuple(value if i in ADDITIVE else 0 for i, value in enumerate(change))
+        for day, change in deltas.items()
+    }
+
+
+# Each place's regions from the city down, and the grid last.
+_CHAINS = """
+UNWIND $codes AS code
+CALL (code) {
+  MATCH (g:Grid {code: code})-[:IN]->(r:Region) RETURN [g.code] AS grid, r
+  UNION
+  MATCH (r:Region {code: code}) RETURN [] AS grid, r
+}
+MATCH path = (r)-[:PART_OF*0..]->(top:Region) WHERE NOT EXISTS { (top)-[:PART_OF]->() }
+RETURN [n IN reverse(nodes(path)) | n.code] + grid AS chain"""
+
+
+async def _smallest_holding(db: Database, places: Collection[str]) -> str | None:
+    """The smallest grid or region that holds every one of `places`; None if none does."""
+    chains = [row["chain"] for row in await db.read(_CHAINS, {"codes": sorted(places)})]
+    common = chains[0] if chains else []
+    for chain in chains[1:]:
+        pairs = zip(common, chain, strict=False)  # the shorter ends the common part
+        common = [code for code, _ in takewhile(lambda pair: pair[0] == pair[1], pairs)]
+    return common[-1] if common else None
+
+
+async def _above(db: Database, code: str) -> list[str]:
+    """The regions above a grid or a region."""
+    (row,) = await db.read(
+        "RETURN COLLECT { MATCH (:Grid {code: $code})-[:IN]->(:Region)-[:PART_OF*0..]->(r) "
+        "RETURN r.code } + COLLECT { MATCH (:Region {code: $code})-[:PART_OF*1..]->(r) "
+        "RETURN r.code } AS above",
+        {"code": code},
+    )
+    return row["above"]
+
+
+async def _stored_timelines(db: Database, codes: Sequence[str]) -> dict[str, Deltas | None]:
+    rows = await db.read(
+        "UNWIND $codes AS code CALL (code) { MATCH (n:Grid {code: code}) RETURN n "
+        "UNION MATCH (n:Region {code: code}) RETURN n } "
+        f"RETURN n.code AS code, {_timeline('n')} AS timeline",
+        {"codes": list(codes)},
+    )
+    return {row["code"]: stored_deltas(row["timeline"]) for row in rows}
 
 
 async def _exists(db: Database, code: str) -> bool:
@@ -836,12 +915,7 @@ async def audit(
         raise unknown(within)
     recount, grids, regions = await _recount(db, within, report, write=False)
     wrong = dict(recount.wrong)
-    rows = await db.read(
-        f"UNWIND $codes AS code MATCH (r:Region {{code: code}}) "
-        f"RETURN r.code AS code, {_timeline('r')} AS timeline",
-        {"codes": regions},
-    )
-    recount.stored.update({row["code"]: stored_deltas(row["timeline"]) for row in rows})
+    recount.stored.update(await _stored_timelines(db, regions))
     differences: list[Difference] = []
     for code in [*grids, *regions]:
         what = _first_difference(recount.stored.get(code), _normal(recount.timelines[code]))

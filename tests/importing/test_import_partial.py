@@ -1,0 +1,109 @@
+"""A partial import (a district's changed files, no --replace) recounts the coverage kept
+only inside the smallest grid or region holding what it changed, before and after, and
+gives the regions above the difference: the audit's full recount agrees every time."""
+
+from pathlib import Path
+
+import pytest
+
+from graph.importing.online import import_dataset
+from graph.kept import coverage
+from tests.importing.support import write
+from tests.support import DEMO, TEST_PII_KEYS, Graph
+
+HEADERS = {
+    "regions.csv": "code,name,level,parent_code",
+    "buildings.csv": "code,grid_code,name,address",
+    "households.csv": "id,building_code,door,kind",
+    "assignments.csv": "id,role,holder,target,since,until",
+    "memberships.csv": "person_id,org_id,kind,since,until",
+    "volunteers.csv": "person_id,org_id,since,until",
+    "centers.csv": "id,name,level,region_code",
+}
+
+
+def partial(folder: Path, **files: list[str]) -> Path:
+    """A dataset of only these files (keyword `households` for households.csv)."""
+    texts = {
+        f"{name}.csv": "\n".join([HEADERS[f"{name}.csv"], *rows, ""])
+        for name, rows in files.items()
+    }
+    return write(folder, texts)
+
+
+def recounted_grids(graph: Graph, folder: Path) -> int | None:
+    """Import `folder`; how many grids its rebuild recounted (None: none)."""
+    totals: dict[str, int] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        totals[step] = total
+
+    graph.run(lambda db: import_dataset(db, folder, pii_keys=TEST_PII_KEYS, progress=progress))
+    return totals.get("grids")
+
+
+def differences(graph: Graph) -> list[coverage.Difference]:
+    return graph.run(lambda db: coverage.audit(db, None)).differences
+
+
+@pytest.fixture
+def demo_graph(empty_graph: Graph) -> Graph:
+    empty_graph.run(lambda db: import_dataset(db, DEMO, pii_keys=TEST_PII_KEYS))
+    assert differences(empty_graph) == []
+    return empty_graph
+
+
+def test_changes_within_a_community_recount_its_grids_and_correct_the_regions_above(
+    demo_graph: Graph, tmp_path: Path
+) -> None:
+    within_community = partial(
+        tmp_path / "community",
+        households=["H0001,420602001001-G02-B01,1-102,FAMILY"],  # G01 to G02
+        assignments=[
+            "A0047,GRID_WORKER,P0156,420602001001-G01,2020-09-01,2025-01-01",  # ends sooner
+            "A9001,CENTRAL_HOUSEHOLD,P0261,H0002,2024-03-01,",
+        ],
+        memberships=["P0002,PO-420602001001,PRIMARY,2025-05-01,"],
+        volunteers=["P0003,O001,2024-01-01,"],
+    )
+    assert recounted_grids(demo_graph, within_community) == 4  # the community's, of 13
+    assert differences(demo_graph) == []
+    city = demo_graph.cypher(
+        "MATCH (r:Region {code: '420600'}) "
+        "RETURN r.statsPartyMembers[-1] AS members, r.statsVolunteers[-1] AS volunteers"
+    )
+    assert city and city[0]["members"] > 0 and city[0]["volunteers"] > 0
+
+
+def test_a_community_moved_between_townships_recounts_their_county(
+    demo_graph: Graph, tmp_path: Path
+) -> None:
+    moved = partial(tmp_path / "moved", regions=["420602001002,汉水社区,COMMUNITY,420602002000"])
+    assert recounted_grids(demo_graph, moved) == 8  # the county's grids
+    assert differences(demo_graph) == []
+    assert demo_graph.cypher(
+        "MATCH (:Region {code: '420602001002'})-[:PART_OF]->(p) RETURN p.code AS parent"
+    ) == [{"parent": "420602002000"}]
+
+
+def test_a_building_moved_across_counties_recounts_the_city(
+    demo_graph: Graph, tmp_path: Path
+) -> None:
+    # Out of a house-yard covered by its leader into a compound: its households' coverage
+    # changes with the grid's kind.
+    moved = partial(
+        tmp_path / "across",
+        buildings=["420624100201-G01-B03,420602002001-G01,杨家湾8号,南漳县城关镇清凉河村一组8号"],
+    )
+    assert recounted_grids(demo_graph, moved) == 13
+    assert differences(demo_graph) == []
+
+
+def test_an_import_changing_nothing_counted_recounts_nothing(
+    demo_graph: Graph, tmp_path: Path
+) -> None:
+    renamed = partial(tmp_path / "renamed", centers=["C-420600,襄阳市综治中心,CITY,420600"])
+    assert recounted_grids(demo_graph, renamed) is None
+    assert differences(demo_graph) == []
+    stale = demo_graph.cypher(f"MATCH (r:Region) WHERE r.{coverage.STALE} RETURN count(r) AS stale")
+    assert stale == [{"stale": 0}]
