@@ -2,13 +2,20 @@
 only inside the smallest grid or region holding what it changed, before and after, and
 gives the regions above the difference: the audit's full recount agrees every time."""
 
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graph.importing.online import import_dataset
 from graph.kept import coverage
 from tests.importing.support import write
+from tests.party.test_coverage_property import DAYS, START, City, cities, interval
 from tests.support import DEMO, TEST_PII_KEYS, Graph
 
 HEADERS = {
@@ -107,3 +114,72 @@ def test_an_import_changing_nothing_counted_recounts_nothing(
     assert differences(demo_graph) == []
     stale = demo_graph.cypher(f"MATCH (r:Region) WHERE r.{coverage.STALE} RETURN count(r) AS stale")
     assert stale == [{"stale": 0}]
+
+
+@st.composite
+def changes(draw: Callable[[Any], Any], city: City) -> City:
+    """What a district's changed files hold: some of the city's records moved or re-dated
+    (each row whole, as a file holds it) and some links added."""
+    changed = City()
+
+    def some(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        picked = st.lists(st.integers(0, len(rows) - 1), max_size=3, unique=True)
+        return [rows[i] for i in draw(picked)] if rows else []
+
+    def any_of(values: list[str]) -> str:
+        return draw(st.sampled_from(values))
+
+    places = [r["code"] for r in city.regions if r["level"] in ("COMMUNITY", "VILLAGE")]
+    for grid in some(city.grids):
+        changed.grids.append({**grid, "region_code": any_of(places)})
+    for building in some(city.buildings):
+        changed.buildings.append({**building, "grid_code": any_of([g["code"] for g in city.grids])})
+    for household in some(city.households):
+        building = any_of([b["code"] for b in city.buildings])
+        changed.households.append({**household, "building_code": building})
+    for person in some(city.people) if city.households else []:
+        home = any_of([h["id"] for h in city.households])
+        changed.people.append({**person, "household_id": home})
+    for n, assignment in enumerate(some(city.assignments)):
+        since, until = interval(draw)
+        changed.assignments.append({**assignment, "since": since or "", "until": until or ""})
+        same_role = [a["target"] for a in city.assignments if a["role"] == assignment["role"]]
+        changed.assignments.append({**assignment, "id": f"A-new{n}", "target": any_of(same_role)})
+    for facts, into in (
+        (city.memberships, changed.memberships),
+        (city.volunteers, changed.volunteers),
+    ):
+        for fact in some(facts):
+            if draw(st.booleans()):  # a new period
+                since, until = interval(draw)
+            else:  # the same period, ending otherwise
+                since = fact["since"] or None
+                until = (since or START) + timedelta(days=draw(st.integers(1, DAYS)))
+            into.append({**fact, "since": since or "", "until": until or ""})
+    for organisation in some(city.organisations):
+        place = draw(st.sampled_from(city.regions + city.grids))
+        region = place.get("region_code", place["code"])  # a grid's region
+        grid = place["code"] if "kind" in place else ""
+        changed.organisations.append({**organisation, "region_code": region, "grid_code": grid})
+    return changed
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_partial_imports_keep_every_figure_the_full_recount_finds(
+    graph: Graph, data: st.DataObject
+) -> None:
+    city = data.draw(cities())
+    with TemporaryDirectory() as folder:
+        city.write(Path(folder))
+        graph.run(lambda db: import_dataset(db, Path(folder), pii_keys=TEST_PII_KEYS, replace=True))
+    for _ in range(2):  # the second from what the first kept
+        with TemporaryDirectory() as folder:
+            data.draw(changes(city)).write(Path(folder))
+            if any(Path(folder).iterdir()):
+                graph.run(lambda db: import_dataset(db, Path(folder), pii_keys=TEST_PII_KEYS))
+        assert differences(graph) == []
