@@ -508,23 +508,24 @@ RETURN g.code AS code, g.kind AS kind,
 
 # People who hold a CENTRAL_HOUSEHOLD assignment, a membership or a volunteer's place, a
 # batch at a time in order of id, with where each of those stands (a grid; an
-# organisation's region; a volunteer organisation's region or grid).
+# organisation's region; a volunteer organisation's region or grid). A batch is one row:
+# the driver's cost per row, not the database, was most of the pass.
 _PERSON_FACTS = """
 MATCH (p:Person) WHERE p.id > $after AND (
   EXISTS { (p)<-[:HELD_BY]-(:Assignment {role: 'CENTRAL_HOUSEHOLD'}) }
   OR EXISTS { (p)-[:MEMBER_OF]->(:PartyOrganization) }
   OR EXISTS { (p)-[:VOLUNTEERS_IN]->(:Organisation) })
 WITH p ORDER BY p.id LIMIT $limit
-RETURN p.id AS id,
+RETURN collect([p.id,
   [(p)<-[:HELD_BY]-(a:Assignment {role: 'CENTRAL_HOUSEHOLD'})
      -[:TARGETS]->(:Household)-[:IN]->(:Building)-[:IN]->(g:Grid) |
-   [a.since, a.until, g.code]] AS central,
+   [a.since, a.until, g.code]],
   [(p)-[m:MEMBER_OF]->(:PartyOrganization)-[:BELONGS_TO]->(r:Region) |
-   [m.since, m.until, r.code]] AS member,
+   [m.since, m.until, r.code]],
   [(p)-[m:MEMBER_OF {kind: 'DUAL_REPORT'}]->(:PartyOrganization)-[:BELONGS_TO]->(r:Region) |
-   [m.since, m.until, r.code]] AS dual,
+   [m.since, m.until, r.code]],
   [(p)-[v:VOLUNTEERS_IN]->(:Organisation)-[:BASED_IN]->(x) WHERE x:Region OR x:Grid |
-   [v.since, v.until, x.code]] AS volunteer"""
+   [v.since, v.until, x.code]]]) AS people"""
 
 _SPANS = (("Building", "code"), ("Household", "id"))
 _SET_SPANS = """
@@ -665,44 +666,49 @@ async def _count_people(db: Database, recount: _Recount, *, report: Progress) ->
     places = {**above, **grids}  # an organisation is based in a region or a grid
     after, done = "", 0
     while True:
-        rows = await db.read(_PERSON_FACTS, {"after": after, "limit": PERSON_BATCH})
-        for row in rows:
+        (batch,) = await db.read(_PERSON_FACTS, {"after": after, "limit": PERSON_BATCH})
+        people = batch["people"]
+        for _, central, member, dual, volunteer in people:
             for figure, facts_of, nodes_of in (
-                (CENTRAL, row["central"], grids),
-                (MEMBERS, row["member"], above),
-                (DUAL_REPORTERS, row["dual"], above),
-                (VOLUNTEERS, row["volunteer"], places),
+                (CENTRAL, central, grids),
+                (MEMBERS, member, above),
+                (DUAL_REPORTERS, dual, above),
+                (VOLUNTEERS, volunteer, places),
             ):
                 count_person(recount.timelines, figure, facts_of, nodes_of=nodes_of)
-        done += len(rows)
+        done += len(people)
         report("people", done, done)
-        if len(rows) < PERSON_BATCH:
+        if len(people) < PERSON_BATCH:
             return
-        after = rows[-1]["id"]
+        after = people[-1][0]
 
 
 # Every grid and region with its parent and what is kept of it; and every case with the
 # grid it was REPORTED_IN, every station with the places it stands IN, every organisation
 # with those it is BASED_IN (a station or an organisation may name a region and a grid).
+# Each one row, as the people's batches.
 _PLACES = f"""
 CALL () {{ MATCH (n:Grid) RETURN n UNION MATCH (n:Region) RETURN n }}
-RETURN n.code AS code, [(n)-[:PART_OF|IN]->(r:Region) | r.code] AS parent,
-  {{{", ".join(f"{figure}: n.{name}" for figure, name in COUNTS.items())}}} AS kept"""
+RETURN collect([n.code, [(n)-[:PART_OF|IN]->(r:Region) | r.code],
+  {{{", ".join(f"{figure}: n.{name}" for figure, name in COUNTS.items())}}}]) AS places"""
 # The COUNTS of a kind of station or organisation; each organisation also counts in
 # `organisations`.
 STATION_FIGURES = {"RED_STATION": "redStations", "CANTEEN": "canteens"}
 ORGANISATION_FIGURES = {"SOCIAL_ORG": "socialOrganisations", "VOLUNTEER_TEAM": "volunteerTeams"}
 _THINGS = """
-MATCH (x:Case) RETURN ['cases'] AS figures, [(x)-[:REPORTED_IN]->(p:Grid) | p.code] AS places
-UNION ALL
-MATCH (x:ServiceStation) WHERE x.kind IN keys($stations)
-RETURN [$stations[x.kind]] AS figures,
-       [(x)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places
-UNION ALL
-MATCH (x:Organisation)
-RETURN ['organisations'] + [k IN [x.kind] WHERE k IN keys($organisations) | $organisations[k]]
-         AS figures,
-       [(x)-[:BASED_IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places"""
+CALL () {
+  MATCH (x:Case) RETURN ['cases'] AS figures, [(x)-[:REPORTED_IN]->(p:Grid) | p.code] AS places
+  UNION ALL
+  MATCH (x:ServiceStation) WHERE x.kind IN keys($stations)
+  RETURN [$stations[x.kind]] AS figures,
+         [(x)-[:IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places
+  UNION ALL
+  MATCH (x:Organisation)
+  RETURN ['organisations'] + [k IN [x.kind] WHERE k IN keys($organisations) | $organisations[k]]
+           AS figures,
+         [(x)-[:BASED_IN]->(p) WHERE p:Grid OR p:Region | p.code] AS places
+}
+RETURN collect([figures, places]) AS things"""
 
 
 def count_thing(
@@ -722,18 +728,19 @@ def count_thing(
 
 async def _count_places(db: Database, recount: _Recount) -> None:
     """The COUNTS of each grid and region counted."""
-    rows = await db.read(_PLACES)
-    parents = {row["code"]: row["parent"] for row in rows}
+    (row,) = await db.read(_PLACES)
+    parents = {code: parent for code, parent, _ in row["places"]}
 
     @functools.cache
     def above(code: str) -> list[str]:
         return [code, *above(parents[code][0])] if parents.get(code) else [code]
 
     recount.counts = {code: dict.fromkeys(COUNTS, 0) for code in recount.timelines}
-    recount.stored_counts = {row["code"]: row["kept"] for row in rows}
+    recount.stored_counts = {code: kept for code, _, kept in row["places"]}
     things = {"stations": STATION_FIGURES, "organisations": ORGANISATION_FIGURES}
-    for row in await db.read(_THINGS, things):
-        count_thing(recount.counts, row["figures"], row["places"], above=above)
+    (found,) = await db.read(_THINGS, things)
+    for figures, places in found["things"]:
+        count_thing(recount.counts, figures, places, above=above)
 
 
 def kept_properties(
