@@ -28,7 +28,6 @@ what differs.
 """
 
 import contextlib
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -627,8 +626,9 @@ async def _recount(
 
             await db.write_transaction(work)
         report("grids", min(start + GRID_BATCH, len(codes)), len(codes))
-    await _count_people(db, recount, report=report)
-    await _count_places(db, recount)
+    chains = await _chains(db)
+    await _count_people(db, recount, chains, report=report)
+    await _count_places(db, recount, chains)
     return recount, codes, regions
 
 
@@ -645,24 +645,36 @@ def count_person(
     spans: dict[str, list[tuple[date | None, date | None]]] = defaultdict(list)
     for since, until, code in facts:
         for node in nodes_of.get(code, ()):
-            spans[node].append((since, until))
+            if node in timelines:
+                spans[node].append((since, until))
     for node, node_spans in spans.items():
-        if node in timelines:
-            count_spans(timelines[node], union(node_spans), figure)
+        count_spans(timelines[node], union(node_spans), figure)
 
 
-async def _count_people(db: Database, recount: _Recount, *, report: Progress) -> None:
-    """The DISTINCT figures, person by person: in each grid or region counted, the union of
-    the intervals of a person's assignments (memberships, volunteering) there counts once.
-    Every grid and region maps to those it counts in: a person counted above the scope may
-    hold her assignments outside it."""
+@dataclass(frozen=True)
+class _Chains:
+    """Every region and every grid of the graph with those it counts in (itself first):
+    what a person or a thing counted above a recount's scope stands in may lie outside it."""
+
+    regions: dict[str, list[str]]
+    grids: dict[str, list[str]]
+
+
+async def _chains(db: Database) -> _Chains:
     (row,) = await db.read(
         "RETURN COLLECT { MATCH (r:Region) "
         "  RETURN [r.code, [(r)-[:PART_OF*0..]->(a:Region) | a.code]] } AS regions, "
         f"COLLECT {{ MATCH (g:Grid) RETURN [g.code, [g.code] + {_REGIONS_ABOVE}] }} AS grids"
     )
-    above = {code: nodes for code, nodes in row["regions"]}
-    grids = {code: nodes for code, nodes in row["grids"]}
+    return _Chains(dict(row["regions"]), dict(row["grids"]))
+
+
+async def _count_people(
+    db: Database, recount: _Recount, chains: _Chains, *, report: Progress
+) -> None:
+    """The DISTINCT figures, person by person: in each grid or region counted, the union of
+    the intervals of a person's assignments (memberships, volunteering) there counts once."""
+    above, grids = chains.regions, chains.grids
     places = {**above, **grids}  # an organisation is based in a region or a grid
     after, done = "", 0
     while True:
@@ -683,13 +695,13 @@ async def _count_people(db: Database, recount: _Recount, *, report: Progress) ->
         after = people[-1][0]
 
 
-# Every grid and region with its parent and what is kept of it; and every case with the
+# Every grid and region with what is kept of it; and every case with the
 # grid it was REPORTED_IN, every station with the places it stands IN, every organisation
 # with those it is BASED_IN (a station or an organisation may name a region and a grid).
 # Each one row, as the people's batches.
 _PLACES = f"""
 CALL () {{ MATCH (n:Grid) RETURN n UNION MATCH (n:Region) RETURN n }}
-RETURN collect([n.code, [(n)-[:PART_OF|IN]->(r:Region) | r.code],
+RETURN collect([n.code,
   {{{", ".join(f"{figure}: n.{name}" for figure, name in COUNTS.items())}}}]) AS places"""
 # The COUNTS of a kind of station or organisation; each organisation also counts in
 # `organisations`.
@@ -726,21 +738,16 @@ def count_thing(
                 counts[node][figure] += 1
 
 
-async def _count_places(db: Database, recount: _Recount) -> None:
+async def _count_places(db: Database, recount: _Recount, chains: _Chains) -> None:
     """The COUNTS of each grid and region counted."""
     (row,) = await db.read(_PLACES)
-    parents = {code: parent for code, parent, _ in row["places"]}
-
-    @functools.cache
-    def above(code: str) -> list[str]:
-        return [code, *above(parents[code][0])] if parents.get(code) else [code]
-
     recount.counts = {code: dict.fromkeys(COUNTS, 0) for code in recount.timelines}
-    recount.stored_counts = {code: kept for code, _, kept in row["places"]}
+    recount.stored_counts = dict(row["places"])
     things = {"stations": STATION_FIGURES, "organisations": ORGANISATION_FIGURES}
     (found,) = await db.read(_THINGS, things)
+    chain = {**chains.regions, **chains.grids}
     for figures, places in found["things"]:
-        count_thing(recount.counts, figures, places, above=above)
+        count_thing(recount.counts, figures, places, above=lambda code: chain.get(code, ()))
 
 
 def kept_properties(
