@@ -9,6 +9,7 @@ to PROMETHEUS_MULTIPROC_DIR (`govgraph serve --workers` sets it) and a scrape ad
 
 import hmac
 import os
+import time
 from collections.abc import Awaitable, Callable
 
 from prometheus_client import (
@@ -64,6 +65,8 @@ MEMORY = Gauge(
     multiprocess_mode="livesum",
 )
 PAGE = os.sysconf("SC_PAGE_SIZE")
+MEMORY_PERIOD = 1.0  # seconds between reads of memory by requests; a scrape always reads
+memory_read = [-MEMORY_PERIOD]  # when it was last read (time.monotonic)
 
 seen_operations: set[str] = set()
 
@@ -86,11 +89,18 @@ def observe(record: RequestRecord, *, route: str | None, status: int, seconds: f
     LATENCY.labels(operation, kind).observe(seconds)
     STATEMENTS.observe(record.cost.statements)
     DATABASE_TIME.observe(record.cost.seconds)
-    sample_gauges()
+    sample_gauges(at_most_every=MEMORY_PERIOD)
 
 
-def sample_gauges() -> None:
+def sample_gauges(*, at_most_every: float = 0.0) -> None:
+    """Connections in use always; memory from /proc only when `at_most_every` seconds
+    have passed since it was last read (a file read per request was a tenth of a small
+    request's time)."""
     IN_USE.set(db.sessions_open[0])
+    now = time.monotonic()
+    if now - memory_read[0] < at_most_every:
+        return
+    memory_read[0] = now
     with open("/proc/self/statm") as statm:  # sizes in pages; the second is resident
         MEMORY.set(int(statm.read().split()[1]) * PAGE)
 
