@@ -244,13 +244,11 @@ def page(
     by the walk's key, of which the first `first` are shown and walked further; the one
     more tells `hasNextPage`), and one for `totalCount` when it is selected. `start`
     binds what `match` (the walk, with `params`) begins at. Each row of the page is a
-    list: the order key, then the node once per field that shows it."""
+    list: the order key, then the node once per field that shows it. A connection of
+    which only `totalCount` (or `__typename`) is selected walks no page."""
     rows = statement.name("r")
     more = statement.name("m")
     item = statement.name("v")
-    size = statement.param(select.args["first"])
-    after = statement.param(select.args["after"])
-    limit = statement.param(select.args["first"] + 1)
     key = walk.order_key
     match = _bound(match, params, statement)
     visible = _bound(walk.visible, params, statement)
@@ -260,6 +258,7 @@ def page(
     inner: list[Shape] = []
     calls: list[str] = []
     counted: str | None = None
+    paged = False  # nodes, edges or pageInfo read the page
 
     def node(children: tuple[Select, ...]) -> tuple[str, Shape]:
         built = build(statement, kind, item, selects=children)
@@ -272,6 +271,7 @@ def page(
 
     for part in select.children:
         shape: Shape = None
+        paged = paged or part.field in ("nodes", "edges", "pageInfo")
         if part.field == "__typename":
             value = typename(f"{kind}Connection")
         elif part.field == "nodes":
@@ -325,6 +325,13 @@ def page(
             raise NotCompiled(f"connection field {part.field}")
         values.append(value)
         inner.append(shape)
+    keys = tuple(part.key for part in select.children)
+    answer = "[" + ", ".join(values) + "]", calls, Obj(keys, tuple(inner))
+    if not paged:
+        return answer
+    size = statement.param(select.args["first"])
+    after = statement.param(select.args["after"])
+    limit = statement.param(select.args["first"] + 1)
     calls.insert(
         0,
         f"""CALL ({imports}) {{
@@ -340,5 +347,4 @@ def page(
   RETURN {rows}, size(found) > {size} AS {more}
 }}""",
     )
-    keys = tuple(part.key for part in select.children)
-    return "[" + ", ".join(values) + "]", calls, Obj(keys, tuple(inner))
+    return answer

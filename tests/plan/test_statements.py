@@ -53,6 +53,9 @@ def test_total_count_is_counted_in_the_same_statement_only_when_selected() -> No
     found = plans(query)
     assert "count(n)" not in found["a"].statement.cypher
     assert found["b"].statement.cypher.count("count(n)") == 1
+    # Counted only: no page is walked, ordered or limited for it.
+    assert " LIMIT $" not in found["b"].statement.cypher
+    assert " ORDER BY " not in found["b"].statement.cypher
 
 
 def test_what_needs_python_leaves_its_root_field_to_the_resolvers() -> None:
