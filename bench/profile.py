@@ -32,6 +32,7 @@ def govgraph_statements(uri: str, op: Operation, picks: Picks) -> list[Statement
     """The statements govgraph runs for the question, in order."""
     os.environ.update(NEO4J_URI=uri, GOVGRAPH_GRAPHIQL="false", GOVGRAPH_AUTH="off")
     from graph.core import db as graph_db
+    from schema.telemetry import current_request
     from server.app import create_app
 
     recorded: list[Statement] = []
@@ -40,7 +41,9 @@ def govgraph_statements(uri: str, op: Operation, picks: Picks) -> list[Statement
     # With read's keywords (the planner passes `convert`): a wrapper refusing them made the
     # planner fail and the resolvers answer, so their statements were PROFILEd instead.
     async def recording(self: Any, cypher: str, params: Any = None, **options: Any) -> Any:
-        recorded.append((cypher, self.parameters(params)))  # with $scope and $me
+        # Only the request's: start-up's own reads (the search's warm-up) run meanwhile.
+        if current_request.get() is not None:
+            recorded.append((cypher, self.parameters(params)))  # with $scope and $me
         return await read(self, cypher, params, **options)
 
     async def ask() -> None:
