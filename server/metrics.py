@@ -94,8 +94,8 @@ def observe(record: RequestRecord, *, route: str | None, status: int, seconds: f
 
 def sample_gauges(*, at_most_every: float = 0.0) -> None:
     """Connections in use always; memory from /proc only when `at_most_every` seconds
-    have passed since it was last read (a file read per request was a tenth of a small
-    request's time)."""
+    have passed since it was last read (a file read on every request cost a small read
+    a few per cent of its time)."""
     IN_USE.set(db.sessions_open[0])
     now = time.monotonic()
     if now - memory_read[0] < at_most_every:
