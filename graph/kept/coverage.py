@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import takewhile
 from typing import Any
 
@@ -659,6 +660,11 @@ class _Chains:
     regions: dict[str, list[str]]
     grids: dict[str, list[str]]
 
+    @cached_property
+    def places(self) -> dict[str, list[str]]:
+        """Both: an organisation or a station stands in a region or a grid."""
+        return {**self.regions, **self.grids}
+
 
 async def _chains(db: Database) -> _Chains:
     (row,) = await db.read(
@@ -674,8 +680,7 @@ async def _count_people(
 ) -> None:
     """The DISTINCT figures, person by person: in each grid or region counted, the union of
     the intervals of a person's assignments (memberships, volunteering) there counts once."""
-    above, grids = chains.regions, chains.grids
-    places = {**above, **grids}  # an organisation is based in a region or a grid
+    above, grids, places = chains.regions, chains.grids, chains.places
     after, done = "", 0
     while True:
         (batch,) = await db.read(_PERSON_FACTS, {"after": after, "limit": PERSON_BATCH})
@@ -745,9 +750,8 @@ async def _count_places(db: Database, recount: _Recount, chains: _Chains) -> Non
     recount.stored_counts = dict(row["places"])
     things = {"stations": STATION_FIGURES, "organisations": ORGANISATION_FIGURES}
     (found,) = await db.read(_THINGS, things)
-    chain = {**chains.regions, **chains.grids}
     for figures, places in found["things"]:
-        count_thing(recount.counts, figures, places, above=lambda code: chain.get(code, ()))
+        count_thing(recount.counts, figures, places, above=lambda code: chains.places.get(code, ()))
 
 
 def kept_properties(
