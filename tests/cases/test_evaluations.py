@@ -4,6 +4,7 @@ in caseStats (on the planner's path as on the resolvers'), who may read them, an
 recording one."""
 
 import csv
+import time
 
 import pytest
 
@@ -94,7 +95,11 @@ def test_recording_ratings_and_rating_a_reopened_case_anew(api: Api) -> None:
     first_round = made["evaluateCase"]["round"]
     again = {"c": "XY-2026-0003", "h": "H0001", "r": "SATISFIED"}
     assert worker.error_codes(RATE, again) == ["CONFLICT"]
-    # Reopened, settled and closed again: rated anew, the first rating kept.
+    # Reopened, settled and closed again: rated anew, the first rating kept. Times are kept
+    # to the second and a rating's closing is told by time: a closing in the same second
+    # as the rating before it cannot be told from the one that rating judged (a known
+    # limit, noted on the issue; fast requests met it in one full run of the suite).
+    time.sleep(1.01)
     for action in ("REOPEN", "RESOLVE", "CLOSE"):
         worker.data(STEP, {"c": "XY-2026-0003", "a": action})
     second = worker.data(RATE, again)["evaluateCase"]
