@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -36,7 +37,11 @@ def sign_in(browser: Any, api: Api, bearer: str) -> None:
 
 
 def wait(browser: Any, condition: Any) -> Any:
-    return WebDriverWait(browser, WAIT).until(condition)
+    # The app redraws a view's elements when its data arrives; one found just before a
+    # redraw is stale, and is looked up again rather than failing the wait.
+    return WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+        condition
+    )
 
 
 def ready(browser: Any) -> None:
