@@ -1,10 +1,12 @@
 """Residents' evaluations (效果共评): a household's rating of a closed case, with a comment;
 the same record rates a finished project of joint creation (graph.projects).
 
-An evaluation judges one closing of a case: the CLOSE event at or before its time (its
-`round`, that event's seq). A case reopened after "not satisfied" keeps that rating, and
-its next closing is judged anew; nothing is edited or deleted. A household rates one
-closing once."""
+An evaluation judges one closing of a case: its `round`, that CLOSE event's seq. A rating
+recorded here stores it; an imported one judges the last CLOSE at or before its time (a
+dataset says no more). Times are kept to the second, so a case reopened and closed again
+in the second of a rating is still told apart by the stored round. A case reopened after
+"not satisfied" keeps that rating, and its next closing is judged anew; nothing is edited
+or deleted. A household rates one closing once."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,12 +34,12 @@ class Evaluation:
 
 
 def closing_round(node: str) -> str:
-    """Cypher: the closing the evaluation `node` judged, the seq of the last CLOSE of its
-    case at or before its time."""
+    """Cypher: the closing the evaluation `node` judged: its stored round, or (imported)
+    the seq of the last CLOSE of its case at or before its time."""
     return (
-        f"head(COLLECT {{ MATCH ({node})-[:OF]->(:Case)-[:HAS_EVENT]->"
+        f"coalesce({node}.round, head(COLLECT {{ MATCH ({node})-[:OF]->(:Case)-[:HAS_EVENT]->"
         f"(closing:CaseEvent {{action: 'CLOSE'}}) WHERE closing.at <= {node}.at "
-        "RETURN closing.seq ORDER BY closing.seq DESC LIMIT 1 })"
+        "RETURN closing.seq ORDER BY closing.seq DESC LIMIT 1 }))"
     )
 
 
@@ -99,6 +101,12 @@ def evaluation_id(subject: str, household_id: str, at: datetime) -> str:
     return f"E-{subject}-{household_id}-{at.isoformat()}"
 
 
+def recorded_evaluation_id(case_no: str, household_id: str, round: int) -> str:
+    """A rating recorded through the API: one per household and closing, so named by them
+    (its time to the second could be that of the household's rating of the closing before)."""
+    return f"E-{case_no}-{household_id}-R{round}"
+
+
 @dataclass(frozen=True)
 class NewEvaluation:
     case_no: str
@@ -117,11 +125,12 @@ _LOCK_AND_READ = f"""
     OPTIONAL MATCH (h:Household {{id: $household}}) WHERE {scope.placed_in_scope("h")}
     RETURN c.state AS state, closing.seq AS round, closing.at AS closedAt, h IS NOT NULL AS found,
            EXISTS {{
-             MATCH (c)<-[:OF]-(e:Evaluation)-[:BY]->(h) WHERE e.at >= closing.at
+             MATCH (c)<-[:OF]-(e:Evaluation)-[:BY]->(h)
+             WHERE e.round = closing.seq OR (e.round IS NULL AND e.at >= closing.at)
            }} AS rated"""
 _CREATE = f"""
     MATCH (c:Case {{caseNo: $caseNo}}), (h:Household {{id: $household}})
-    CREATE (n:Evaluation {{id: $id, at: $at, rating: $rating, comment: $comment}})
+    CREATE (n:Evaluation {{id: $id, at: $at, rating: $rating, comment: $comment, round: $round}})
     CREATE (n)-[:OF]->(c), (n)-[:BY]->(h)
     RETURN n {{{EVALUATION}}} AS row"""
 
@@ -157,8 +166,9 @@ async def evaluate_case(db: Database, new: NewEvaluation) -> Evaluation:
             )
         values = {
             **params,
-            "id": evaluation_id(new.case_no, new.household_id, new.at),
+            "id": recorded_evaluation_id(new.case_no, new.household_id, row["round"]),
             "at": new.at,
+            "round": row["round"],
             "rating": new.rating.value,
             "comment": new.comment,
         }

@@ -4,7 +4,6 @@ in caseStats (on the planner's path as on the resolvers'), who may read them, an
 recording one."""
 
 import csv
-import time
 
 import pytest
 
@@ -84,24 +83,25 @@ def test_ratings_are_for_auditors_and_the_community_not_viewers(api: Api) -> Non
 RATE = """mutation($c: String!, $h: ID!, $r: Rating!, $at: DateTime) {
   evaluateCase(input: { caseNo: $c, householdId: $h, rating: $r, at: $at, comment: "评" }) {
     rating round } }"""
-STEP = """mutation($c: String!, $a: CaseAction!) {
-  advanceCase(input: { caseNo: $c, action: $a }) { state lastSeq: events { seq } } }"""
+STEP = """mutation($c: String!, $a: CaseAction!, $at: DateTime) {
+  advanceCase(input: { caseNo: $c, action: $a, at: $at }) { state } }"""
 
 
 def test_recording_ratings_and_rating_a_reopened_case_anew(api: Api) -> None:
     worker = api.as_(AccessRole.CASE_HANDLER, "420602001001", sub="P0261")
+    # Everything below happens at the second the case was closed: times are kept to the
+    # second, and a rating judges the closing it was recorded for, not the last one by time.
+    events = api.data('{ case(caseNo: "XY-2026-0003") { events { at } } }')["case"]["events"]
+    closed_at = events[-1]["at"]
     # XY-2026-0003 (closed, already rated by H0002) rated by a neighbour.
-    made = worker.data(RATE, {"c": "XY-2026-0003", "h": "H0001", "r": "NOT_SATISFIED"})
-    first_round = made["evaluateCase"]["round"]
+    first = {"c": "XY-2026-0003", "h": "H0001", "r": "NOT_SATISFIED", "at": closed_at}
+    first_round = worker.data(RATE, first)["evaluateCase"]["round"]
     again = {"c": "XY-2026-0003", "h": "H0001", "r": "SATISFIED"}
     assert worker.error_codes(RATE, again) == ["CONFLICT"]
-    # Reopened, settled and closed again: rated anew, the first rating kept. Times are kept
-    # to the second and a rating's closing is told by time: a closing in the same second
-    # as the rating before it cannot be told from the one that rating judged (a known
-    # limit, noted on the issue; fast requests met it in one full run of the suite).
-    time.sleep(1.01)
+    # Reopened, settled and closed again: rated anew, the first rating kept.
     for action in ("REOPEN", "RESOLVE", "CLOSE"):
-        worker.data(STEP, {"c": "XY-2026-0003", "a": action})
+        worker.data(STEP, {"c": "XY-2026-0003", "a": action, "at": closed_at})
+    again["at"] = closed_at
     second = worker.data(RATE, again)["evaluateCase"]
     assert second["round"] > first_round
     query = '{ case(caseNo: "XY-2026-0003") { evaluations { rating round household { id } } } }'
