@@ -3,7 +3,8 @@
 `/healthz`: the process answers. `/readyz`: Neo4j answers within a second and the graph
 carries the current migrations' version; otherwise 503 with a code saying which. An
 unfinished import is said too, but leaves the server ready: it serves the graph as it was
-before that import (graph/importing/runs.py)."""
+before that import (graph/importing/runs.py); unless it is loading an empty graph, which
+is not whole until it ends (503, `IMPORT_LOADING`)."""
 
 import asyncio
 
@@ -30,6 +31,8 @@ async def readyz(request: Request) -> JSONResponse:
         current, unfinished = await asyncio.wait_for(state(request.app.state.db), READY_WITHIN)
     except Exception:  # unreachable, refused, timed out: all mean not ready
         return not_ready("NEO4J_UNAVAILABLE", f"Neo4j did not answer within {READY_WITHIN:g} s.")
+    if unfinished and unfinished.loading:  # its search indexes are made after it too
+        return not_ready("IMPORT_LOADING", unfinished.describe())
     if not current:
         return not_ready(
             "MIGRATIONS_PENDING",

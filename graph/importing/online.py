@@ -7,7 +7,10 @@ never see staged rows, and a run killed while staging resumes where it stopped. 
 switch then writes every staged batch in dependency order, as `UNWIND $rows` statements
 that MERGE on keys (so a second import of the same dataset leaves the same graph), and
 for `--replace` removes the records the dataset no longer holds, all in one transaction:
-readers see the graph before or after, never half of it. A link that places a record
+readers see the graph before or after, never half of it. Into an empty graph there is
+nothing served to keep whole, and one transaction holding a city would exhaust Neo4j's
+heap: the batches are *loaded* instead, each in a transaction of its own, resumable, with
+readiness saying not ready until the last. A link that places a record
 (a region's parent, a household's building …) is structure, not history: a re-import
 that moves the record replaces it. Case histories and the access log are history: a
 replace keeps them and appends the dataset's new events. Resident ID and phone numbers
@@ -18,7 +21,7 @@ clear values stored before are converted first.
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from neo4j.exceptions import ClientError
 
@@ -110,34 +113,46 @@ async def import_dataset(
                 progress=report,
             )
     await runs.staged_all(db, run)
-    # Into an empty graph (a first import, where the switch holds everything) the search
-    # indexes are made afterwards from the whole graph: far cheaper than updating them
-    # for every node in the switch's commit.
-    first = (await db.read(_NOTHING_SERVED))[0]["empty"]
+    first = run.loading or (await db.read(_NOTHING_SERVED))[0]["empty"]
     if first:
+        # Into an empty graph the search indexes are made afterwards from the whole graph:
+        # far cheaper than updating them for every node written.
         await lucene_indexes_dropped(db)
-    # Into a graph whose coverage is kept whole, an import that replaces nothing recounts
-    # only around where its records stand: a district's file, not the city.
-    partial = not first and not run.replace and not await coverage.missing(db)
-    try:
-        touched = await db.write_transaction(
-            lambda tx: _switch(tx, run, checked, chain=chain, progress=report, track=partial)
-        )
-    except ClientError as refused:  # a rule of the database that the checks do not know
-        if first:
-            await migrate(db)  # the indexes back: nothing changed
-        raise SwitchRefused(
-            "Neo4j refused the import, so none of it is served: "
-            f"{personal_data.redact(refused.message or str(refused))}. The run is kept "
-            "(govgraph import --status): fix the cause and run the same import again, or "
-            "abandon it (govgraph import --abandon)."
-        ) from None
-    if first:  # the indexes made again, the coverage recomputed (the switch marked it stale)
-        await migrate(db, report)
-    else:  # households, buildings and assignments moved, added or changed: coverage recomputed
+        try:
+            await _load(db, run, checked, chain=chain, progress=report)
+        except ClientError as refused:
+            await migrate(db)  # the indexes back
+            raise _refused(refused, loading=True) from None
+        await migrate(db, report)  # the indexes made again, the coverage computed
+    else:
+        # Into a graph whose coverage is kept whole, an import that replaces nothing
+        # recounts only around where its records stand: a district's file, not the city.
+        partial = not run.replace and not await coverage.missing(db)
+        try:
+            touched = await db.write_transaction(
+                lambda tx: _switch(tx, run, checked, chain=chain, progress=report, track=partial)
+            )
+        except ClientError as refused:
+            raise _refused(refused, loading=False) from None
+        # Households, buildings and assignments moved, added or changed: coverage recounted.
         await coverage.rebuild(db, report, around=touched)
     await indexes_online(db)
     return ImportReport(dict(checked.counts))
+
+
+def _refused(refused: ClientError, *, loading: bool) -> SwitchRefused:
+    """A rule of the database that the checks do not know, said without personal data."""
+    served = (
+        "only the part loaded before it is in the graph, which was empty before this import"
+        if loading
+        else "none of it is served"
+    )
+    return SwitchRefused(
+        f"Neo4j refused the import, so {served}: "
+        f"{personal_data.redact(refused.message or str(refused))}. The run is kept "
+        "(govgraph import --status): fix the cause and run the same import again, or "
+        "abandon it (govgraph import --abandon)."
+    )
 
 
 async def _stage(
@@ -221,6 +236,56 @@ async def _switch(
     await tx.run(coverage.MARK_STALE)  # recomputed next; by the next start if killed first
     await runs.finish(tx, run)
     return touched
+
+
+LOAD = "loading the graph"  # the step named to `progress` while loading an empty graph
+
+
+async def _load(
+    db: Database, run: ImportRun, checked: Checked, *, chain: CaseChain, progress: Progress
+) -> None:
+    """Into an empty graph there is no served graph to keep whole, and one transaction
+    holding a city would exhaust Neo4j's heap: every staged batch is written in a
+    transaction of its own that takes it from its `ImportBatch`, so memory stays flat and
+    a killed run resumes at the next batch (the cases, which are not staged, are planned
+    again from the graph by the checks). Readiness says not ready until the run ends."""
+    numbers = await runs.batches_left(db, run)
+    cases, staged = _case_batches(checked), sum(map(len, numbers.values()))
+    await db.write_transaction(lambda tx: runs.begin_loading(tx, run, left=staged + len(cases)))
+    done = 0
+
+    async def write(file: str, cypher: str) -> None:
+        nonlocal done
+        for seq in numbers.get(file, []):
+
+            async def batch(tx: Transaction, seq: int = seq) -> None:
+                rows = await runs.take_batch(tx, run, file, seq=seq)
+                await tx.run(cypher, {"rows": rows})
+
+            await db.write_transaction(batch)
+            done += 1
+            progress(LOAD, done, staged)
+
+    for file, cypher in NODE_WRITES.items():
+        await write(file, cypher)
+    for case in cases:
+
+        async def case_batch(tx: Transaction, case: CaseBatch = case) -> None:
+            await tx.run(case.cypher, {"rows": case.rows})
+            await record_keyed(tx, chain)  # with the cases, as the switch does
+            await runs.count_loaded(tx, run)
+
+        await db.write_transaction(case_batch)
+        if case.file is not None:
+            progress(case.file, case.done, case.total)
+    for file, cypher in AFTER_CASES.items():
+        await write(file, cypher)
+
+    async def end(tx: Transaction) -> None:
+        await tx.run(coverage.MARK_STALE)  # computed next; by the next start if killed first
+        await runs.finish(tx, run)
+
+    await db.write_transaction(end)
 
 
 async def _write_rows(
@@ -710,26 +775,50 @@ ROWS: dict[str, Callable[[Record, PiiKeys], Row]] = {
 # ------------------------------------------------------------------ cases
 
 
-async def _write_cases(
-    tx: Transaction, checked: Checked, progress: Progress, *, touched: set[str] | None
-) -> None:
-    """Cases from pass one's fold: cases.csv rows in full, the facts of cases that only
-    gained events, then the new events (after their cases, which they link to). The
-    progress of case_events.csv counts the new events, the reports among them."""
+class CaseBatch(NamedTuple):
+    """Rows of the cases written by `cypher`; `file`'s progress `done` of `total` after it."""
+
+    cypher: str
+    rows: list[Row]
+    file: str | None
+    done: int
+    total: int
+
+
+def _case_batches(checked: Checked) -> list[CaseBatch]:
+    """Cases from pass one's fold, in the order they are written: cases.csv rows in full,
+    the facts of cases that only gained events, then the new events (after their cases,
+    which they link to). The progress of case_events.csv counts the new events, the
+    reports among them."""
     full = [case_row(plan) for plan in checked.cases if plan.row]
     facts_only = [
         facts_row(plan.facts) for plan in checked.cases if not plan.row and plan.new_events
     ]
     events = [event_row(event) for plan in checked.cases for event in plan.new_events]
-    for file, cypher, rows in (
-        ("cases.csv", CASE_WRITE, full),
-        (None, FACTS_WRITE, facts_only),
-        ("case_events.csv", EVENTS_APPEND, events),
-    ):
-        for start in range(0, len(rows), BATCH):
-            await _write_rows(tx, cypher, rows[start : start + BATCH], file=file, touched=touched)
-            if file is not None:
-                progress(file, min(start + BATCH, len(rows)), len(rows))
+    return [
+        CaseBatch(
+            cypher=cypher,
+            rows=rows[start : start + BATCH],
+            file=file,
+            done=min(start + BATCH, len(rows)),
+            total=len(rows),
+        )
+        for file, cypher, rows in (
+            ("cases.csv", CASE_WRITE, full),
+            (None, FACTS_WRITE, facts_only),
+            ("case_events.csv", EVENTS_APPEND, events),
+        )
+        for start in range(0, len(rows), BATCH)
+    ]
+
+
+async def _write_cases(
+    tx: Transaction, checked: Checked, progress: Progress, *, touched: set[str] | None
+) -> None:
+    for batch in _case_batches(checked):
+        await _write_rows(tx, batch.cypher, batch.rows, file=batch.file, touched=touched)
+        if batch.file is not None:
+            progress(batch.file, batch.done, batch.total)
 
 
 def case_row(plan: CasePlan) -> Row:

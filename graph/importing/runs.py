@@ -6,7 +6,10 @@ data), in the same transaction as the run's progress (`ImportRun`: which file, h
 far). No reader matches these labels, so the API keeps serving the graph as it was.
 The switch applies every staged batch, removes what a `--replace` no longer holds
 and ends the run in one transaction: readers see the old graph or the new one, and
-a run killed at any moment is either finished or still staged. At most one run is
+a run killed at any moment is either finished or still staged. Into an empty graph the
+run is *loading* instead: each batch is written in a transaction of its own that takes
+its rows from its `ImportBatch`, so a killed run resumes at the next batch, and
+abandoning it empties the graph again. At most one run is
 unfinished (the one `ImportLog` node is OPEN to it): the same dataset resumes it,
 another is refused until it is abandoned (its batches dropped: the graph never held
 any of it).
@@ -21,9 +24,10 @@ from typing import Any
 from uuid import uuid4
 
 from graph.core.clock import now
-from graph.core.db import Database, Row, Transaction
+from graph.core.db import NOT_BOOKKEEPING, Database, Row, Transaction
 from graph.core.errors import Conflict
 from graph.importing.csv_files import FILES
+from graph.store.migrations import migrate
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,23 @@ class ImportRun:
     done: int
     total: int
     staged: bool  # every file staged: only the switch is left
+    loading: bool = False  # loading an empty graph batch by batch (`load`), `loaded` done
+    loaded: int = 0
+    batches: int = 0
 
     def describe(self) -> str:
         mode = " --replace" if self.replace else ""
+        began = (
+            f"An import is unfinished: run {self.id}, `govgraph import {self.folder}{mode}` "
+            f"started {self.started_at.isoformat(timespec='seconds')}, "
+        )
+        if self.loading:
+            return began + (
+                f"loading the graph, which was empty before it: {self.loaded:,} of "
+                f"{self.batches:,} batches loaded. The graph is not whole until it ends. Run "
+                "the same import again to complete it, or `govgraph import --abandon` to "
+                "empty the graph again."
+            )
         where = (
             "every file staged, not yet switched in"
             if self.staged
@@ -49,11 +67,9 @@ class ImportRun:
             if self.file
             else "nothing staged yet"
         )
-        return (
-            f"An import is unfinished: run {self.id}, `govgraph import {self.folder}{mode}` "
-            f"started {self.started_at.isoformat(timespec='seconds')}, {where}. The graph "
-            "is served as it was before it. Run the same import again to complete it, or "
-            "`govgraph import --abandon` to drop it."
+        return began + (
+            f"{where}. The graph is served as it was before it. Run the same import again "
+            "to complete it, or `govgraph import --abandon` to drop it."
         )
 
 
@@ -104,6 +120,9 @@ def _run(props: Row) -> ImportRun:
         done=props.get("done", 0),
         total=props.get("total", 0),
         staged=props.get("staged", False),
+        loading=props.get("loading", False),
+        loaded=props.get("loaded", 0),
+        batches=props.get("batches", 0),
     )
 
 
@@ -176,7 +195,11 @@ async def staged_all(db: Database, run: ImportRun) -> None:
     await db.write("MATCH (r:ImportRun {id: $run}) SET r.staged = true", {"run": run.id})
 
 
-_BATCHES = "MATCH (b:ImportBatch {run: $run, file: $file}) RETURN b.seq AS seq ORDER BY seq"
+# A batch loaded into an empty graph (`load`) keeps its count, not its rows: not again.
+_BATCHES = """
+MATCH (b:ImportBatch {run: $run, file: $file}) WHERE b.rows IS NOT NULL
+RETURN b.seq AS seq ORDER BY seq
+"""
 _BATCH = "MATCH (b:ImportBatch {run: $run, file: $file, seq: $seq}) RETURN b.rows AS rows"
 
 
@@ -184,9 +207,53 @@ async def batch_numbers(tx: Transaction, run: ImportRun, file: str) -> list[int]
     return [row["seq"] for row in await tx.run(_BATCHES, {"run": run.id, "file": file})]
 
 
+_LEFT = """
+MATCH (b:ImportBatch {run: $run}) WHERE b.rows IS NOT NULL
+RETURN b.file AS file, collect(b.seq) AS seqs
+"""
+
+
+async def batches_left(db: Database, run: ImportRun) -> dict[str, list[int]]:
+    """The numbers of each file's batches not yet loaded, in order."""
+    rows = await db.read(_LEFT, {"run": run.id})
+    return {row["file"]: sorted(row["seqs"]) for row in rows}
+
+
 async def staged_rows(tx: Transaction, run: ImportRun, file: str, *, seq: int) -> list[Row]:
     rows = await tx.run(_BATCH, {"run": run.id, "file": file, "seq": seq})
     return _decode(rows[0]["rows"])
+
+
+_LOADING = """
+MATCH (r:ImportRun {id: $run})
+SET r.loading = true, r.loaded = coalesce(r.loaded, 0), r.batches = coalesce(r.loaded, 0) + $left
+"""
+_TAKE = """
+MATCH (r:ImportRun {id: $run}), (b:ImportBatch {run: $run, file: $file, seq: $seq})
+WITH r, b, b.rows AS rows
+SET r.loaded = r.loaded + 1
+REMOVE b.rows
+RETURN rows
+"""
+_COUNT = "MATCH (r:ImportRun {id: $run}) SET r.loaded = r.loaded + 1"
+
+
+async def begin_loading(tx: Transaction, run: ImportRun, *, left: int) -> None:
+    """The run loads the empty graph batch by batch from now on, and so when resumed:
+    `left` batches (the staged ones and the cases') are still to load."""
+    await tx.run(_LOADING, {"run": run.id, "left": left})
+
+
+async def take_batch(tx: Transaction, run: ImportRun, file: str, *, seq: int) -> list[Row]:
+    """The rows of `file`'s staged batch `seq`, counted loaded and taken from it: in the
+    transaction that loads them, so that a resumed run loads each batch once."""
+    rows = await tx.run(_TAKE, {"run": run.id, "file": file, "seq": seq})
+    return _decode(rows[0]["rows"])
+
+
+async def count_loaded(tx: Transaction, run: ImportRun) -> None:
+    """One more batch loaded that was not staged (the cases, planned afresh on a resume)."""
+    await tx.run(_COUNT, {"run": run.id})
 
 
 # A run that ends leaves nothing behind: the graph is the record of what was imported.
@@ -202,12 +269,26 @@ async def finish(tx: Transaction, run: ImportRun) -> None:
     await tx.run(_FINISH, {"run": run.id})
 
 
+# What a loading run wrote into the empty graph: everything but bookkeeping, the runs' own
+# nodes and the access log (history, never removed: reads may have logged meanwhile).
+_LOADED_DELETE = f"""
+MATCH (n) WHERE {NOT_BOOKKEEPING} AND NOT n:ImportLog AND NOT n:ImportRun
+  AND NOT n:ImportBatch AND NOT n:AccessLog AND NOT n:AccessRecord
+CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
 async def abandon(db: Database) -> ImportRun | None:
-    """Drop the unfinished run's staged batches; the graph is the one it never touched."""
+    """Drop the unfinished run's staged batches; the graph is the one it never touched,
+    or, when it was loading the empty graph, emptied again."""
     run = await unfinished(db)
     if run is None:
         return None
+    if run.loading:  # the run is kept until the graph is empty: abandoning again ends it
+        await db.run_autocommit(_LOADED_DELETE)
     await db.write(_FINISH, {"run": run.id})
+    if run.loading:
+        await migrate(db)  # the search indexes dropped for the loading made again
     return run
 
 

@@ -241,3 +241,43 @@ def test_a_constraint_the_checks_miss_changes_nothing(
         empty_graph.cypher("DROP CONSTRAINT fault_region_name IF EXISTS")
     import_in_process(empty_graph, new, replace=True)  # nothing is left in the way
     assert unfinished(empty_graph) is None
+
+
+def test_a_first_import_killed_while_loading_resumes_or_is_abandoned(
+    empty_graph: Graph, api: Api, cities: tuple[Path, Path]
+) -> None:
+    """Into an empty graph each batch is loaded in a transaction of its own (one holding a
+    city exhausts Neo4j's heap): killed, the graph holds part of it and is said not ready;
+    the same import completes it equal to a clean one, --abandon empties it again."""
+    old, _ = cities
+    import_in_process(empty_graph, old)
+    clean = fingerprint(empty_graph, api)
+    empty_graph.clear()
+    nothing = records(empty_graph)
+
+    for ending in ("resume", "abandon"):
+        process = start_import(empty_graph, old)
+        while process.poll() is None and (
+            (run := unfinished(empty_graph)) is None or run.loaded < 3
+        ):
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        run = unfinished(empty_graph)
+        assert run is not None and run.loading, "the kill should land while loading"
+        assert records(empty_graph) != nothing  # a part of the city is loaded
+        ready = httpx.get(f"{api.base_url}/readyz")
+        assert ready.status_code == 503 and ready.json()["code"] == "IMPORT_LOADING"
+        status = govgraph(empty_graph, "import", "--status")
+        assert "loading the graph, which was empty before it" in status.stdout
+        if ending == "resume":
+            import_in_process(empty_graph, old, replace=True)
+            assert unfinished(empty_graph) is None
+            assert fingerprint(empty_graph, api) == clean
+            empty_graph.clear()
+        else:
+            abandoned = govgraph(empty_graph, "import", "--abandon")
+            assert abandoned.returncode == 0 and "Abandoned import run" in abandoned.stdout
+            assert unfinished(empty_graph) is None
+            assert records(empty_graph) == nothing
+            assert httpx.get(f"{api.base_url}/readyz").status_code == 200
