@@ -31,8 +31,8 @@ def neo4j_uri() -> Iterator[str]:
     port = int(os.environ.get("GOVGRAPH_TEST_BOLT_PORT", "7688"))
     # Another port, another folder: two suites on one machine never share a database.
     name = "test" if port == 7688 else f"test-{port}"
-    # An online import switches a whole dataset in one transaction, held in the heap: the
-    # generated city of scale 0.01 (52,000 people) needs more than 1 GB.
+    # A `--replace` import switches a whole dataset in one transaction, held in the heap
+    # (three quarters of it at most): the city of scale 0.01 needs more than 1 GB.
     instance = local_server.Instance(name=name, bolt_port=port, heap="3g", page_cache="512m")
     started = local_server.start(instance)
     yield instance.uri

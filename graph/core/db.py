@@ -6,6 +6,7 @@ the response's `extensions.cypherStatements` assert how many a request costs).
 """
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
@@ -82,6 +83,10 @@ OUTCOME_UNKNOWN = (
     "not have been recorded. Look before sending it again, or send it again as it was: a "
     "reportCase with the same requestId, or an advanceCase with its expectedSeq, is never "
     "applied twice."
+)
+OUT_OF_MEMORY = (
+    "The graph database has not the memory for this (its transactions together may hold "
+    "{limit}); ask a smaller question, or try again in a minute."
 )
 TIMED_OUT = (
     "The graph database did not answer within {timeout:g} s (GOVGRAPH_TRANSACTION_TIMEOUT); "
@@ -332,6 +337,8 @@ class Database:
                     raise Unavailable(READ_ONLY) from error
                 if isinstance(error, ClientError) and ended(error):
                     raise Unavailable(ENDED) from error
+                if out_of_memory(error):  # the same work would need the same memory again
+                    raise OutOfMemory(_limit(error)) from error
                 if not error.is_retryable():
                     raise
                 left = deadline - time.monotonic()
@@ -341,6 +348,24 @@ class Database:
                     raise Unavailable(UNREACHABLE) from error
             await asyncio.sleep(delay)
             delay *= 2
+
+
+class OutOfMemory(Unavailable):
+    """Neo4j refused the transaction the memory it asked for, and rolled it back."""
+
+    def __init__(self, limit: str) -> None:
+        super().__init__(OUT_OF_MEMORY.format(limit=limit))
+        self.limit = limit
+
+
+def out_of_memory(error: Neo4jError | DriverError) -> bool:
+    return "MemoryPoolOutOfMemoryError" in (getattr(error, "code", None) or "")
+
+
+def _limit(error: Neo4jError | DriverError) -> str:
+    """The limit Neo4j names ("… would use more than the limit 2.1 GiB …"), or its setting."""
+    found = re.search(r"the limit ([\d.]+ \w+)", str(error))
+    return found[1] if found else "dbms.memory.transaction.total.max"
 
 
 def ended(error: ClientError) -> bool:

@@ -27,8 +27,8 @@ from neo4j.exceptions import ClientError
 
 from graph.case_machine import CaseChain
 from graph.cases import EVENTS_APPEND, FACTS_WRITE, event_row, facts_row, record_keyed, reseal
-from graph.core.db import NOT_BOOKKEEPING, Database, Row, Transaction
-from graph.core.errors import BadUserInput
+from graph.core.db import NOT_BOOKKEEPING, Database, OutOfMemory, Row, Transaction
+from graph.core.errors import BadUserInput, Unavailable
 from graph.core.model import ROLE_RULES, HolderKind, HouseholdKind, TargetKind
 from graph.evaluations import evaluation_id
 from graph.importing import runs
@@ -60,6 +60,13 @@ class ImportRejected(BadUserInput):
 
 class SwitchRefused(BadUserInput):
     """The database refused the switch (a constraint the checks missed); nothing changed."""
+
+
+class TooLarge(Unavailable):
+    """The database has not the memory for the switch, or a batch loaded; the run is kept."""
+
+
+_KEPT = "The run is kept (govgraph import --status): run the same import again"
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,14 @@ async def import_dataset(
         except ClientError as refused:
             await migrate(db)  # the indexes back
             raise _refused(refused, loading=True) from None
+        except OutOfMemory as error:
+            raise TooLarge(
+                f"Neo4j has not the memory to load a batch of {batch:,} records (its "
+                f"transactions together may hold {error.limit}); the graph holds the "
+                f"batches loaded before it. {_KEPT} with smaller batches "
+                "(GOVGRAPH_IMPORT_BATCH) or a larger heap (GOVGRAPH_NEO4J_HEAP), or abandon "
+                "it (govgraph import --abandon)."
+            ) from None
         await migrate(db, report)  # the indexes made again, the coverage computed
     else:
         # Into a graph whose coverage is kept whole, an import that replaces nothing
@@ -134,6 +149,13 @@ async def import_dataset(
             )
         except ClientError as refused:
             raise _refused(refused, loading=False) from None
+        except OutOfMemory as error:  # rolled back: nothing changed
+            raise TooLarge(
+                "Neo4j has not the memory to switch this import in as one transaction (its "
+                f"transactions together may hold {error.limit}), so none of it is served. "
+                f"{_KEPT} on a larger heap (GOVGRAPH_NEO4J_HEAP; then `govgraph neo4j stop` "
+                "and `start`), or abandon it (govgraph import --abandon)."
+            ) from None
         # Households, buildings and assignments moved, added or changed: coverage recounted.
         await coverage.rebuild(db, report, around=touched)
     await indexes_online(db)

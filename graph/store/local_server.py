@@ -7,6 +7,7 @@ with its own neo4j.conf, data and logs, so tests never touch the dev database.
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -51,6 +52,10 @@ class Instance:
     # Writes refused (server.databases.read_only), as for maintenance or a full disk: the
     # fault tests' way to make one in Community, which cannot switch it while running.
     read_only: bool = False
+    # What all transactions together may hold (dbms.memory.transaction.total.max); by
+    # default three quarters of the heap, so that one too large for it (a `--replace`
+    # switch of a city) fails alone instead of exhausting the heap and stopping the server.
+    transaction_memory: str | None = None
 
     @property
     def home(self) -> Path:
@@ -115,7 +120,8 @@ def write_config(instance: Instance) -> None:
         "server.memory.heap.initial_size": instance.heap,
         "server.memory.heap.max_size": instance.heap,
         "server.memory.pagecache.size": instance.page_cache,
-        "dbms.memory.transaction.total.max": "0",
+        "dbms.memory.transaction.total.max": instance.transaction_memory
+        or three_quarters(instance.heap),
         "dbms.usage_report.enabled": "false",
         "server.directories.data": "data",
         "server.directories.logs": "logs",
@@ -128,6 +134,16 @@ def write_config(instance: Instance) -> None:
         settings["server.databases.read_only"] = "neo4j"
     text = "".join(f"{key}={value}\n" for key, value in settings.items())
     (instance.home / "conf" / "neo4j.conf").write_text(text, encoding="utf-8")
+
+
+def three_quarters(size: str) -> str:
+    """Three quarters of a Neo4j memory size ("3g" gives "2359296k"); "0", no limit, for
+    one it cannot read (Neo4j then refuses the heap setting itself)."""
+    found = re.fullmatch(r"(\d+)([kmg])", size.strip().lower())
+    if found is None:
+        return "0"
+    kib = int(found[1]) * {"k": 1, "m": 1024, "g": 1024 * 1024}[found[2]]
+    return f"{kib * 3 // 4}k"
 
 
 def running_pid(instance: Instance) -> int | None:
