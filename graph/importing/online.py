@@ -9,17 +9,19 @@ that MERGE on keys (so a second import of the same dataset leaves the same graph
 for `--replace` removes the records the dataset no longer holds, all in one transaction:
 readers see the graph before or after, never half of it. Into an empty graph there is
 nothing served to keep whole, and one transaction holding a city would exhaust Neo4j's
-heap: the batches are *loaded* instead, each in a transaction of its own, resumable, with
-readiness saying not ready until the last. A link that places a record
-(a region's parent, a household's building …) is structure, not history: a re-import
-that moves the record replaces it. Case histories and the access log are history: a
-replace keeps them and appends the dataset's new events. Resident ID and phone numbers
-are stored (and staged) only as keyed hashes and masks, phones also sealed (DESIGN §6);
-clear values stored before are converted first.
+heap: the records are *loaded* instead, straight from the files, each batch in a
+transaction of its own, resumable, readiness saying not ready until the last. A link
+that places a record (a region's parent, a household's building …) is structure, not
+history: a re-import that moves the record replaces it. Case histories and the access
+log are history: a replace keeps them and appends the dataset's new events. Resident ID
+and phone numbers are stored (and staged) only as keyed hashes and masks, phones also
+sealed (DESIGN §6); clear values stored before are converted first.
 """
 
+import asyncio
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -106,27 +108,15 @@ async def import_dataset(
     if abandon:
         await runs.abandon(db)
     run, staged = await runs.begin(db, folder, dataset, replace=replace)
-    for spec in FILES:
-        if spec.name in STAGED and spec.name in checked.counts:
-            await _stage(
-                db,
-                run,
-                folder,
-                file=spec.name,
-                total=checked.counts[spec.name],
-                staged=staged.get(spec.name, runs.Staged(0, 0)),
-                batch=batch,
-                pii_keys=pii_keys,
-                progress=report,
-            )
-    await runs.staged_all(db, run)
-    first = run.loading or (await db.read(_NOTHING_SERVED))[0]["empty"]
-    if first:
+    if run.loading or (await db.read(_NOTHING_SERVED))[0]["empty"]:
         # Into an empty graph the search indexes are made afterwards from the whole graph:
         # far cheaper than updating them for every node written.
         await lucene_indexes_dropped(db)
         try:
-            await _load(db, run, checked, chain=chain, progress=report)
+            await _load(
+                db, run, folder, checked, batch=batch, pii_keys=pii_keys, chain=chain,
+                progress=report,
+            )  # fmt: skip
         except ClientError as refused:
             await migrate(db)  # the indexes back
             raise _refused(refused, loading=True) from None
@@ -140,6 +130,20 @@ async def import_dataset(
             ) from None
         await migrate(db, report)  # the indexes made again, the coverage computed
     else:
+        for spec in FILES:
+            if spec.name in STAGED and spec.name in checked.counts:
+                await _stage(
+                    db,
+                    run,
+                    folder,
+                    file=spec.name,
+                    total=checked.counts[spec.name],
+                    staged=staged.get(spec.name, runs.Staged(0, 0)),
+                    batch=batch,
+                    pii_keys=pii_keys,
+                    progress=report,
+                )
+        await runs.staged_all(db, run)
         # Into a graph whose coverage is kept whole, an import that replaces nothing
         # recounts only around where its records stand: a district's file, not the city.
         partial = not run.replace and not await coverage.missing(db)
@@ -260,54 +264,93 @@ async def _switch(
     return touched
 
 
-LOAD = "loading the graph"  # the step named to `progress` while loading an empty graph
-
-
 async def _load(
-    db: Database, run: ImportRun, checked: Checked, *, chain: CaseChain, progress: Progress
+    db: Database,
+    run: ImportRun,
+    folder: Path,
+    checked: Checked,
+    *,
+    batch: int,
+    pii_keys: PiiKeys,
+    chain: CaseChain,
+    progress: Progress,
 ) -> None:
     """Into an empty graph there is no served graph to keep whole, and one transaction
-    holding a city would exhaust Neo4j's heap: every staged batch is written in a
-    transaction of its own that takes it from its `ImportBatch`, so memory stays flat and
-    a killed run resumes at the next batch (the cases, which are not staged, are planned
-    again from the graph by the checks). Readiness says not ready until the run ends."""
-    numbers = await runs.batches_left(db, run)
-    cases, staged = _case_batches(checked), sum(map(len, numbers.values()))
-    await db.write_transaction(lambda tx: runs.begin_loading(tx, run, left=staged + len(cases)))
-    done = 0
-
-    async def write(file: str, cypher: str) -> None:
-        nonlocal done
-        for seq in numbers.get(file, []):
-
-            async def batch(tx: Transaction, seq: int = seq) -> None:
-                rows = await runs.take_batch(tx, run, file, seq=seq)
-                await tx.run(cypher, {"rows": rows})
-
-            await db.write_transaction(batch)
-            done += 1
-            progress(LOAD, done, staged)
-
-    for file, cypher in NODE_WRITES.items():
-        await write(file, cypher)
-    for case in cases:
-
-        async def case_batch(tx: Transaction, case: CaseBatch = case) -> None:
-            await tx.run(case.cypher, {"rows": case.rows})
-            await record_keyed(tx, chain)  # with the cases, as the switch does
-            await runs.count_loaded(tx, run)
-
-        await db.write_transaction(case_batch)
-        if case.file is not None:
-            progress(case.file, case.done, case.total)
-    for file, cypher in AFTER_CASES.items():
-        await write(file, cypher)
+    holding a city would exhaust Neo4j's heap: the records are written straight from the
+    files, file after file in the switch's order, each batch in a transaction of its own
+    with the run's progress, the next batch converted meanwhile. A killed run resumes
+    after the last batch written (the cases, written between, are planned again from the
+    graph by the checks). Readiness says not ready until the run ends."""
+    run = await db.write_transaction(lambda tx: runs.begin_loading(tx, run))
+    order = list(STAGED)
+    resumed = order.index(run.file) if run.file in order else -1
+    for index, (file, cypher) in enumerate(STAGED.items()):
+        if file == next(iter(AFTER_CASES)) and index > resumed:  # the cases, before these
+            await _load_cases(db, checked, chain=chain, progress=progress)
+        if index >= resumed and file in checked.counts:
+            await _load_file(
+                db, run, folder, file, cypher,
+                loaded=run.done if index == resumed else 0, total=checked.counts[file],
+                batch=batch, pii_keys=pii_keys, progress=progress,
+            )  # fmt: skip
 
     async def end(tx: Transaction) -> None:
         await tx.run(coverage.MARK_STALE)  # computed next; by the next start if killed first
         await runs.finish(tx, run)
 
     await db.write_transaction(end)
+
+
+async def _load_file(
+    db: Database,
+    run: ImportRun,
+    folder: Path,
+    file: str,
+    cypher: str,
+    *,
+    loaded: int,
+    total: int,
+    batch: int,
+    pii_keys: PiiKeys,
+    progress: Progress,
+) -> None:
+    """The records of `file` past the `loaded` first, batch by batch: each converted in a
+    thread while the one before it is written, so Python and Neo4j work at once."""
+    records = islice(reread(folder, file), loaded, None)
+
+    def converted() -> list[Row]:
+        return [ROWS[file](record, pii_keys) for record in islice(records, batch)]
+
+    async def write(tx: Transaction, rows: list[Row], done: int) -> None:
+        await tx.run(cypher, {"rows": rows})
+        await runs.loaded(tx, run, file, done=done, total=total)
+
+    progress(file, loaded, total)
+    rows = await asyncio.to_thread(converted)
+    while rows:
+        loaded += len(rows)
+        writing = asyncio.create_task(
+            db.write_transaction(lambda tx, rows=rows, done=loaded: write(tx, rows, done))
+        )
+        try:
+            rows = await asyncio.to_thread(converted)
+        finally:
+            await writing
+        progress(file, loaded, total)
+
+
+async def _load_cases(
+    db: Database, checked: Checked, *, chain: CaseChain, progress: Progress
+) -> None:
+    for case in _case_batches(checked):
+
+        async def write(tx: Transaction, case: CaseBatch = case) -> None:
+            await tx.run(case.cypher, {"rows": case.rows})
+            await record_keyed(tx, chain)  # with the cases, as the switch does
+
+        await db.write_transaction(write)
+        if case.file is not None:
+            progress(case.file, case.done, case.total)
 
 
 async def _write_rows(

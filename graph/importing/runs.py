@@ -7,12 +7,11 @@ far). No reader matches these labels, so the API keeps serving the graph as it w
 The switch applies every staged batch, removes what a `--replace` no longer holds
 and ends the run in one transaction: readers see the old graph or the new one, and
 a run killed at any moment is either finished or still staged. Into an empty graph the
-run is *loading* instead: each batch is written in a transaction of its own that takes
-its rows from its `ImportBatch`, so a killed run resumes at the next batch, and
-abandoning it empties the graph again. At most one run is
-unfinished (the one `ImportLog` node is OPEN to it): the same dataset resumes it,
-another is refused until it is abandoned (its batches dropped: the graph never held
-any of it).
+run is *loading* instead, with nothing staged: each batch is written into the graph in a
+transaction of its own with the run's progress, so a killed run resumes after the last
+batch written, and abandoning it empties the graph again. At most one run is unfinished
+(the one `ImportLog` node is OPEN to it): the same dataset resumes it, another is refused
+until it is abandoned.
 """
 
 import hashlib
@@ -43,9 +42,7 @@ class ImportRun:
     done: int
     total: int
     staged: bool  # every file staged: only the switch is left
-    loading: bool = False  # loading an empty graph batch by batch (`load`), `loaded` done
-    loaded: int = 0
-    batches: int = 0
+    loading: bool = False  # loading an empty graph: `file`, `done` and `total` loaded
 
     def describe(self) -> str:
         mode = " --replace" if self.replace else ""
@@ -54,11 +51,15 @@ class ImportRun:
             f"started {self.started_at.isoformat(timespec='seconds')}, "
         )
         if self.loading:
+            where = (
+                f"{self.file}: {self.done:,} of {self.total:,} records loaded"
+                if self.file
+                else "nothing loaded yet"
+            )
             return began + (
-                f"loading the graph, which was empty before it: {self.loaded:,} of "
-                f"{self.batches:,} batches loaded. The graph is not whole until it ends. Run "
-                "the same import again to complete it, or `govgraph import --abandon` to "
-                "empty the graph again."
+                f"loading the graph, which was empty before it ({where}). The graph is not "
+                "whole until it ends. Run the same import again to complete it, or "
+                "`govgraph import --abandon` to empty the graph again."
             )
         where = (
             "every file staged, not yet switched in"
@@ -121,8 +122,6 @@ def _run(props: Row) -> ImportRun:
         total=props.get("total", 0),
         staged=props.get("staged", False),
         loading=props.get("loading", False),
-        loaded=props.get("loaded", 0),
-        batches=props.get("batches", 0),
     )
 
 
@@ -195,11 +194,7 @@ async def staged_all(db: Database, run: ImportRun) -> None:
     await db.write("MATCH (r:ImportRun {id: $run}) SET r.staged = true", {"run": run.id})
 
 
-# A batch loaded into an empty graph (`load`) keeps its count, not its rows: not again.
-_BATCHES = """
-MATCH (b:ImportBatch {run: $run, file: $file}) WHERE b.rows IS NOT NULL
-RETURN b.seq AS seq ORDER BY seq
-"""
+_BATCHES = "MATCH (b:ImportBatch {run: $run, file: $file}) RETURN b.seq AS seq ORDER BY seq"
 _BATCH = "MATCH (b:ImportBatch {run: $run, file: $file, seq: $seq}) RETURN b.rows AS rows"
 
 
@@ -207,53 +202,30 @@ async def batch_numbers(tx: Transaction, run: ImportRun, file: str) -> list[int]
     return [row["seq"] for row in await tx.run(_BATCHES, {"run": run.id, "file": file})]
 
 
-_LEFT = """
-MATCH (b:ImportBatch {run: $run}) WHERE b.rows IS NOT NULL
-RETURN b.file AS file, collect(b.seq) AS seqs
-"""
-
-
-async def batches_left(db: Database, run: ImportRun) -> dict[str, list[int]]:
-    """The numbers of each file's batches not yet loaded, in order."""
-    rows = await db.read(_LEFT, {"run": run.id})
-    return {row["file"]: sorted(row["seqs"]) for row in rows}
-
-
 async def staged_rows(tx: Transaction, run: ImportRun, file: str, *, seq: int) -> list[Row]:
     rows = await tx.run(_BATCH, {"run": run.id, "file": file, "seq": seq})
     return _decode(rows[0]["rows"])
 
 
+# A run that staged before (into a graph that has since been emptied) loads from the start.
 _LOADING = """
 MATCH (r:ImportRun {id: $run})
-SET r.loading = true, r.loaded = coalesce(r.loaded, 0), r.batches = coalesce(r.loaded, 0) + $left
+FOREACH (_ IN CASE WHEN r.loading THEN [] ELSE [1] END |
+  SET r.loading = true, r.file = null, r.done = 0, r.total = 0)
+RETURN r {.*} AS run
 """
-_TAKE = """
-MATCH (r:ImportRun {id: $run}), (b:ImportBatch {run: $run, file: $file, seq: $seq})
-WITH r, b, b.rows AS rows
-SET r.loaded = r.loaded + 1
-REMOVE b.rows
-RETURN rows
-"""
-_COUNT = "MATCH (r:ImportRun {id: $run}) SET r.loaded = r.loaded + 1"
+_LOADED = "MATCH (r:ImportRun {id: $run}) SET r.file = $file, r.done = $done, r.total = $total"
 
 
-async def begin_loading(tx: Transaction, run: ImportRun, *, left: int) -> None:
-    """The run loads the empty graph batch by batch from now on, and so when resumed:
-    `left` batches (the staged ones and the cases') are still to load."""
-    await tx.run(_LOADING, {"run": run.id, "left": left})
+async def begin_loading(tx: Transaction, run: ImportRun) -> ImportRun:
+    """The run loads the empty graph from now on, and so when resumed: as it stands."""
+    rows = await tx.run(_LOADING, {"run": run.id})
+    return _run(rows[0]["run"])
 
 
-async def take_batch(tx: Transaction, run: ImportRun, file: str, *, seq: int) -> list[Row]:
-    """The rows of `file`'s staged batch `seq`, counted loaded and taken from it: in the
-    transaction that loads them, so that a resumed run loads each batch once."""
-    rows = await tx.run(_TAKE, {"run": run.id, "file": file, "seq": seq})
-    return _decode(rows[0]["rows"])
-
-
-async def count_loaded(tx: Transaction, run: ImportRun) -> None:
-    """One more batch loaded that was not staged (the cases, planned afresh on a resume)."""
-    await tx.run(_COUNT, {"run": run.id})
+async def loaded(tx: Transaction, run: ImportRun, file: str, *, done: int, total: int) -> None:
+    """`done` records of `file` are loaded: in the transaction that loads the last of them."""
+    await tx.run(_LOADED, {"run": run.id, "file": file, "done": done, "total": total})
 
 
 # A run that ends leaves nothing behind: the graph is the record of what was imported.
