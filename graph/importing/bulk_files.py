@@ -34,7 +34,7 @@ from graph.importing.online import (
     reread,
 )
 from graph.kept import coverage
-from graph.kept.tally import Tally
+from graph.kept.tally import COVERED, TALLIED, Tally
 from graph.security.sealing import PiiKeys
 
 # The column type of every property that is not a string (neo4j-admin's default).
@@ -236,19 +236,6 @@ class AdminInput:
         return value
 
 
-# The rows the kept coverage is tallied from (graph/kept/tally.py), by file.
-TALLIED = {
-    "regions.csv": Tally.region,
-    "grids.csv": Tally.grid,
-    "party_orgs.csv": Tally.party_organisation,
-    "memberships.csv": Tally.membership,
-    "assignments.csv": Tally.assignment,
-    "stations.csv": Tally.station,
-    "organisations.csv": Tally.organisation,
-    "volunteers.csv": Tally.volunteer,
-}
-# Their nodes take their kept intervals as they pass.
-COVERED = {"buildings.csv": Tally.building, "households.csv": Tally.household}
 # Their nodes are written last, once the whole dataset is tallied.
 HELD_BACK = ("regions.csv", "grids.csv")
 # The assignments first: buildings and households take their intervals from them.

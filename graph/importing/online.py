@@ -38,6 +38,7 @@ from graph.importing.checks import CasePlan, Checked, assignment_id, validate
 from graph.importing.csv_files import FILES, SPECS, FileReading, Problems, Record
 from graph.importing.runs import ImportRun, ImportUnfinished, dataset_digest
 from graph.kept import coverage
+from graph.kept.tally import COVERED, TALLIED, Tally
 from graph.people import seal_clear_values
 from graph.projects import event_props
 from graph.security import personal_data
@@ -282,23 +283,40 @@ async def _load(
     after the last batch written (the cases, written between, are planned again from the
     graph by the checks). Readiness says not ready until the run ends."""
     run = await db.write_transaction(lambda tx: runs.begin_loading(tx, run))
+    # The coverage kept is tallied from the rows as they load, as the bulk import does,
+    # and not recounted from the graph after; a resumed run has not seen them all.
+    tally = _tally(folder, checked, pii_keys) if run.file is None else None
     order = list(STAGED)
     resumed = order.index(run.file) if run.file in order else -1
     for index, (file, cypher) in enumerate(STAGED.items()):
         if file == next(iter(AFTER_CASES)) and index > resumed:  # the cases, before these
-            await _load_cases(db, checked, chain=chain, progress=progress)
+            await _load_cases(db, checked, chain=chain, tally=tally, progress=progress)
         if index >= resumed and file in checked.counts:
             await _load_file(
                 db, run, folder, file, cypher,
                 loaded=run.done if index == resumed else 0, total=checked.counts[file],
-                batch=batch, pii_keys=pii_keys, progress=progress,
+                batch=batch, pii_keys=pii_keys, tally=tally, progress=progress,
             )  # fmt: skip
+    if tally is not None:
+        kept = tally.grid_and_region_properties()
+        await coverage.keep(db, kept, grids=tally.grid_region, progress=progress)
 
     async def end(tx: Transaction) -> None:
-        await tx.run(coverage.MARK_STALE)  # computed next; by the next start if killed first
+        if tally is None:  # recounted next; by the next start if killed first
+            await tx.run(coverage.MARK_STALE)
         await runs.finish(tx, run)
 
     await db.write_transaction(end)
+
+
+def _tally(folder: Path, checked: Checked, pii_keys: PiiKeys) -> Tally:
+    """A tally that has taken the dataset's assignments: the buildings and households take
+    their covered intervals from them as they pass, before the assignments load."""
+    tally = Tally()
+    if "assignments.csv" in checked.counts:
+        for record in reread(folder, "assignments.csv"):
+            tally.assignment(assignment_row(record, pii_keys))
+    return tally
 
 
 async def _load_file(
@@ -312,14 +330,28 @@ async def _load_file(
     total: int,
     batch: int,
     pii_keys: PiiKeys,
+    tally: Tally | None,
     progress: Progress,
 ) -> None:
-    """The records of `file` past the `loaded` first, batch by batch: each converted in a
-    thread while the one before it is written, so Python and Neo4j work at once."""
+    """The records of `file` past the `loaded` first, batch by batch: each converted (and
+    tallied) in a thread while the one before it is written, so Python and Neo4j work at
+    once."""
     records = islice(reread(folder, file), loaded, None)
+    tallied = TALLIED.get(file) if file != "assignments.csv" else None  # taken before
+    covered = COVERED.get(file)
 
     def converted() -> list[Row]:
-        return [ROWS[file](record, pii_keys) for record in islice(records, batch)]
+        rows = [ROWS[file](record, pii_keys) for record in islice(records, batch)]
+        for row in rows if tally is not None else ():
+            if tallied is not None:
+                tallied(tally, row)
+            elif covered is not None:
+                spans = covered(tally, row)
+                if spans["coveredSince"]:  # none on an uncovered one, as a recount leaves it
+                    row["props"].update(spans)
+            elif file == "people.csv":
+                tally.person(row["household"])
+        return rows
 
     async def write(tx: Transaction, rows: list[Row], done: int) -> None:
         await tx.run(cypher, {"rows": rows})
@@ -340,8 +372,10 @@ async def _load_file(
 
 
 async def _load_cases(
-    db: Database, checked: Checked, *, chain: CaseChain, progress: Progress
+    db: Database, checked: Checked, *, chain: CaseChain, tally: Tally | None, progress: Progress
 ) -> None:
+    for plan in checked.cases if tally is not None else ():
+        tally.case(plan.row.grid_code if plan.row else None)
     for case in _case_batches(checked):
 
         async def write(tx: Transaction, case: CaseBatch = case) -> None:

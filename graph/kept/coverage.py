@@ -790,14 +790,32 @@ async def rebuild(
             (recount.timelines[within], 1),
         ):
             add_changes(recount.timelines[code], _additive(deltas or {}), sign)
-    for label, codes in (("Grid", grids), ("Region", [*regions, *above])):
+    kept = {
+        code: kept_properties(recount.timelines[code], recount.counts[code])
+        for code in [*grids, *regions, *above]
+    }
+    await keep(db, kept, grids=grids, progress=report)
+
+
+async def keep(
+    db: Database,
+    kept: Mapping[str, Mapping[str, Any]],
+    *,
+    grids: Collection[str],
+    progress: Progress | None = None,
+) -> None:
+    """The kept properties of grids and regions by code (those of `grids` are grids'),
+    written, recounted or tallied from an import's rows (graph/kept/tally.py); the
+    coverage kept is whole again."""
+    report = progress or (lambda step, done, total: None)
+    for label, codes in (
+        ("Grid", [code for code in kept if code in grids]),
+        ("Region", [code for code in kept if code not in grids]),
+    ):
         step = "grid timelines" if label == "Grid" else "regions"
         report(step, 0, len(codes))
         for start in range(0, len(codes), WRITE_BATCH):
-            rows = [
-                {"key": code, **kept_properties(recount.timelines[code], recount.counts[code])}
-                for code in codes[start : start + WRITE_BATCH]
-            ]
+            rows = [{"key": code, **kept[code]} for code in codes[start : start + WRITE_BATCH]]
             await db.write(_set_timelines(label), {"rows": rows})
             report(step, min(start + WRITE_BATCH, len(codes)), len(codes))
     await db.write(_FRESH)

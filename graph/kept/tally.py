@@ -1,6 +1,7 @@
 """The coverage kept of a dataset (graph/kept/coverage.py), tallied from its rows while
-the bulk import converts them (graph/importing/bulk_files.py): the store the offline
-importer writes has it, and the start after the import has nothing to rebuild.
+an import converts them: the bulk import's (graph/importing/bulk_files.py), so that the
+store the offline importer writes has it, and an online first import's loading
+(graph/importing/online.py); after either there is nothing to rebuild.
 
 The same figures as `coverage.rebuild` reads from the graph, by the same functions
 (`union`, `count_person`, `count_thing`, `kept_properties`). The rows come in the
@@ -174,3 +175,18 @@ class Tally:
         for grid, region in self.grid_region.items():
             chains[grid] = [grid, *chains.get(region or "", [])]
         return chains
+
+
+# The rows of each file a tally takes, by file (people.csv: `Tally.person`).
+TALLIED = {
+    "regions.csv": Tally.region,
+    "grids.csv": Tally.grid,
+    "party_orgs.csv": Tally.party_organisation,
+    "memberships.csv": Tally.membership,
+    "assignments.csv": Tally.assignment,
+    "stations.csv": Tally.station,
+    "organisations.csv": Tally.organisation,
+    "volunteers.csv": Tally.volunteer,
+}
+# Their nodes take their kept intervals as they pass (after the assignments).
+COVERED = {"buildings.csv": Tally.building, "households.csv": Tally.household}
