@@ -97,8 +97,11 @@ async def import_dataset(
     require_dataset(folder)
     report = progress or (lambda file, done, total: None)
     dataset = dataset_digest(folder, replace)
-    if not abandon and (other := await runs.unfinished(db)) and other.dataset != dataset:
+    other = await runs.unfinished(db)
+    if other and other.dataset != dataset and not abandon:
         raise ImportUnfinished(other.describe() + runs.REFUSED)  # before the long checks
+    if other and other.loading and abandon:
+        await runs.abandon(db)  # first: what it loaded is not a graph to check against
     chain = CaseChain.of(pii_keys)
     await reseal(db, chain)  # before stored histories are read and followed
     checked = await validate(db, folder, replace=replace, chain=chain)

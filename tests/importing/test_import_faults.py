@@ -249,14 +249,14 @@ def test_a_first_import_killed_while_loading_resumes_or_is_abandoned(
     """Into an empty graph each batch is loaded in a transaction of its own (one holding a
     city exhausts Neo4j's heap): killed among the people, the graph holds part of it and is
     said not ready; the same import completes it equal to a clean one, --abandon empties it
-    again."""
+    again (before the checks of the import that follows it)."""
     old, _ = cities
     import_in_process(empty_graph, old)
     clean = fingerprint(empty_graph, api)
     empty_graph.clear()
     nothing = records(empty_graph)
 
-    for ending in ("resume", "abandon"):
+    for ending in ("resume", "abandon", "abandon and import"):
         process = start_import(empty_graph, old)
         while process.poll() is None and not loading_people(unfinished(empty_graph)):
             time.sleep(0.02)
@@ -274,6 +274,10 @@ def test_a_first_import_killed_while_loading_resumes_or_is_abandoned(
             assert unfinished(empty_graph) is None
             assert fingerprint(empty_graph, api) == clean
             empty_graph.clear()
+        elif ending == "abandon and import":  # emptied before the checks, then loaded
+            import_in_process(empty_graph, old, abandon=True)
+            assert unfinished(empty_graph) is None
+            assert fingerprint(empty_graph, api) == clean
         else:
             abandoned = govgraph(empty_graph, "import", "--abandon")
             assert abandoned.returncode == 0 and "Abandoned import run" in abandoned.stdout
