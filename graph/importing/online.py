@@ -118,8 +118,8 @@ async def import_dataset(
         await lucene_indexes_dropped(db)
         try:
             await _load(
-                db, run, folder, checked, batch=batch, pii_keys=pii_keys, chain=chain,
-                progress=report,
+                db, run, folder=folder, checked=checked, batch=batch, pii_keys=pii_keys,
+                chain=chain, progress=report,
             )  # fmt: skip
         except ClientError as refused:
             await migrate(db)  # the indexes back
@@ -271,9 +271,9 @@ async def _switch(
 async def _load(
     db: Database,
     run: ImportRun,
+    *,
     folder: Path,
     checked: Checked,
-    *,
     batch: int,
     pii_keys: PiiKeys,
     chain: CaseChain,
@@ -296,9 +296,10 @@ async def _load(
             await _load_cases(db, checked, chain=chain, tally=tally, progress=progress)
         if index >= resumed and file in checked.counts:
             await _load_file(
-                db, run, folder, file, cypher,
-                loaded=run.done if index == resumed else 0, total=checked.counts[file],
-                batch=batch, pii_keys=pii_keys, tally=tally, progress=progress,
+                db, run, file,
+                folder=folder, cypher=cypher, loaded=run.done if index == resumed else 0,
+                total=checked.counts[file], batch=batch, pii_keys=pii_keys, tally=tally,
+                progress=progress,
             )  # fmt: skip
     if tally is not None:
         kept = tally.grid_and_region_properties()
@@ -325,10 +326,10 @@ def _tally(folder: Path, checked: Checked, pii_keys: PiiKeys) -> Tally:
 async def _load_file(
     db: Database,
     run: ImportRun,
-    folder: Path,
     file: str,
-    cypher: str,
     *,
+    folder: Path,
+    cypher: str,
     loaded: int,
     total: int,
     batch: int,
