@@ -93,10 +93,16 @@ def period(first: date | None, last: date | None) -> Row:
     }
 
 
+MOST_DAYS = 36_600  # a hundred years: a longer period is a slip of the keyboard
+
+
 def unvisited_period(as_of: date, days: int) -> Row:
     """The `days` days that end with `as_of`."""
-    if days < 1:
-        raise BadUserInput(f"`days` must be 1 or more; it was {days}.")
+    if not 1 <= days <= min(MOST_DAYS, (as_of - date.min).days + 1):
+        raise BadUserInput(
+            f"`days` must be from 1 to {MOST_DAYS:,} (a hundred years) and begin no earlier "
+            f"than the year 1; it was {days:,}."
+        )
     return period(as_of - timedelta(days=days - 1), as_of)
 
 

@@ -75,9 +75,9 @@ def test_visits_within_a_scope_and_the_households_nobody_visited(api: Api) -> No
     assert api.error_codes('{ unvisitedHouseholds(within: "4206", days: 30) { totalCount } }') == [
         "NOT_FOUND"
     ]
-    assert api.error_codes('{ unvisitedHouseholds(within: "420602", days: 0) { totalCount } }') == [
-        "BAD_USER_INPUT"
-    ]
+    for days in (0, 739954, 2_000_000_000):  # the last two ran past the calendar (fuzzing)
+        query = f'{{ unvisitedHouseholds(within: "420602", days: {days}) {{ totalCount }} }}'
+        assert api.error_codes(query) == ["BAD_USER_INPUT"]
 
 
 def test_visits_are_not_for_a_viewer_and_stay_within_the_scope(api: Api) -> None:
