@@ -34,7 +34,7 @@ from graph.importing.online import (
     reread,
 )
 from graph.kept import coverage
-from graph.kept.tally import COVERED, TALLIED, Tally
+from graph.kept.tally import Tally
 from graph.security.sealing import PiiKeys
 
 # The column type of every property that is not a string (neo4j-admin's default).
@@ -264,10 +264,7 @@ def write_input(
                 continue  # cases come from the fold below
             for done, record in enumerate(records, start=1):
                 row = ROWS[spec.name](record, pii_keys)
-                if tallied := TALLIED.get(spec.name):
-                    tallied(tally, row)
-                if covered := COVERED.get(spec.name):
-                    row["props"].update(covered(tally, row))
+                tally.take(spec.name, row)
                 if spec.name in held:
                     held[spec.name].append(row)
                 else:

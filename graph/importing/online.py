@@ -38,7 +38,7 @@ from graph.importing.checks import CasePlan, Checked, assignment_id, validate
 from graph.importing.csv_files import FILES, SPECS, FileReading, Problems, Record
 from graph.importing.runs import ImportRun, ImportUnfinished, dataset_digest
 from graph.kept import coverage
-from graph.kept.tally import COVERED, TALLIED, Tally
+from graph.kept.tally import Tally
 from graph.people import seal_clear_values
 from graph.projects import event_props
 from graph.security import personal_data
@@ -341,20 +341,14 @@ async def _load_file(
     tallied) in a thread while the one before it is written, so Python and Neo4j work at
     once."""
     records = islice(reread(folder, file), loaded, None)
-    tallied = TALLIED.get(file) if file != "assignments.csv" else None  # taken before
-    covered = COVERED.get(file)
 
     def converted() -> list[Row]:
         rows = [ROWS[file](record, pii_keys) for record in islice(records, batch)]
         for row in rows if tally is not None else ():
-            if tallied is not None:
-                tallied(tally, row)
-            elif covered is not None:
-                spans = covered(tally, row)
-                if spans["coveredSince"]:  # none on an uncovered one, as a recount leaves it
-                    row["props"].update(spans)
-            elif file == "people.csv":
+            if file == "people.csv":
                 tally.person(row["household"])
+            elif file != "assignments.csv":  # taken before the buildings and households
+                tally.take(file, row)
         return rows
 
     async def write(tx: Transaction, rows: list[Row], done: int) -> None:

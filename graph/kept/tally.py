@@ -67,6 +67,16 @@ class Tally:
         self.changes: dict[str, dict[date, list[int]]] = {}  # the grids' additive figures
         self.things: list[tuple[list[str], list[str]]] = []  # (figures, places)
 
+    def take(self, file: str, row: dict[str, Any]) -> None:
+        """A converted row of `file` (not people.csv: `person`): tallied, and a building's
+        or household's props given its kept intervals; null, no property, on an uncovered
+        one, as a recount leaves it."""
+        if tallied := TALLIED.get(file):
+            tallied(self, row)
+        elif covered := COVERED.get(file):
+            spans = covered(self, row)
+            row["props"].update(spans if spans["coveredSince"] else dict.fromkeys(spans))
+
     def assignment(self, row: Mapping[str, Any]) -> None:
         role, since, until = row["props"]["role"], row["props"]["since"], row["props"]["until"]
         target = row["targetGrid"] or row["targetBuilding"] or row["targetHousehold"]
