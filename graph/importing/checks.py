@@ -308,13 +308,14 @@ class Validation:
     ) -> None:
         if key is None or label in self.unreadable:
             return  # nothing to look for, or the file that would say was unreadable
-        reference = Reference(label, key, where, check, hint)
-        if key in self.lines[label]:
-            self._check(reference, self.info.get(label, {}).get(key))
+        if key in self.lines[label]:  # the common case, kept cheap: millions of them
+            if check is not None:
+                info = self.info.get(label, {}).get(key)
+                self._check(Reference(label, key, where, check, hint), info)
         elif self.replace and label != "Case":
-            self._missing(reference)
+            self._missing(Reference(label, key, where, check, hint))
         else:
-            self.pending.append(reference)
+            self.pending.append(Reference(label, key, where, check, hint))
 
     def _check(self, reference: Reference, info: Any) -> None:
         if reference.check and info is not None and (problem := reference.check(info)):
