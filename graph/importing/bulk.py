@@ -23,7 +23,7 @@ from pathlib import Path
 from graph.case_machine import CaseChain
 from graph.core.db import Database
 from graph.core.errors import BadUserInput, GovgraphError
-from graph.importing.bulk_files import AdminInput, write_input
+from graph.importing.bulk_files import AdminInput, Apart, write_input
 from graph.importing.checks import Checked, validate
 from graph.importing.online import ImportRejected, ImportReport, Progress, require_dataset
 from graph.security.sealing import PiiKeys
@@ -58,14 +58,21 @@ def bulk_import(
     _recover(instance)
     started = local_server.start(instance)
     try:
-        checked = asyncio.run(_check(instance, folder, CaseChain.of(pii_keys)))
         scratch_folder = tempfile.TemporaryDirectory(prefix="bulk-import-", dir=instance.home)
-        with ThreadPoolExecutor(1) as background, scratch_folder as scratch:
+        with (
+            scratch_folder as scratch,
+            # people.csv converted by a second process from now on, beside the checks.
+            Apart(folder, pii_keys, folder=Path(scratch)) as apart,
+            ThreadPoolExecutor(1) as background,
+        ):
+            checked = asyncio.run(_check(instance, folder, CaseChain.of(pii_keys)))
             # Done with the server: it stops (seconds of checkpoint) during the conversion.
             stopped = background.submit(local_server.stop, instance)
             admin_input = AdminInput(Path(scratch))
             try:
-                write_input(folder, checked, pii_keys, out=admin_input, progress=report)
+                write_input(
+                    folder, checked, pii_keys, out=admin_input, apart=apart, progress=report
+                )
             finally:
                 admin_input.close()
             stopped.result()

@@ -14,11 +14,12 @@ written last with their kept figures. `people.csv` is written by a second proces
 import csv
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from graph.cases import event_row
 from graph.core.errors import GovgraphError
@@ -195,12 +196,10 @@ class AdminInput:
         name = f"rels-{rel}-{start[0]}-{end[0]}.csv"
         self._write(f"--relationships={rel}=", name, header, ids=[start[1], end[1]], props=props)
 
-    def include(self, written: tuple[list[str], bool]) -> None:
-        """The files another AdminInput wrote into the same folder: their arguments, and
-        whether a value in them holds a line break."""
-        arguments, multiline = written
-        self.arguments += arguments
-        self.multiline = self.multiline or multiline
+    def include(self, written: "Written") -> None:
+        """The files another AdminInput wrote into the same folder."""
+        self.arguments += written.arguments
+        self.multiline = self.multiline or written.multiline
 
     def close(self) -> None:
         for out in self.files.values():
@@ -243,91 +242,114 @@ ORDER = sorted(FILES, key=lambda spec: spec.name != "assignments.csv")
 
 
 def write_input(
-    dataset: Path, checked: Checked, pii_keys: PiiKeys, *, out: AdminInput, progress: Progress
+    dataset: Path,
+    checked: Checked,
+    pii_keys: PiiKeys,
+    *,
+    out: AdminInput,
+    apart: "Apart",
+    progress: Progress,
 ) -> None:
-    """Every record of the checked `dataset`, with the coverage kept of it."""
+    """Every record of the checked `dataset`, with the coverage kept of it; APART's are
+    written by `apart` meanwhile."""
     tally = Tally()
     held: dict[str, list[Row]] = {name: [] for name in HELD_BACK}
-    with _Apart(dataset, pii_keys, folder=out.folder, total=checked.counts.get(APART, 0)) as apart:
-        for spec in ORDER:
-            total = checked.counts.get(spec.name, 0)
-            records = reread(dataset, spec.name) if total else ()
-            if spec.name == APART:
-                for record in records:
-                    tally.person(record["household_id"])
-                continue
-            if spec.name in NODES:
-                write = _node_writer(out, NODES[spec.name])
-            elif spec.name in DATED:
-                write = _dated_writer(out, DATED[spec.name])
+    apart.total = checked.counts.get(APART, 0)
+    for spec in ORDER:
+        total = checked.counts.get(spec.name, 0)
+        records = reread(dataset, spec.name) if total else ()
+        if spec.name == APART:
+            continue  # the second process's
+        if spec.name in NODES:
+            write = _node_writer(out, NODES[spec.name])
+        elif spec.name in DATED:
+            write = _dated_writer(out, DATED[spec.name])
+        else:
+            continue  # cases come from the fold below
+        for done, record in enumerate(records, start=1):
+            row = ROWS[spec.name](record, pii_keys)
+            tally.take(spec.name, row)
+            if spec.name in held:
+                held[spec.name].append(row)
             else:
-                continue  # cases come from the fold below
-            for done, record in enumerate(records, start=1):
-                row = ROWS[spec.name](record, pii_keys)
-                tally.take(spec.name, row)
-                if spec.name in held:
-                    held[spec.name].append(row)
-                else:
-                    write(row)
-                if done % BATCH == 0 or done == total:
-                    progress(spec.name, done, total)
-                    apart.report(progress)
-        _write_cases(out, checked.cases, tally, progress=progress)
-        if total := checked.counts.get("evaluations.csv", 0):
-            write = _node_writer(out, EVALUATIONS)
-            for done, record in enumerate(reread(dataset, "evaluations.csv"), start=1):
-                write(evaluation_row(record, pii_keys))
-                if done % BATCH == 0 or done == total:
-                    progress("evaluations.csv", done, total)
-        _write_meetings_and_projects(out, dataset, pii_keys, progress=progress)
-        kept = tally.grid_and_region_properties()
-        for name, rows in held.items():
-            write = _node_writer(out, NODES[name])
-            for row in rows:
-                write({**row, "props": {**row["props"], **kept[row["key"]]}})
-        out.include(apart.written(progress))
+                write(row)
+            if done % BATCH == 0 or done == total:
+                progress(spec.name, done, total)
+                apart.report(progress)
+    _write_cases(out, checked.cases, tally, progress=progress)
+    if total := checked.counts.get("evaluations.csv", 0):
+        write = _node_writer(out, EVALUATIONS)
+        for done, record in enumerate(reread(dataset, "evaluations.csv"), start=1):
+            write(evaluation_row(record, pii_keys))
+            if done % BATCH == 0 or done == total:
+                progress("evaluations.csv", done, total)
+    _write_meetings_and_projects(out, dataset, pii_keys, progress=progress)
+    written = apart.written(progress)
+    out.include(written)
+    for household, people in written.people.items():
+        tally.person(household, count=people)
+    kept = tally.grid_and_region_properties()
+    for name, rows in held.items():
+        write = _node_writer(out, NODES[name])
+        for row in rows:
+            write({**row, "props": {**row["props"], **kept[row["key"]]}})
 
 
 class BulkConversionFailed(GovgraphError):
     """The second process converting the dataset stopped without finishing."""
 
 
-# Written by a second process while this one writes the rest: people.csv is most of the
-# conversion (each person's ID number and phone hashed, the phone sealed), and the
-# machine has a core for it. This process only tallies where its people live.
+# Written by a second process while this one checks the dataset and writes the rest:
+# people.csv is most of the conversion (each person's ID number and phone hashed, the
+# phone sealed), and the machine has a core for it. It counts where its people live, for
+# this one's tally, which so never reads the file again.
 APART = "people.csv"
+
+
+class Written(NamedTuple):
+    """What the second process wrote: the arguments naming its files, whether a value in
+    them holds a line break, and how many people live in each household."""
+
+    arguments: list[str]
+    multiline: bool
+    people: Counter[str | None]
 
 
 def _write_apart(
     dataset: Path, pii_keys: PiiKeys, *, folder: Path, count: Any, sender: Any
 ) -> None:
-    """In the second process: APART's files; sends the arguments that name them (or what
-    failed), and counts the people written in `count` as it goes."""
+    """In the second process: APART's files; sends what it wrote (or what failed), and
+    counts the people written in `count` as it goes."""
     parent = os.getppid()
     try:
         out = AdminInput(folder)
+        people: Counter[str | None] = Counter()
         try:
             write = _node_writer(out, NODES[APART])
             for done, record in enumerate(reread(dataset, APART), start=1):
-                write(ROWS[APART](record, pii_keys))
+                row = ROWS[APART](record, pii_keys)
+                write(row)
+                people[row["household"]] += 1
                 if done % BATCH == 0:
                     count.value = done
                     if os.getppid() != parent:  # the import was killed: nobody waits
                         raise SystemExit(1)
         finally:
             out.close()
-        sender.send((out.arguments, out.multiline))
+        sender.send(Written(out.arguments, out.multiline, people))
     except BaseException as failure:
         sender.send(failure)
         raise
 
 
-class _Apart:
-    """APART written by a second process from entering until `written`; leaving before
-    (a failure in this one) stops it."""
+class Apart:
+    """APART written by a second process from entering until `written`; leaving before (a
+    failure in this one, the dataset refused) stops it. It needs nothing the checks find,
+    so it begins with them: a dataset they refuse is never imported."""
 
-    def __init__(self, dataset: Path, pii_keys: PiiKeys, *, folder: Path, total: int) -> None:
-        self.total = total
+    def __init__(self, dataset: Path, pii_keys: PiiKeys, *, folder: Path) -> None:
+        self.started = (dataset / APART).is_file()
+        self.total = 0  # its records, set once the checks have counted them
         # Forked: spawning would run the caller's main module again (a script without
         # the `__main__` guard would start the whole import over in the second process).
         context = multiprocessing.get_context("fork")
@@ -339,15 +361,15 @@ class _Apart:
             kwargs={"folder": folder, "count": self.count, "sender": sender},
             daemon=True,
         )
-        if total:
+        if self.started:
             self.process.start()
         sender.close()
 
-    def __enter__(self) -> "_Apart":
+    def __enter__(self) -> "Apart":
         return self
 
     def __exit__(self, *failed: object) -> None:
-        if self.total:
+        if self.started:
             self.process.terminate()  # when this one failed first; else it is ending anyway
             self.process.join()
         self.receiver.close()
@@ -356,11 +378,10 @@ class _Apart:
         if self.total:
             progress(APART, min(self.count.value, self.total), self.total)
 
-    def written(self, progress: Progress) -> tuple[list[str], bool]:
-        """Once the second process is done: the arguments naming its files, and whether a
-        value in them holds a line break."""
+    def written(self, progress: Progress) -> Written:
+        """What the second process wrote, once it is done."""
         if not self.total:
-            return [], False
+            return Written([], False, Counter())
         while not self.receiver.poll(PROGRESS_SECONDS):
             self.report(progress)
         try:

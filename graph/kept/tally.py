@@ -117,11 +117,11 @@ class Tally:
             count_spans(self.changes[grid], spans, covered)
         return {"coveredSince": [s for s, _ in spans], "coveredUntil": [u for _, u in spans]}
 
-    def person(self, household: str | None) -> None:
-        """A person living in `household`."""
+    def person(self, household: str | None, *, count: int = 1) -> None:
+        """A person (or `count`) living in `household`."""
         grid = self.household_grid.get(household or "")
         if grid in self.changes:
-            self.changes[grid][OPEN_SINCE][PEOPLE] += 1
+            self.changes[grid][OPEN_SINCE][PEOPLE] += count
 
     def party_organisation(self, row: Mapping[str, Any]) -> None:
         self.party_region[row["key"]] = row["region"]

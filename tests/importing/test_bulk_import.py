@@ -5,6 +5,7 @@ instance and never touches the shared test database.
 """
 
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 from graph.core.db import NOT_BOOKKEEPING
 from graph.importing import bulk
 from graph.importing.bulk import NOT_EMPTY, BulkImportFailed, NotEmpty, bulk_import
-from graph.importing.bulk_files import AdminInput, _Apart
+from graph.importing.bulk_files import AdminInput, Apart
 from graph.importing.online import ImportRejected, import_dataset
 from graph.store import local_server
 from tests.support import DEMO, TEST_PII_KEYS, Graph, open_seals
@@ -174,6 +175,9 @@ def test_a_dataset_with_an_error_lists_the_online_errors_and_writes_nothing(
         f"buildings.csv:{line}: column grid_code: no grid NO-SUCH-GRID in grids.csv"
     ]
     assert empty.cypher("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+    # people.csv's conversion, begun beside the checks, stopped and its files gone.
+    assert multiprocessing.active_children() == []
+    assert list(INSTANCE.home.glob("bulk-import-*")) == []
 
 
 def test_a_database_that_is_not_empty_is_refused(empty: Graph) -> None:
@@ -209,6 +213,7 @@ def test_what_stops_the_second_process_of_the_conversion_is_raised_in_the_first(
     missing = tmp_path / "missing"
     with (
         pytest.raises(FileNotFoundError),
-        _Apart(tmp_path, TEST_PII_KEYS, folder=missing, total=1) as apart,
+        Apart(tmp_path, TEST_PII_KEYS, folder=missing) as apart,
     ):
+        apart.total = 1
         apart.written(lambda *step: None)
