@@ -256,10 +256,10 @@ def write_input(
     held: dict[str, list[Row]] = {name: [] for name in HELD_BACK}
     apart.total = checked.counts.get(APART, 0)
     for spec in ORDER:
-        total = checked.counts.get(spec.name, 0)
-        records = reread(dataset, spec.name) if total else ()
         if spec.name == APART:
             continue  # the second process's
+        total = checked.counts.get(spec.name, 0)
+        records = reread(dataset, spec.name) if total else ()
         if spec.name in NODES:
             write = _node_writer(out, NODES[spec.name])
         elif spec.name in DATED:
