@@ -175,9 +175,26 @@ def test_a_dataset_with_an_error_lists_the_online_errors_and_writes_nothing(
         f"buildings.csv:{line}: column grid_code: no grid NO-SUCH-GRID in grids.csv"
     ]
     assert empty.cypher("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
-    # people.csv's conversion, begun beside the checks, stopped and its files gone.
+
+
+def test_a_refused_dataset_stops_the_conversion_begun_beside_the_checks(
+    empty: Graph, tmp_path: Path
+) -> None:
+    """people.csv's second process starts with the checks. Here it is still alive when they
+    refuse: its people's households, more than a pipe holds, wait to be handed over. The
+    refusal stops it and removes what it wrote."""
+    folder = tmp_path / "bad"
+    shutil.copytree(DEMO, folder)
+    with (folder / "people.csv").open("a", encoding="utf-8") as people:
+        people.writelines(f"P-X{n},某{n},H-NONE-{n},,,,\n" for n in range(5000))
+
+    with pytest.raises(ImportRejected) as caught:
+        bulk_import(INSTANCE, folder, TEST_PII_KEYS)
+
+    assert "no household H-NONE-0 in households.csv" in caught.value.errors[0]
     assert multiprocessing.active_children() == []
     assert list(INSTANCE.home.glob("bulk-import-*")) == []
+    assert empty.cypher("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
 
 
 def test_a_database_that_is_not_empty_is_refused(empty: Graph) -> None:
