@@ -8,7 +8,7 @@ from strawberry.extensions import DisableIntrospection, ParserCache, ValidationC
 from strawberry.types import ExecutionContext
 
 from schema.access import RoleCheck
-from schema.errors import add_code
+from schema.errors import DocumentOrder, add_code
 from schema.extensions import StatementCount
 from schema.limits import Limits, QueryLimits
 from schema.mutation import Mutation
@@ -36,6 +36,7 @@ def build_schema(limits: Limits | None = None, introspection: bool = True) -> Go
         ParserCache,
         ValidationCache,
         RoleCheck,
+        DocumentOrder,  # its errors sorted once the planner has completed the result
         ReadPlanner,  # last: after every check, before any resolver
     ]
     if not introspection:

@@ -2,8 +2,12 @@
 message shows an ID number or phone in clear."""
 
 import logging
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
 
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 
 from graph.core.errors import GovgraphError
 from graph.security.personal_data import redact
@@ -30,3 +34,32 @@ def add_code(error: GraphQLError) -> None:
     # own messages: never repeated in clear (DESIGN §6).
     error.message = redact(error.message)
     error.extensions = {**(error.extensions or {}), "code": code}
+
+
+class DocumentOrder(SchemaExtension):
+    """Errors listed in the order of the answer: by where their path leads in the data (its
+    fields in the document's order, a list's items in theirs), then by the field's place
+    in the document. graphql-core lists them as its resolvers finish, and fields resolved
+    side by side (a household's members and its coverers, each a DataLoader's batch)
+    finish in either order: the same question would answer its errors shuffled from one
+    request to the next, and the read planner's could not be compared with them."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors and len(result.errors) > 1:
+            result.errors = sorted(result.errors, key=partial(_place, data=result.data))
+
+
+def _place(error: GraphQLError, *, data: Any) -> tuple[tuple[int, ...], tuple[int, int], str]:
+    positions, node = [], data
+    for part in error.path or ():
+        if isinstance(node, dict) and part in node:
+            positions.append(list(node).index(part))
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            positions.append(part)
+        else:
+            break  # below a null: the field's place in the document decides
+        node = node[part]
+    first = error.locations[0] if error.locations else None
+    return tuple(positions), (first.line, first.column) if first else (0, 0), str(error.path)

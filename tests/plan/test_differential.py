@@ -8,6 +8,7 @@ and `asOf`, aliases, inline fragments and @include/@skip, as ADMIN and as scoped
 of every role. GOVGRAPH_PLAN_EXAMPLES sets how many per reader (40 by default).
 """
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -102,6 +103,22 @@ def test_bench_questions(demo: Graph, paths: Paths, operation) -> None:
         assert answer.statements == 1
     for name in FEW_READERS:
         paths.both(operation.ours.query, variables, READERS[name])
+
+
+def test_errors_come_in_the_order_of_the_answer(paths: Paths) -> None:
+    """graphql-core lists errors as resolvers finish, and the planner answers its root
+    fields first: either way the refused grid, asked second and refused before any
+    statement, came before the phones of the household asked first."""
+    query = (
+        '{ home: household(id: "H0070") { members { contactPhone(purpose: "a call") } } '
+        'grid(code: "") { code } }'
+    )
+    phones = [["home", "members", index, "contactPhone"] for index in range(3)]
+    for planner in (True, False):
+        answer = paths.ask(query, reader=READERS["admin of a county"], planner=planner)
+        errors = json.loads(answer.body)["errors"]
+        assert [error["path"] for error in errors] == [*phones, ["grid"]]
+        assert answer.plan == ("mixed" if planner else "resolvers")
 
 
 # Scoped readers on purpose-made walks: from a region above the scope down, to things
