@@ -52,7 +52,8 @@ class DocumentOrder(SchemaExtension):
 
 
 def _place(error: GraphQLError, *, data: Any) -> tuple[tuple[int, ...], tuple[int, int], str]:
-    positions, node = [], data
+    positions: list[int] = []
+    node = data
     for part in error.path or ():
         if isinstance(node, dict) and part in node:
             positions.append(list(node).index(part))
